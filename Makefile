@@ -1,0 +1,72 @@
+# compassion-player: `make run` to practise, `make test` to check everything.
+# Both install what is missing first (system packages, then a .venv) and are quick when all is present.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+UNAME := $(shell uname -s)
+
+# What running the app needs.
+RUN_DEBS := espeak-ng libespeak-ng1 ffmpeg libasound2-dev
+# What only the tests need (PulseAudio is kept out of `make run`: installing it can replace PipeWire).
+TEST_DEBS := pulseaudio pulseaudio-utils libasound2-plugins sox tmux
+BREW_PKGS := espeak-ng ffmpeg
+
+.PHONY: setup setup-test run test bench sounds clean system-run system-test
+
+setup: system-run $(STAMP)
+
+setup-test: system-test $(STAMP)
+
+# Install only the Debian/Ubuntu packages that are missing (dpkg-query is fast; apt runs only when needed).
+define apt_install
+	@missing=""; for p in $(1); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing system packages:$$missing"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+endef
+
+system-run:
+ifeq ($(UNAME),Darwin)
+	@command -v brew >/dev/null || { echo "please install Homebrew (https://brew.sh), then run make again"; exit 1; }
+	@for p in $(BREW_PKGS); do brew list $$p >/dev/null 2>&1 || brew install $$p; done
+else
+	@command -v dpkg-query >/dev/null || { echo "on this system, please install: espeak-ng, ffmpeg and the ALSA headers"; exit 1; }
+	$(call apt_install,$(RUN_DEBS))
+endif
+
+system-test: system-run
+ifneq ($(UNAME),Darwin)
+	$(call apt_install,$(TEST_DEBS))
+endif
+
+# The venv is rebuilt when pyproject.toml changes; otherwise this is a no-op.
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install -q --upgrade pip >/dev/null
+	$(PY) -m pip install -q -e '.[test]'
+	@touch $(STAMP)
+
+run: setup
+	$(VENV)/bin/compassion
+
+test: setup-test
+	$(PY) -m pytest -q -n 2 --dist loadgroup
+	$(VENV)/bin/lint-imports
+
+bench: setup-test
+	$(PY) -m pip install -q -e '.[test,bench]'
+	$(PY) bench/run.py
+
+sounds:
+	$(PYTHON) audio/make_sounds.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

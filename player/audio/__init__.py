@@ -1,0 +1,1 @@
+"""Audio: raw PCM helpers, sound assets, timelines, streaming assembly, captions and export."""

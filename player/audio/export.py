@@ -1,0 +1,156 @@
+"""Streaming a timeline to an audio file: WAV directly, MP3/Ogg/FLAC through ffmpeg.
+
+The PCM is produced piece by piece and written as it is made, so a sixty-minute session needs no more
+memory than a one-minute one. Output goes to a temporary name and is renamed only when complete.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import wave
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from player.audio import pcm as pcmops
+from player.audio.timeline import Clip, Timeline
+from player.errors import MissingTool, WorkFailed
+from player.files import atomic_path
+
+FORMATS = ("wav", "mp3", "ogg", "flac")
+_CODECS = {
+    "mp3": ["-c:a", "libmp3lame", "-b:a", "96k", "-f", "mp3"],
+    "ogg": ["-c:a", "libvorbis", "-q:a", "4", "-f", "ogg"],
+    "flac": ["-c:a", "flac", "-f", "flac"],
+}
+_SILENCE_BLOCK = bytes(2 * 22050)
+END_FADE_S = 0.05
+
+Source = Callable[[Clip], bytes]
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Tags:
+    title: str
+    album: str = ""
+    artist: str = "compassion-player"
+    track: str = ""
+    genre: str = "Meditation"
+
+    def ffmpeg_args(self) -> list[str]:
+        out = []
+        for key in ("title", "album", "artist", "track", "genre"):
+            value = getattr(self, key)
+            if value:
+                out += ["-metadata", f"{key}={value}"]
+        return out
+
+
+def ffmpeg_path() -> str | None:
+    """The ffmpeg program, found the way pydub finds it (its converter setting first, then PATH)."""
+    from pydub import AudioSegment
+
+    conv = AudioSegment.converter
+    return shutil.which(conv) or shutil.which("ffmpeg")
+
+
+def require_ffmpeg(fmt: str) -> str:
+    exe = ffmpeg_path()
+    if exe is None:
+        raise MissingTool(
+            f"ffmpeg is needed to write {fmt} files and it is not installed",
+            "install it with `sudo apt-get install ffmpeg` (macOS: `brew install ffmpeg`), or use --format wav",
+        )
+    return exe
+
+
+def pcm_chunks(timeline: Timeline, source: Source, progress: Progress | None = None) -> Iterator[bytes]:
+    """The session's PCM in pieces, in order. The very last samples fade out."""
+    total = timeline.total
+    fade_n = min(total, int(END_FADE_S * timeline.rate))
+    fade_from = total - fade_n
+    written = 0
+    for clip in timeline.clips:
+        if clip.kind == "silence":
+            pieces: Iterator[bytes] = _silence(clip.length)
+        else:
+            data = source(clip)
+            if len(data) != clip.length * 2:
+                raise WorkFailed(f"a sound changed size while rendering ({clip.ref})", "run the command again")
+            pieces = iter((data,))
+        for piece in pieces:
+            n = len(piece) // 2
+            if written + n > fade_from:
+                cut = max(0, fade_from - written) * 2
+                head, tail = piece[:cut], piece[cut:]
+                tail = pcmops.fade(tail, timeline.rate, 0, (len(tail) // 2) / timeline.rate) if tail else tail
+                piece = head + tail
+            written += n
+            yield piece
+        if progress:
+            progress(written, total)
+
+
+def _silence(n: int) -> Iterator[bytes]:
+    block = len(_SILENCE_BLOCK) // 2
+    while n > 0:
+        k = min(n, block)
+        yield _SILENCE_BLOCK[: 2 * k]
+        n -= k
+
+
+def write(
+    timeline: Timeline,
+    source: Source,
+    out: Path,
+    fmt: str,
+    tags: Tags,
+    progress: Progress | None = None,
+    chunks: Iterator[bytes] | None = None,
+) -> Path:
+    """Render the timeline into `out` in `fmt`; nothing appears at `out` unless it is complete."""
+    stream = chunks if chunks is not None else pcm_chunks(timeline, source, progress)
+    if fmt == "wav":
+        with atomic_path(out, "audio file") as tmp:
+            with wave.open(str(tmp), "wb") as w:
+                w.setnchannels(1)
+                w.setsampwidth(2)
+                w.setframerate(timeline.rate)
+                w.setnframes(timeline.total)
+                for piece in stream:
+                    w.writeframesraw(piece)
+        return out
+    exe = require_ffmpeg(fmt)
+    with atomic_path(out, "audio file") as tmp:
+        _encode(exe, stream, tmp, fmt, timeline.rate, tags)
+    return out
+
+
+def _encode(exe: str, stream: Iterator[bytes], tmp: Path, fmt: str, rate: int, tags: Tags) -> None:
+    cmd = [exe, "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
+           "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
+           *tags.ffmpeg_args(), *_CODECS[fmt], str(tmp)]
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        try:
+            for piece in stream:
+                proc.stdin.write(piece)
+            proc.stdin.close()
+        except BrokenPipeError:
+            pass
+        err = proc.stderr.read().decode(errors="replace")
+        code = proc.wait()
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        raise
+    finally:
+        proc.stderr.close()
+    if code != 0:
+        low = err.lower()
+        if "no space" in low or "file too large" in low:
+            raise OSError(28, "No space left on device")
+        last = err.strip().splitlines()[-1] if err.strip() else f"exit status {code}"
+        raise WorkFailed(f"ffmpeg could not encode the {fmt} file: {last}", "try --format wav")

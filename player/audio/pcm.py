@@ -1,0 +1,117 @@
+"""Small operations on raw mono 16-bit PCM (bytes), in C speed through `audioop`."""
+
+from __future__ import annotations
+
+import warnings
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", DeprecationWarning)
+    import audioop
+
+WIDTH = 2
+#: Samples quieter than this (about -46 dBFS) count as the engine's own silence.
+SILENCE_THRESHOLD = 160
+#: Kept around speech when trimming so soft consonants at the edges stay intact.
+EDGE_PAD_S = 0.012
+
+
+def _first_loud(pcm: bytes, window: int) -> int | None:
+    n = len(pcm) // WIDTH
+    for start in range(0, n, window):
+        chunk = pcm[start * WIDTH : min(n, start + window) * WIDTH]
+        if audioop.max(chunk, WIDTH) > SILENCE_THRESHOLD:
+            for i in range(len(chunk) // WIDTH):
+                if abs(audioop.getsample(chunk, WIDTH, i)) > SILENCE_THRESHOLD:
+                    return start + i
+    return None
+
+
+def _last_loud(pcm: bytes, window: int) -> int | None:
+    n = len(pcm) // WIDTH
+    end = n
+    while end > 0:
+        start = max(0, end - window)
+        chunk = pcm[start * WIDTH : end * WIDTH]
+        if audioop.max(chunk, WIDTH) > SILENCE_THRESHOLD:
+            for i in range(len(chunk) // WIDTH - 1, -1, -1):
+                if abs(audioop.getsample(chunk, WIDTH, i)) > SILENCE_THRESHOLD:
+                    return start + i
+        end = start
+    return None
+
+
+def trim_silence(pcm: bytes, rate: int) -> bytes:
+    """Cut the engine's leading and trailing silence, keeping a few milliseconds around the speech."""
+    pcm = pcm[: len(pcm) - len(pcm) % WIDTH]
+    window = max(1, rate // 200)
+    first = _first_loud(pcm, window)
+    if first is None:
+        return b""
+    last = _last_loud(pcm, window)
+    assert last is not None
+    pad = int(EDGE_PAD_S * rate)
+    n = len(pcm) // WIDTH
+    start, end = max(0, first - pad), min(n, last + 1 + pad)
+    return fade(pcm[start * WIDTH : end * WIDTH], rate, 0.004, 0.004)
+
+
+def fade(pcm: bytes, rate: int, fade_in_s: float, fade_out_s: float) -> bytes:
+    """Linear fades at both ends (short fades stop clicks)."""
+    n = len(pcm) // WIDTH
+    fin = min(n // 2, int(fade_in_s * rate))
+    fout = min(n - fin, int(fade_out_s * rate))
+    if fin == 0 and fout == 0:
+        return pcm
+    data = bytearray(pcm)
+    step = max(1, rate // 1000)  # apply the ramp a millisecond at a time: smooth enough, and fast
+    for start in range(0, fin, step):
+        end = min(fin, start + step)
+        seg = bytes(data[start * WIDTH : end * WIDTH])
+        data[start * WIDTH : end * WIDTH] = audioop.mul(seg, WIDTH, start / fin)
+    for k in range(0, fout, step):
+        end = min(fout, k + step)
+        a, b = n - fout + k, n - fout + end
+        seg = bytes(data[a * WIDTH : b * WIDTH])
+        data[a * WIDTH : b * WIDTH] = audioop.mul(seg, WIDTH, 1 - end / fout)
+    return bytes(data)
+
+
+def resample(pcm: bytes, from_rate: int, to_rate: int) -> bytes:
+    """Convert mono 16-bit PCM between sample rates."""
+    if from_rate == to_rate:
+        return pcm
+    out, _ = audioop.ratecv(pcm, WIDTH, 1, from_rate, to_rate, None)
+    return out
+
+
+def gain(pcm: bytes, factor: float) -> bytes:
+    """Scale PCM by `factor` (clipping at full scale)."""
+    if factor == 1.0:
+        return pcm
+    return audioop.mul(pcm, WIDTH, factor)
+
+
+def add(a: bytes, b: bytes) -> bytes:
+    """Sum two equal-length PCM buffers (clipping at full scale)."""
+    return audioop.add(a, b, WIDTH)
+
+
+def rms(pcm: bytes) -> int:
+    return audioop.rms(pcm, WIDTH) if pcm else 0
+
+
+def peak(pcm: bytes) -> int:
+    return audioop.max(pcm, WIDTH) if pcm else 0
+
+
+def to_mono16(pcm: bytes, width: int, channels: int) -> bytes:
+    """Convert PCM of any width and channel count to mono 16-bit."""
+    if width != WIDTH:
+        if width == 1:
+            pcm = audioop.bias(pcm, 1, -128)
+        pcm = audioop.lin2lin(pcm, width, WIDTH)
+    if channels == 2:
+        pcm = audioop.tomono(pcm, WIDTH, 0.5, 0.5)
+    elif channels != 1:
+        raise ValueError(f"unsupported channel count {channels}")
+    return pcm

@@ -1,0 +1,223 @@
+"""The `compassion` command line: argument parsing, calling the service, and turning errors into messages.
+
+Expected problems print one clear message and exit 2 (input or set-up) or 1 (the work failed); only real
+bugs may show a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from player import __version__
+from player.errors import CompassionError, ScriptError
+
+EXIT_INTERRUPTED = 130
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # exit 2 with one line and a pointer to --help
+        self.print_usage(sys.stderr)
+        self.exit(2, f"error: {message}\nhint: run `{self.prog} --help` for details\n")
+
+
+def _minutes(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of minutes") from None
+    if not 0 < value <= 24 * 60 or value != value:
+        raise argparse.ArgumentTypeError("minutes must be more than 0")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", metavar="DIR", help="keep progress and settings in DIR (env COMPASSION_DATA_DIR)")
+
+    parser = _Parser(
+        prog="compassion",
+        description="Guided compassionate-mind practice: play, render and track an 8-week course.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"compassion-player {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("render", parents=[common], help="render an exercise, a week or the course to audio files")
+    p.add_argument("target", metavar="TARGET", help="exercise id, path to a .toml script, week:N, or course")
+    p.add_argument("-o", "--output", metavar="OUT", type=Path, help="output file (or folder for week:N / course)")
+    p.add_argument("--format", choices=("wav", "mp3", "ogg", "flac"), help="audio format (default: from OUT, else wav)")
+    p.add_argument("--minutes", type=_minutes, metavar="N", help="stretch the elastic pauses to make N minutes")
+    p.add_argument("--captions", choices=("vtt", "lrc", "none"), default="vtt", help="caption sidecar (default vtt)")
+    p.add_argument("--engine", choices=("auto", "pyttsx3", "piper"), help="speech engine (default from settings)")
+    p.set_defaults(func=cmd_render)
+
+    p = sub.add_parser("validate", parents=[common], help="check scripts and report every problem with its line")
+    p.add_argument("paths", nargs="+", metavar="PATH", type=Path)
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("info", parents=[common], help="describe an exercise: steps, speech, pauses, length range")
+    p.add_argument("target", metavar="TARGET", help="exercise id or path to a .toml script")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--engine", choices=("auto", "pyttsx3", "piper"), help="speech engine used to measure speech")
+    p.set_defaults(func=cmd_info)
+    return parser
+
+
+# -- progress on stderr ---------------------------------------------------------------------------
+
+
+class ProgressBar:
+    """A one-line bar on stderr, drawn only when stderr is a terminal."""
+
+    LABELS = {"speech": "preparing speech", "audio": "writing audio"}
+
+    def __init__(self, prefix: str = "") -> None:
+        self.enabled = sys.stderr.isatty()
+        self.prefix = prefix
+        self._last = ""
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        if not self.enabled or total <= 0:
+            return
+        width = 28
+        filled = int(width * done / total)
+        label = self.LABELS.get(phase, phase)
+        line = f"\r{self.prefix}[{'#' * filled}{'.' * (width - filled)}] {100 * done // total:3d}% {label}"
+        if line != self._last:
+            sys.stderr.write(line.ljust(78)[:79])
+            sys.stderr.flush()
+            self._last = line
+
+    def clear(self) -> None:
+        if self.enabled and self._last:
+            sys.stderr.write("\r" + " " * 79 + "\r")
+            sys.stderr.flush()
+            self._last = ""
+
+
+# -- commands -------------------------------------------------------------------------------------
+
+
+def _context(args):
+    from player import service
+
+    return service.open_context(getattr(args, "data_dir", None))
+
+
+def cmd_render(args) -> int:
+    from player import service
+    from player.files import safe_name
+
+    ctx = _context(args)
+    entry, script = service.resolve_script(ctx, args.target)
+    fmt = service.output_format(args.output, args.format)
+    out = args.output or Path(f"{safe_name(entry.id)}.{fmt}")
+    if out.is_dir():
+        out = out / f"{safe_name(entry.id)}.{fmt}"
+    elif args.output is not None and out.suffix.lower().lstrip(".") != fmt:
+        out = out.with_name(out.name + f".{fmt}") if not out.suffix else out.with_suffix(f".{fmt}")
+    bar = ProgressBar()
+    try:
+        result = service.render(ctx, script, out, fmt, args.minutes, args.captions, args.engine, progress=bar)
+    finally:
+        bar.clear()
+    print(result.audio)
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from player import service
+
+    ctx = _context(args)
+    bad = False
+    for path in args.paths:
+        try:
+            ctx.catalog.load_path(path)
+        except ScriptError as exc:
+            bad = True
+            for line in exc.lines():
+                print(line, file=sys.stderr)
+            continue
+        print(f"{path}: ok")
+    del service
+    return 2 if bad else 0
+
+
+def cmd_info(args) -> int:
+    from player import service
+    from player.model.script import Gap, Speech
+
+    ctx = _context(args)
+    entry, script = service.resolve_script(ctx, args.target)
+    bar = ProgressBar()
+    try:
+        p = service.plan(ctx, script, args.engine, progress=bar)
+    finally:
+        bar.clear()
+    events = script.events()
+    gaps = [e.pause for e in events if isinstance(e, Gap)]
+    lo, hi = p.range_minutes()
+    low_s, high_s = p.range_seconds()
+    info = {
+        "id": script.id,
+        "title": script.title,
+        "summary": script.summary,
+        "kind": script.kind,
+        "week": entry.week,
+        "path": str(entry.path),
+        "steps": len(script.steps),
+        "spoken_segments": sum(1 for e in events if isinstance(e, Speech)),
+        "pause_seconds": {"min": round(sum(g.low for g in gaps), 1), "max": round(sum(g.high for g in gaps), 1)},
+        "engine": p.voice.engine,
+        "duration_seconds": {"min": round(low_s, 1), "max": round(high_s, 1)},
+        "min_minutes": lo,
+        "max_minutes": hi,
+    }
+    if args.json:
+        print(json.dumps(info, indent=2, ensure_ascii=False))
+        return 0
+    print(f"{info['title']}  ({info['id']})")
+    if script.summary:
+        print(f"  {script.summary}")
+    if script.kind:
+        print(f"  kind: {script.kind}" + (f", week {entry.week}" if entry.week else ""))
+    print(f"  steps: {info['steps']}, spoken segments: {info['spoken_segments']}")
+    print(f"  pauses: {info['pause_seconds']['min']:g} to {info['pause_seconds']['max']:g} seconds")
+    length = f"{lo:g} minutes" if lo == hi else f"{lo:g} to {hi:g} minutes"
+    print(f"  length: {length} (voice: {p.voice.engine})")
+    return 0
+
+
+# -- entry point ------------------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    # A file-size limit should surface as an error we can report, not kill the process.
+    if hasattr(signal, "SIGXFSZ"):
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        return open_tui(args)
+    try:
+        return args.func(args)
+    except CompassionError as exc:
+        for line in exc.lines():
+            print(line, file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("\nstopped; nothing half-written was left behind", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return 0
+
+
+def open_tui(args) -> int:
+    """Until the TUI exists, `compassion` alone shows help."""
+    build_parser().print_help()
+    return 0

@@ -1,0 +1,145 @@
+"""Settings in `config.toml`: loaded, validated (with line numbers) and saved atomically."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from player.errors import CompassionError, Problem, ScriptError
+from player.files import write_text
+from player.model.script import ENGINES, RATE_RANGE
+from player.model.toml_lines import key_lines, line_of
+
+_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+
+
+@dataclass(frozen=True)
+class Settings:
+    day_starts_at: str = "00:00"
+    weekly_goal_days: int = 5
+    show_streaks: bool = True
+    pace: str = "course"
+    voice_engine: str = "auto"
+    voice: str = ""
+    rate: int = 0
+    check_in: bool = True
+
+    @property
+    def day_start_minutes(self) -> int:
+        h, m = self.day_starts_at.split(":")
+        return int(h) * 60 + int(m)
+
+
+DESCRIPTIONS = {
+    "day_starts_at": "when a new practice day begins, HH:MM (03:00 counts a 1:30 session as the day before)",
+    "weekly_goal_days": "practice days a week that count towards the weekly goal streak, 1 to 7",
+    "show_streaks": "show streak numbers in the app, true or false",
+    "pace": "'course' unlocks a week at a time; 'free' opens every week",
+    "voice_engine": "speech engine: auto, pyttsx3 or piper",
+    "voice": "default voice id (empty for the engine's default); see `compassion voices`",
+    "rate": "default speaking rate in words per minute, 80 to 300 (0 for the app default)",
+    "check_in": "ask a 0 to 10 kindness check-in before and after a session, true or false",
+}
+
+
+def _check(key: str, value: Any) -> str | None:
+    """An error message when `value` is not valid for `key`, else None."""
+    if key == "day_starts_at":
+        return None if isinstance(value, str) and _TIME.match(value) else "day_starts_at must be a time like \"03:00\""
+    if key == "weekly_goal_days":
+        ok = isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 7
+        return None if ok else "weekly_goal_days must be a whole number from 1 to 7"
+    if key in ("show_streaks", "check_in"):
+        return None if isinstance(value, bool) else f"{key} must be true or false"
+    if key == "pace":
+        return None if value in ("course", "free") else "pace must be \"course\" or \"free\""
+    if key == "voice_engine":
+        return None if value in ENGINES else f"voice_engine must be one of {', '.join(ENGINES)}"
+    if key == "voice":
+        return None if isinstance(value, str) and len(value) <= 100 else "voice must be text"
+    if key == "rate":
+        ok = isinstance(value, int) and not isinstance(value, bool) and (value == 0 or RATE_RANGE[0] <= value <= RATE_RANGE[1])
+        return None if ok else f"rate must be 0 or a whole number from {RATE_RANGE[0]} to {RATE_RANGE[1]}"
+    return f"unknown setting '{key}'"
+
+
+def config_path(config_dir: Path) -> Path:
+    return Path(config_dir) / "config.toml"
+
+
+def load(config_dir: Path) -> Settings:
+    """Read settings; a missing file means defaults. Invalid files raise ScriptError with lines."""
+    path = config_path(config_dir)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Settings()
+    except OSError as exc:
+        raise CompassionError(f"cannot read {path} ({exc.strerror})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+        doc = tomllib.loads(text)
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        raise ScriptError([Problem(path, int(m.group(1)) if m else 1, f"cannot read settings: {exc}")]) from None
+    lines = key_lines(text)
+    problems = []
+    values = {}
+    for key, value in doc.items():
+        msg = _check(key, value)
+        if msg:
+            problems.append(Problem(path, line_of(lines, (key,)), msg))
+        else:
+            values[key] = value
+    if problems:
+        raise ScriptError(problems)
+    return replace(Settings(), **values)
+
+
+def parse_value(key: str, text: str) -> Any:
+    """Turn command-line text into a setting's value, validated."""
+    names = {f.name for f in fields(Settings)}
+    if key not in names:
+        import difflib
+
+        close = difflib.get_close_matches(key, sorted(names), n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"settings: {', '.join(sorted(names))}"
+        raise CompassionError(f"unknown setting '{key}'", hint)
+    default = getattr(Settings(), key)
+    value: Any = text
+    if isinstance(default, bool):
+        lowered = text.strip().lower()
+        if lowered in ("true", "yes", "on", "1"):
+            value = True
+        elif lowered in ("false", "no", "off", "0"):
+            value = False
+    elif isinstance(default, int):
+        try:
+            value = int(text)
+        except ValueError:
+            pass
+    msg = _check(key, value)
+    if msg:
+        raise CompassionError(msg, DESCRIPTIONS[key])
+    return value
+
+
+def save(config_dir: Path, settings: Settings) -> Path:
+    """Write every setting to config.toml atomically."""
+    path = config_path(config_dir)
+    lines = ["# compassion-player settings; edit here or with `compassion config set KEY VALUE`", ""]
+    for key, value in asdict(settings).items():
+        lines.append(f"# {DESCRIPTIONS[key]}")
+        if isinstance(value, bool):
+            lines.append(f"{key} = {'true' if value else 'false'}")
+        elif isinstance(value, int):
+            lines.append(f"{key} = {value}")
+        else:
+            escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+            lines.append(f'{key} = "{escaped}"')
+        lines.append("")
+    write_text(path, "\n".join(lines), "settings file")
+    return path

@@ -1,0 +1,77 @@
+"""Writing files safely: temporary name, fsync, rename; and file names that are safe everywhere."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+
+from player.errors import WorkFailed
+
+_UNSAFE = re.compile(r"[^\w\-. ]+", re.UNICODE)
+MAX_NAME = 80
+
+
+def safe_name(text: str, fallback: str = "untitled") -> str:
+    """A file-name stem from any text: no separators, no `..`, no control characters, not too long."""
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(c for c in text if unicodedata.category(c)[0] != "C")
+    text = _UNSAFE.sub("-", text).strip(" .-")
+    text = re.sub(r"-{2,}", "-", text)
+    text = re.sub(r"\.{2,}", ".", text)
+    text = text[:MAX_NAME].rstrip(" .-")
+    return text or fallback
+
+
+def describe_os_error(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC or exc.errno == errno.EFBIG:
+        return "the disk is full (or the file is too large for it)"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "permission denied"
+    return exc.strerror or str(exc)
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path, what: str = "file") -> Iterator[Path]:
+    """Yield a temporary path beside `target`; on success it is fsynced and renamed over `target`.
+
+    On any error (or Ctrl-C) the temporary file is removed and nothing appears under `target`.
+    """
+    target = Path(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name[:60]}.", suffix=".part", dir=target.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise WorkFailed(f"cannot write the {what} {target}: {describe_os_error(exc)}") from None
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except OSError as exc:
+        _remove(tmp)
+        raise WorkFailed(
+            f"cannot write the {what} {target}: {describe_os_error(exc)}",
+            "nothing was written; free some space or choose another folder",
+        ) from None
+    except BaseException:
+        _remove(tmp)
+        raise
+
+
+def write_text(target: Path, text: str, what: str = "file") -> None:
+    """Write a text file atomically."""
+    with atomic_path(target, what) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()

@@ -1,0 +1,1 @@
+"""Pure data: scripts and the course, parsed and validated."""

@@ -1,0 +1,540 @@
+"""Exercise scripts: the TOML format, its validation, and the flat list of events it expands to.
+
+A script is parsed into frozen dataclasses or rejected with a `ScriptError` listing every problem as
+`PATH:LINE: error: MESSAGE`, each message saying what to change.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import math
+import re
+import tomllib
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from player.errors import Problem, ScriptError
+from player.model.toml_lines import key_lines, line_of
+
+KINDS = ("core", "short", "informal")
+ENGINES = ("auto", "pyttsx3", "piper")
+DEFAULT_RATE = 150
+RATE_RANGE = (80, 300)
+MAX_PAUSE_S = 3600.0
+MAX_REPEAT = 1000
+#: Upper bound on the events one script may expand to; stops `repeat` from exploding.
+MAX_EVENTS = 20000
+MAX_NESTING = 4
+MAX_SAY_CHARS = 5000
+MAX_TITLE_CHARS = 200
+
+_INLINE_PAUSE = re.compile(r"\[\s*pause\s+([0-9]+(?:\.[0-9]+)?)\s*\]", re.IGNORECASE)
+_ANY_BRACKET = re.compile(r"\[[^\]]*\]?")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+TOP_KEYS = ("title", "summary", "kind", "voice", "background", "step")
+VOICE_KEYS = ("rate", "voice", "volume", "engine")
+BACKGROUND_KEYS = ("sound", "volume_db", "fade_s")
+STEP_KEYS = ("say", "bell", "pause", "repeat", "steps")
+
+
+@dataclass(frozen=True)
+class Pause:
+    """A silence of `low` seconds, or, when elastic, anywhere from `low` to `high`."""
+
+    low: float
+    high: float
+    elastic: bool = False
+
+    @staticmethod
+    def fixed(seconds: float) -> Pause:
+        return Pause(seconds, seconds, False)
+
+    def at(self, fraction: float) -> float:
+        """Length in seconds when elastic pauses are set to `fraction` (0..1) of their range."""
+        if not self.elastic:
+            return self.low
+        return self.low + fraction * (self.high - self.low)
+
+
+NO_PAUSE = Pause(0.0, 0.0, False)
+
+
+@dataclass(frozen=True)
+class VoiceSettings:
+    """How lines are spoken, as the script asks; `None` leaves the choice to settings and defaults."""
+
+    engine: str | None = None
+    voice: str | None = None
+    rate: int | None = None
+    volume: float | None = None
+
+
+@dataclass(frozen=True)
+class Background:
+    """An ambience sound under the whole session."""
+
+    sound: str
+    volume_db: float = -24.0
+    fade_s: float = 4.0
+
+
+@dataclass(frozen=True)
+class Say:
+    text: str
+    pause: Pause
+    line: int
+
+
+@dataclass(frozen=True)
+class Bell:
+    name: str
+    pause: Pause
+    line: int
+
+
+@dataclass(frozen=True)
+class Silence:
+    pause: Pause
+    line: int
+
+
+@dataclass(frozen=True)
+class Repeat:
+    count: int
+    steps: tuple[Step, ...]
+    line: int
+
+
+Step = Say | Bell | Silence | Repeat
+
+
+@dataclass(frozen=True)
+class Speech:
+    """One spoken segment: a `say` line, or the part of it between inline pauses."""
+
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A silence."""
+
+    pause: Pause
+
+
+@dataclass(frozen=True)
+class BellSound:
+    name: str
+
+
+Event = Speech | Gap | BellSound
+
+
+@dataclass(frozen=True)
+class Script:
+    """A validated exercise script."""
+
+    id: str
+    title: str
+    steps: tuple[Step, ...]
+    path: Path
+    summary: str = ""
+    kind: str | None = None
+    voice: VoiceSettings = field(default_factory=VoiceSettings)
+    background: Background | None = None
+    digest: str = ""
+
+    def events(self) -> list[Event]:
+        """The script as a flat list of speech segments, silences and bells, repeats expanded."""
+        out: list[Event] = []
+        _expand(self.steps, out)
+        return out
+
+
+def _expand(steps: tuple[Step, ...], out: list[Event]) -> None:
+    for step in steps:
+        if isinstance(step, Repeat):
+            for _ in range(step.count):
+                _expand(step.steps, out)
+            continue
+        if isinstance(step, Say):
+            for part in split_inline_pauses(step.text):
+                if isinstance(part, str):
+                    out.append(Speech(part, step.line))
+                else:
+                    out.append(Gap(Pause.fixed(part)))
+        elif isinstance(step, Bell):
+            out.append(BellSound(step.name))
+        if step.pause.high > 0:
+            out.append(Gap(step.pause))
+
+
+def split_inline_pauses(text: str) -> Iterator[str | float]:
+    """Split a `say` text at `[pause N]` markers: spoken parts (str) and silences in seconds (float)."""
+    pos = 0
+    for m in _INLINE_PAUSE.finditer(text):
+        words = _tidy(text[pos : m.start()])
+        if words:
+            yield words
+        yield float(m.group(1))
+        pos = m.end()
+    words = _tidy(text[pos:])
+    if words:
+        yield words
+
+
+def spoken_text(text: str) -> str:
+    """The words of a `say` text without its pause markers."""
+    return " ".join(p for p in split_inline_pauses(text) if isinstance(p, str))
+
+
+def _tidy(words: str) -> str:
+    return " ".join(words.split())
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsing and validation
+
+
+def parse_script(
+    path: Path,
+    data: bytes | None = None,
+    *,
+    bells: Collection[str] | None = None,
+    backgrounds: Collection[str] | None = None,
+) -> Script:
+    """Read and validate a script file. `bells`/`backgrounds` are the sound names that exist.
+
+    Raises `ScriptError` listing every problem found.
+    """
+    path = Path(path)
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise ScriptError([Problem(path, 1, "file not found; check the path")]) from None
+        except IsADirectoryError:
+            raise ScriptError([Problem(path, 1, "this is a folder, not a .toml script")]) from None
+        except OSError as exc:
+            raise ScriptError([Problem(path, 1, f"cannot read the file ({exc.strerror})")]) from None
+    text = _decode(path, data)
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScriptError([_toml_problem(path, str(exc))]) from None
+    except RecursionError:
+        raise ScriptError([Problem(path, 1, "the TOML is nested too deeply to read")]) from None
+    validator = _Validator(path, key_lines(text), bells, backgrounds)
+    script = validator.script(doc, hashlib.sha256(data).hexdigest())
+    if validator.problems:
+        raise ScriptError(sorted(validator.problems, key=lambda p: p.line))
+    assert script is not None
+    return script
+
+
+def _decode(path: Path, data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]  # Windows editors often add a byte-order mark; TOML files may carry one.
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ScriptError(
+            [Problem(path, line, "the file is not UTF-8 text; save it as UTF-8 in your editor")]
+        ) from None
+
+
+_TOML_POS = re.compile(r"\s*\(at line (\d+), column (\d+)\)|\s*\(at end of document\)")
+
+
+def _toml_problem(path: Path, message: str) -> Problem:
+    m = re.search(r"at line (\d+), column (\d+)", message)
+    line = int(m.group(1)) if m else max(1, message.count("\n") + 1)
+    if not m and "end of document" in message:
+        line = 0
+    what = _TOML_POS.sub("", message).strip().rstrip(".")
+    col = f" at column {m.group(2)}" if m else ""
+    hint = "; check quotes, brackets and that each key = value is on its own line"
+    if line == 0:
+        return Problem(path, 1, f"TOML syntax: {what.lower()} at the end of the file{hint}")
+    return Problem(path, line, f"TOML syntax: {what.lower()}{col}{hint}")
+
+
+def _suggest(word: str, choices: Collection[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+class _Validator:
+    def __init__(self, path: Path, lines: dict, bells: Collection[str] | None, backgrounds: Collection[str] | None):
+        self.path = path
+        self.lines = lines
+        self.bells = bells
+        self.backgrounds = backgrounds
+        self.problems: list[Problem] = []
+        self.events = 0
+
+    def error(self, where: tuple, message: str) -> None:
+        self.problems.append(Problem(self.path, line_of(self.lines, where), message))
+
+    def script(self, doc: dict, digest: str) -> Script | None:
+        for key in doc:
+            if key not in TOP_KEYS:
+                self.error((key,), f"unknown key '{key}' at the top of the script{_suggest(key, TOP_KEYS)}")
+        title = doc.get("title")
+        if title is None:
+            self.error((), "the script has no title; add a line like: title = \"Soothing breath\"")
+        elif not isinstance(title, str) or not title.strip():
+            self.error(("title",), "title must be non-empty text in quotes")
+        elif len(title) > MAX_TITLE_CHARS or any(ord(c) < 32 for c in title):
+            self.error(("title",), f"title must be one line of at most {MAX_TITLE_CHARS} characters")
+        summary = doc.get("summary", "")
+        if not isinstance(summary, str):
+            self.error(("summary",), "summary must be text in quotes")
+            summary = ""
+        kind = doc.get("kind")
+        if kind is not None and kind not in KINDS:
+            self.error(("kind",), f"kind must be one of {', '.join(repr(k) for k in KINDS)}")
+            kind = None
+        voice = self.voice(doc.get("voice"))
+        background = self.background(doc.get("background"))
+        raw_steps = doc.get("step")
+        steps: tuple[Step, ...] = ()
+        if raw_steps is None:
+            self.error((), "the script has no steps; add at least one [[step]] with a say = \"...\" line")
+        elif not isinstance(raw_steps, list) or not all(isinstance(s, dict) for s in raw_steps):
+            self.error(("step",), "step must be written as [[step]] tables")
+        elif not raw_steps:
+            self.error(("step",), "the script has no steps; add at least one [[step]]")
+        else:
+            steps = self.steps(raw_steps, ("step",), depth=1, label="step ")
+            if steps and not _has_sound(steps):
+                self.error((), "the script has nothing to hear; add a say or bell step")
+        if self.problems:
+            return None
+        return Script(
+            id=self.path.stem,
+            title=title.strip(),
+            steps=steps,
+            path=self.path,
+            summary=summary.strip(),
+            kind=kind,
+            voice=voice,
+            background=background,
+            digest=digest,
+        )
+
+    # -- tables ------------------------------------------------------------------
+    def voice(self, raw: Any) -> VoiceSettings:
+        if raw is None:
+            return VoiceSettings()
+        if not isinstance(raw, dict):
+            self.error(("voice",), "voice must be a table: [voice] with rate, voice, volume or engine")
+            return VoiceSettings()
+        for key in raw:
+            if key not in VOICE_KEYS:
+                self.error(("voice", key), f"unknown key '{key}' in [voice]{_suggest(key, VOICE_KEYS)}")
+        rate = raw.get("rate")
+        if rate is not None and (
+            not _is_number(rate) or not math.isfinite(rate) or not RATE_RANGE[0] <= rate <= RATE_RANGE[1]
+        ):
+            self.error(("voice", "rate"), f"rate must be a number of words per minute from {RATE_RANGE[0]} to {RATE_RANGE[1]}")
+            rate = None
+        name = raw.get("voice")
+        if name is not None and (not isinstance(name, str) or not name.strip() or len(name) > 100):
+            self.error(("voice", "voice"), "voice must be a voice id or language code in quotes, like \"en-gb\"")
+            name = None
+        volume = raw.get("volume")
+        if volume is not None and (not _is_number(volume) or not math.isfinite(volume) or not 0 <= volume <= 1):
+            self.error(("voice", "volume"), "volume must be a number from 0 to 1")
+            volume = None
+        engine = raw.get("engine")
+        if engine is not None and engine not in ENGINES:
+            shown = engine if isinstance(engine, str) else str(engine)
+            self.error(("voice", "engine"), f"engine must be one of {', '.join(repr(e) for e in ENGINES)}{_suggest(shown, ENGINES)}")
+            engine = None
+        return VoiceSettings(
+            engine=engine,
+            voice=name.strip() if name else None,
+            rate=None if rate is None else int(round(rate)),
+            volume=None if volume is None else float(volume),
+        )
+
+    def background(self, raw: Any) -> Background | None:
+        if raw is None:
+            return None
+        if not isinstance(raw, dict):
+            self.error(("background",), "background must be a table: [background] with sound, volume_db, fade_s")
+            return None
+        for key in raw:
+            if key not in BACKGROUND_KEYS:
+                self.error(("background", key), f"unknown key '{key}' in [background]{_suggest(key, BACKGROUND_KEYS)}")
+        sound = raw.get("sound")
+        if not isinstance(sound, str) or not _NAME.match(sound):
+            self.error(("background", "sound"), "sound must name an ambience, like \"rain\"")
+            return None
+        if self.backgrounds is not None and sound not in self.backgrounds:
+            self.error(("background", "sound"), f"no ambience called '{sound}'; available: {', '.join(sorted(self.backgrounds))}")
+        volume_db = raw.get("volume_db", -24.0)
+        if not _is_number(volume_db) or not math.isfinite(volume_db) or not -60 <= volume_db <= -6:
+            self.error(("background", "volume_db"), "volume_db must be a number from -60 to -6 (decibels below the voice)")
+            volume_db = -24.0
+        fade = raw.get("fade_s", 4.0)
+        if not _is_number(fade) or not math.isfinite(fade) or not 0 <= fade <= 60:
+            self.error(("background", "fade_s"), "fade_s must be a number of seconds from 0 to 60")
+            fade = 4.0
+        return Background(sound, float(volume_db), float(fade))
+
+    # -- steps -------------------------------------------------------------------
+    def steps(self, raw: list, where: tuple, depth: int, label: str) -> tuple[Step, ...]:
+        out: list[Step] = []
+        for index, item in enumerate(raw):
+            here = where + (index,)
+            name = f"{label}{index + 1}"
+            if not isinstance(item, dict):
+                self.error(here, f"{name} must be a table like {{ say = \"...\", pause = 4 }}")
+                continue
+            step = self.step(item, here, name, depth)
+            if step is not None:
+                out.append(step)
+        return tuple(out)
+
+    def step(self, raw: dict, where: tuple, name: str, depth: int) -> Step | None:
+        known = True
+        for key in raw:
+            if key not in STEP_KEYS:
+                self.error(where + (key,), f"unknown key '{key}' in {name}{_suggest(key, STEP_KEYS)}")
+                known = False
+        if not known:
+            return None
+        line = line_of(self.lines, where)
+        kinds = [k for k in ("say", "bell", "repeat") if k in raw]
+        if len(kinds) > 1:
+            self.error(where, f"{name} has both {kinds[0]} and {kinds[1]}; split them into two steps")
+            return None
+        if "steps" in raw and "repeat" not in raw:
+            self.error(where + ("steps",), f"{name} has steps but no repeat; add repeat = 2 (or more)")
+            return None
+        if "repeat" in raw:
+            return self.repeat(raw, where, name, depth, line)
+        pause = self.pause(raw, where, name) if "pause" in raw else NO_PAUSE
+        if pause is None:
+            return None
+        if "say" in raw:
+            return self.say(raw["say"], pause, where, name, line)
+        if "bell" in raw:
+            return self.bell(raw["bell"], pause, where, name, line)
+        if "pause" in raw:
+            self.events += 1
+            return Silence(pause, line)
+        self.error(where, f"{name} is empty; give it a say, bell, pause, or repeat with steps")
+        return None
+
+    def pause(self, raw: dict, where: tuple, name: str) -> Pause | None:
+        value = raw["pause"]
+        here = where + ("pause",)
+        if _is_number(value):
+            if not math.isfinite(value) or value < 0:
+                self.error(here, f"pause in {name} must be a number of seconds, 0 or more")
+                return None
+            if value > MAX_PAUSE_S:
+                self.error(here, f"pause in {name} is longer than an hour; use at most {int(MAX_PAUSE_S)} seconds")
+                return None
+            return Pause.fixed(float(value))
+        if isinstance(value, list):
+            if len(value) != 2 or not all(_is_number(v) and math.isfinite(v) for v in value):
+                self.error(here, f"an elastic pause in {name} is two numbers, [MIN, MAX], like [10, 60]")
+                return None
+            low, high = float(value[0]), float(value[1])
+            if low < 0 or high < low:
+                self.error(here, f"an elastic pause in {name} needs 0 <= MIN <= MAX, like [10, 60]")
+                return None
+            if high > MAX_PAUSE_S:
+                self.error(here, f"pause in {name} is longer than an hour; use at most {int(MAX_PAUSE_S)} seconds")
+                return None
+            return Pause(low, high, elastic=high > low)
+        self.error(here, f"pause in {name} must be seconds (like 5) or a range (like [10, 60])")
+        return None
+
+    def say(self, value: Any, pause: Pause, where: tuple, name: str, line: int) -> Say | None:
+        here = where + ("say",)
+        if not isinstance(value, str):
+            self.error(here, f"say in {name} must be text in quotes")
+            return None
+        if len(value) > MAX_SAY_CHARS:
+            self.error(here, f"say in {name} is very long; split it into steps of under {MAX_SAY_CHARS} characters")
+            return None
+        if any(ord(c) < 32 and c not in "\n\t\r" for c in value):
+            self.error(here, f"say in {name} contains control characters; remove them")
+            return None
+        leftover = _INLINE_PAUSE.sub(" ", value)
+        bad = _ANY_BRACKET.search(leftover)
+        if bad:
+            self.error(here, f"say in {name} has '{bad.group(0)}'; the only marker allowed is [pause N], like [pause 2]")
+            return None
+        for m in _INLINE_PAUSE.finditer(value):
+            if float(m.group(1)) > MAX_PAUSE_S:
+                self.error(here, f"an inline pause in {name} is longer than an hour")
+                return None
+        if not spoken_text(value):
+            self.error(here, f"say in {name} is empty; write the words to speak, or use pause = N for silence")
+            return None
+        self.events += 2 + len(_INLINE_PAUSE.findall(value)) * 2
+        return Say(value, pause, line)
+
+    def bell(self, value: Any, pause: Pause, where: tuple, name: str, line: int) -> Bell | None:
+        here = where + ("bell",)
+        if not isinstance(value, str) or not _NAME.match(value):
+            self.error(here, f"bell in {name} must name a sound, like \"bowl\" (lowercase letters, digits, - and _)")
+            return None
+        if self.bells is not None and value not in self.bells:
+            self.error(here, f"no bell called '{value}'{_suggest(value, self.bells)}; available: {', '.join(sorted(self.bells))}")
+            return None
+        self.events += 2
+        return Bell(value, pause, line)
+
+    def repeat(self, raw: dict, where: tuple, name: str, depth: int, line: int) -> Repeat | None:
+        count = raw["repeat"]
+        if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_REPEAT:
+            self.error(where + ("repeat",), f"repeat in {name} must be a whole number from 1 to {MAX_REPEAT}")
+            return None
+        if "pause" in raw:
+            self.error(where + ("pause",), f"{name} repeats steps, so it cannot have its own pause; put the pause inside its steps")
+            return None
+        inner = raw.get("steps")
+        if inner is None:
+            self.error(where, f"{name} has repeat but no steps; add steps = [ {{ say = \"...\", pause = 4 }} ]")
+            return None
+        if not isinstance(inner, list) or not inner:
+            self.error(where + ("steps",), f"steps in {name} must be a non-empty list of tables")
+            return None
+        if depth >= MAX_NESTING:
+            self.error(where, f"{name} nests repeats more than {MAX_NESTING} deep; flatten them")
+            return None
+        before = self.events
+        self.events = 0
+        steps = self.steps(inner, where + ("steps",), depth + 1, f"{name}, inner step ")
+        expanded = self.events * count
+        self.events = before + expanded
+        if self.events > MAX_EVENTS:
+            self.error(where + ("repeat",), f"{name} repeats too much: the script would hold over {MAX_EVENTS} parts; lower repeat")
+            self.events = before
+            return None
+        if len(steps) != len(inner):
+            return None
+        return Repeat(count, steps, line)
+
+
+def _has_sound(steps: tuple[Step, ...]) -> bool:
+    return any(
+        isinstance(s, (Say, Bell)) or (isinstance(s, Repeat) and _has_sound(s.steps)) for s in steps
+    )

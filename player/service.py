@@ -1,0 +1,172 @@
+"""The use cases the command line and the TUI share: load, plan, render.
+
+Everything here works on plain values; nothing prints. Progress is reported through callbacks.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from player import config, paths
+from player.audio import captions, export, sounds
+from player.audio.timeline import Clip, Sized, Timeline, build, fraction_for, length_range, range_minutes
+from player.catalog import Catalog, Entry
+from player.errors import CompassionError, WorkFailed
+from player.model.script import DEFAULT_RATE, BellSound, Script, Speech
+from player.tts import synth
+from player.tts.base import SAMPLE_RATE, SpeakAs
+from player.tts.cache import SpeechCache
+from player.tts.engines import resolve_engine
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class Context:
+    """What every use case needs: where data lives, the settings, the cache and the catalog."""
+
+    data_dir: Path
+    config_dir: Path
+    settings: config.Settings
+    cache: SpeechCache
+    catalog: Catalog
+    pool: cf.ProcessPoolExecutor | None = None
+
+
+def open_context(data_dir: str | Path | None = None) -> Context:
+    """Resolve folders and read settings. With `--data-dir`, settings live there too (unless overridden)."""
+    import os
+
+    data = paths.data_dir(data_dir)
+    if data_dir and not os.environ.get("COMPASSION_CONFIG_DIR"):
+        conf_dir = data
+    else:
+        conf_dir = paths.config_dir()
+    settings = config.load(conf_dir)
+    return Context(data, conf_dir, settings, SpeechCache(paths.cache_dir()), Catalog(data))
+
+
+def speak_as(script: Script, settings: config.Settings, engine: str | None = None) -> SpeakAs:
+    """The voice for a script: `--engine`, then the script's [voice], then settings, then defaults."""
+    v = script.voice
+    wanted = engine or (v.engine if v.engine not in (None, "auto") else None) or settings.voice_engine
+    return SpeakAs(
+        engine=resolve_engine(wanted),
+        voice=v.voice or settings.voice or None,
+        rate=v.rate or settings.rate or DEFAULT_RATE,
+        volume=1.0 if v.volume is None else v.volume,
+    )
+
+
+@dataclass
+class Plan:
+    """A script made concrete: its voice, every sound's length, and (once a length is chosen) its timeline."""
+
+    script: Script
+    voice: SpeakAs
+    items: list[Sized]
+    user_sounds: Path | None = None
+    timeline: Timeline | None = None
+
+    def range_seconds(self) -> tuple[float, float]:
+        return length_range(self.items, SAMPLE_RATE)
+
+    def range_minutes(self) -> tuple[float, float]:
+        return range_minutes(*self.range_seconds())
+
+    def fit(self, minutes: float | None) -> Timeline:
+        fraction = fraction_for(self.items, SAMPLE_RATE, minutes, self.script.id)
+        self.timeline = build(self.items, SAMPLE_RATE, fraction)
+        return self.timeline
+
+
+def plan(
+    ctx: Context,
+    script: Script,
+    engine: str | None = None,
+    progress: Progress | None = None,
+) -> Plan:
+    """Synthesize what is missing from the cache and measure every sound of the script."""
+    voice = speak_as(script, ctx.settings, engine)
+    events = script.events()
+    texts = {e.text for e in events if isinstance(e, Speech)}
+    utterances = {t: synth.utterance(t, voice) for t in texts}
+    report = (lambda done, total: progress("speech", done, total)) if progress else None
+    frames = synth.ensure(ctx.cache, list(utterances.values()), report, ctx.pool)
+    user_dir = ctx.catalog.user_dir
+    items: list[Sized] = []
+    for e in events:
+        if isinstance(e, Speech):
+            u = utterances[e.text]
+            items.append(Sized(e, frames[u.key], u.key))
+        elif isinstance(e, BellSound):
+            items.append(Sized(e, len(sounds.load_bell(e.name, user_dir)) // 2))
+        else:
+            items.append(Sized(e))
+    return Plan(script, voice, items, user_dir)
+
+
+def clip_source(ctx: Context, user_sounds: Path | None) -> Callable[[Clip], bytes]:
+    """Reads each clip's PCM: speech from the cache, bells from the sound folders."""
+
+    def source(clip: Clip) -> bytes:
+        if clip.kind == "bell":
+            return sounds.load_bell(clip.ref, user_sounds)
+        data = ctx.cache.read(clip.ref)
+        if data is None:
+            raise WorkFailed("the speech cache changed while rendering", "run the command again")
+        return data
+
+    return source
+
+
+@dataclass
+class RenderResult:
+    audio: Path
+    captions: Path | None
+    duration: float
+    skipped: bool = False
+    cues: list = field(default_factory=list)
+
+
+def output_format(out: Path | None, fmt: str | None) -> str:
+    """The format from `--format`, else from the output's extension, else WAV."""
+    if fmt:
+        if fmt not in export.FORMATS:
+            raise CompassionError(f"unknown format '{fmt}'", f"use one of: {', '.join(export.FORMATS)}")
+        return fmt
+    if out is not None and out.suffix.lower().lstrip(".") in export.FORMATS:
+        return out.suffix.lower().lstrip(".")
+    return "wav"
+
+
+def render(
+    ctx: Context,
+    script: Script,
+    out: Path,
+    fmt: str,
+    minutes: float | None = None,
+    caption_format: str = "vtt",
+    engine: str | None = None,
+    tags: export.Tags | None = None,
+    progress: Progress | None = None,
+) -> RenderResult:
+    """Render one script to `out` (and its caption sidecar). Nothing partial is left on failure."""
+    if fmt != "wav":
+        export.require_ffmpeg(fmt)
+    p = plan(ctx, script, engine, progress)
+    timeline = p.fit(minutes)
+    tags = tags or export.Tags(title=script.title)
+    report = (lambda done, total: progress("audio", done, total)) if progress else None
+    export.write(timeline, clip_source(ctx, p.user_sounds), out, fmt, tags, report)
+    cues = timeline.cues()
+    cap = captions.write(out, caption_format, cues, script.title, tags.album)
+    return RenderResult(out, cap, timeline.duration, cues=cues)
+
+
+def resolve_script(ctx: Context, target: str) -> tuple[Entry, Script]:
+    entry = ctx.catalog.resolve(target)
+    return entry, ctx.catalog.load(entry)

@@ -1,0 +1,1 @@
+"""Speech synthesis: engines behind one interface, a content-addressed cache, parallel workers."""

@@ -1,0 +1,48 @@
+"""The engine interface every speech engine implements, and the voice settings it receives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+#: One sample rate for everything the app assembles: speech, bells and ambience.
+SAMPLE_RATE = 22050
+
+
+@dataclass(frozen=True)
+class SpeakAs:
+    """Fully resolved voice settings for one utterance."""
+
+    engine: str
+    voice: str | None
+    rate: int
+    volume: float
+
+
+@dataclass(frozen=True)
+class VoiceInfo:
+    """One voice an engine offers."""
+
+    id: str
+    engine: str
+    language: str
+    sample_rate: int
+    name: str = ""
+
+
+class Engine(Protocol):
+    """A speech engine. `synthesize` returns raw mono 16-bit PCM at `SAMPLE_RATE`."""
+
+    name: str
+
+    def identity(self) -> str:
+        """Engine name and version, cheap to compute; part of every cache key."""
+
+    def synthesize(self, text: str, voice: SpeakAs) -> bytes:
+        """Speak `text` and return its PCM (engine silence not yet trimmed)."""
+
+    def voices(self) -> list[VoiceInfo]:
+        """Every voice this engine can use."""
+
+    def check_voice(self, voice: str | None) -> None:
+        """Raise `MissingTool`/`CompassionError` when `voice` cannot be used."""

@@ -1,0 +1,101 @@
+"""Synthesized speech, cached by a hash of everything that shapes the sound.
+
+Each entry is a small WAV file holding one trimmed utterance. Entries are written to a temporary name and
+renamed, so a crash or a full disk never leaves a half entry under a real name; a damaged entry (header and
+size disagree) is treated as missing and synthesized again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import wave
+from pathlib import Path
+
+from player.errors import WorkFailed
+from player.tts.base import SAMPLE_RATE, SpeakAs
+
+#: Bump when trimming or anything else about stored entries changes, so old entries are not reused.
+FORMAT_VERSION = 2
+_HEADER = 44
+
+
+def cache_key(text: str, voice: SpeakAs, engine_identity: str) -> str:
+    """The one place that decides when two utterances sound the same."""
+    blob = json.dumps(
+        [FORMAT_VERSION, engine_identity, voice.engine, voice.voice, voice.rate, round(voice.volume, 3), text],
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+class SpeechCache:
+    """A folder of cached utterances."""
+
+    def __init__(self, root: Path) -> None:
+        self.base = Path(root)
+        self.root = self.base / "speech"
+
+    def path(self, key: str) -> Path:
+        return self.root / key[:2] / f"{key}.wav"
+
+    def frames(self, key: str) -> int | None:
+        """Number of samples in a sound entry, or None when missing or damaged (checked cheaply)."""
+        p = self.path(key)
+        try:
+            size = p.stat().st_size
+            with open(p, "rb") as f:
+                header = f.read(_HEADER)
+        except OSError:
+            return None
+        if len(header) < _HEADER or header[:4] != b"RIFF" or header[8:12] != b"WAVE" or header[36:40] != b"data":
+            return None
+        data_len = int.from_bytes(header[40:44], "little")
+        if data_len + _HEADER != size or data_len % 2:
+            return None
+        return data_len // 2
+
+    def read(self, key: str) -> bytes | None:
+        """The PCM of an entry, or None when missing or damaged."""
+        p = self.path(key)
+        try:
+            with wave.open(str(p), "rb") as w:
+                if w.getframerate() != SAMPLE_RATE or w.getnchannels() != 1 or w.getsampwidth() != 2:
+                    return None
+                n = w.getnframes()
+                data = w.readframes(n)
+        except (OSError, EOFError, wave.Error):
+            return None
+        if len(data) != n * 2:
+            return None
+        return data
+
+    def write(self, key: str, pcm: bytes) -> int:
+        """Store an entry atomically; returns its number of samples."""
+        p = self.path(key)
+        tmp = None
+        try:
+            p.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".", suffix=".part", dir=p.parent)
+            with os.fdopen(fd, "wb") as f:
+                with wave.open(f, "wb") as w:
+                    w.setnchannels(1)
+                    w.setsampwidth(2)
+                    w.setframerate(SAMPLE_RATE)
+                    w.writeframes(pcm)
+            os.replace(tmp, p)
+            tmp = None
+        except OSError as exc:
+            raise WorkFailed(
+                f"could not write the speech cache in {self.root} ({exc.strerror or exc})",
+                "free some disk space, or point COMPASSION_CACHE_DIR at a folder with room",
+            ) from None
+        finally:
+            if tmp is not None:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+        return len(pcm) // 2
