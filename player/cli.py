@@ -123,7 +123,8 @@ def cmd_render(args) -> int:
         out = out.with_name(out.name + f".{fmt}") if not out.suffix else out.with_suffix(f".{fmt}")
     bar = ProgressBar()
     try:
-        result = service.render(ctx, script, out, fmt, args.minutes, args.captions, args.engine, progress=bar)
+        tags = service.default_tags(ctx, entry, script)
+        result = service.render(ctx, script, out, fmt, args.minutes, args.captions, args.engine, tags, bar)
     finally:
         bar.clear()
     print(result.audio)

@@ -50,9 +50,16 @@ def open_context(data_dir: str | Path | None = None) -> Context:
 
 
 def speak_as(script: Script, settings: config.Settings, engine: str | None = None) -> SpeakAs:
-    """The voice for a script: `--engine`, then the script's [voice], then settings, then defaults."""
+    """The voice for a script: `--engine`, the script's [voice], `COMPASSION_ENGINE`, settings, defaults."""
+    import os
+
     v = script.voice
-    wanted = engine or (v.engine if v.engine not in (None, "auto") else None) or settings.voice_engine
+    wanted = (
+        engine
+        or (v.engine if v.engine not in (None, "auto") else None)
+        or os.environ.get("COMPASSION_ENGINE")
+        or settings.voice_engine
+    )
     return SpeakAs(
         engine=resolve_engine(wanted),
         voice=v.voice or settings.voice or None,
@@ -165,6 +172,22 @@ def render(
     cues = timeline.cues()
     cap = captions.write(out, caption_format, cues, script.title, tags.album)
     return RenderResult(out, cap, timeline.duration, cues=cues)
+
+
+def default_tags(ctx: Context, entry: Entry, script: Script) -> export.Tags:
+    """Tags for one rendered exercise: course exercises are filed under their week."""
+    if entry.week is not None:
+        try:
+            week = ctx.catalog.course.week(entry.week)
+        except CompassionError:
+            week = None
+        if week is not None:
+            return export.Tags(title=script.title, album=album_name(ctx.catalog.course.title, week.number, week.theme))
+    return export.Tags(title=script.title, album="My scripts")
+
+
+def album_name(course_title: str, week: int, theme: str) -> str:
+    return f"{course_title} - Week {week}: {theme}"
 
 
 def resolve_script(ctx: Context, target: str) -> tuple[Entry, Script]:

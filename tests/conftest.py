@@ -1,0 +1,56 @@
+"""Shared fixtures: every test gets its own data, config and cache folders unless it shares the speech cache."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE = REPO / "scripts" / "examples" / "soothing-breath.toml"
+
+
+@pytest.fixture(scope="session")
+def shared_cache(tmp_path_factory) -> Path:
+    """One speech cache for tests that do not test caching itself (shared by xdist workers)."""
+    root = tmp_path_factory.getbasetemp().parent / "shared-speech-cache"
+    root.mkdir(exist_ok=True)
+    return root
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch, shared_cache) -> Path:
+    """Isolated data/config folders for the app; the shared speech cache."""
+    data = tmp_path / "data"
+    monkeypatch.setenv("COMPASSION_DATA_DIR", str(data))
+    monkeypatch.setenv("COMPASSION_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("COMPASSION_CACHE_DIR", str(shared_cache))
+    monkeypatch.setenv("COMPASSION_ENGINE", "pyttsx3")
+    monkeypatch.delenv("COMPASSION_COURSE_DIR", raising=False)
+    return data
+
+
+@pytest.fixture
+def fresh_cache(tmp_path, monkeypatch, home) -> Path:
+    """An empty speech cache of this test's own."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("COMPASSION_CACHE_DIR", str(cache))
+    return cache
+
+
+def run_cli(*args: str, env: dict | None = None, cwd: Path | None = None, timeout: float = 120, **kw):
+    """Run `python -m player ARGS` as a user would, in a subprocess."""
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "player", *args],
+        capture_output=True, text=True, env=full_env, cwd=cwd, timeout=timeout, **kw,
+    )
+
+
+@pytest.fixture
+def cli():
+    return run_cli

@@ -1,0 +1,71 @@
+"""The script format: parsing, inline pauses, repeat expansion, and line numbers for every key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from player.errors import ScriptError
+from player.model.script import Gap, Pause, Speech, parse_script, split_inline_pauses
+from player.model.toml_lines import key_lines
+
+FULL = b'''title = "Soothing Rhythm Breathing"
+summary = "Slowing the breath to settle the body."
+kind = "core"
+[voice]
+rate = 140
+voice = "en-gb"
+volume = 0.9
+
+[[step]]
+bell = "bowl"
+pause = 2
+
+[[step]]
+say = "Find a way of sitting. [pause 2] Let your eyes close, if that feels okay."
+pause = 5
+
+[[step]]
+say = "Breathing in, and breathing out."
+pause = [10, 60]
+
+[[step]]
+repeat = 3
+steps = [ { say = "In.", pause = 4 }, { say = "Out.", pause = 4 } ]
+
+[[step]]
+pause = 20
+'''
+
+
+def test_the_documented_example_parses():
+    s = parse_script(Path("week1/breath.toml"), FULL, bells={"bowl"})
+    assert s.id == "breath" and s.kind == "core"
+    assert (s.voice.rate, s.voice.voice, s.voice.volume) == (140, "en-gb", 0.9)
+    ev = s.events()
+    speech = [e.text for e in ev if isinstance(e, Speech)]
+    assert speech == ["Find a way of sitting.", "Let your eyes close, if that feels okay.",
+                      "Breathing in, and breathing out."] + ["In.", "Out."] * 3
+    assert Gap(Pause(10, 60, True)) in ev
+    assert ev[-1] == Gap(Pause.fixed(20))
+
+
+def test_inline_pauses_allow_decimals_and_spacing():
+    assert list(split_inline_pauses("A. [pause 1.5]B.[ pause 2 ] C.")) == ["A.", 1.5, "B.", 2.0, "C."]
+
+
+def test_key_lines_reach_into_inline_tables():
+    text = 'title = "t"\n[[step]]\nsay = "a"\n[[step]]\nrepeat = 2\nsteps = [\n { say = "x" },\n { pause = 3 },\n]\n'
+    lines = key_lines(text)
+    assert lines[("title",)] == 1
+    assert lines[("step", 0, "say")] == 3
+    assert lines[("step", 1)] == 4
+    assert lines[("step", 1, "steps", 1, "pause")] == 8
+
+
+def test_multiline_strings_do_not_confuse_line_numbers():
+    text = 'title = "T"\nsummary = """Two\nlines"""\n[[step]]\nsay = \'\'\'a\n[[step]]\n\'\'\'\npasue = 1\n'
+    with pytest.raises(ScriptError) as e:
+        parse_script(Path("m.toml"), text.encode())
+    assert [p.line for p in e.value.problems] == [8]
