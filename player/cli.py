@@ -65,6 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--engine", choices=("auto", "pyttsx3", "piper"), help="speech engine used to measure speech")
     p.set_defaults(func=cmd_info)
+    p = sub.add_parser("list", parents=[common], help="the course's weeks and exercises, and your own scripts")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--engine", choices=("auto", "pyttsx3", "piper"), help="speech engine the lengths are measured with")
+    p.set_defaults(func=cmd_list)
     return parser
 
 
@@ -192,6 +196,39 @@ def cmd_info(args) -> int:
     length = f"{lo:g} minutes" if lo == hi else f"{lo:g} to {hi:g} minutes"
     print(f"  length: {length} (voice: {p.voice.engine})")
     return 0
+
+
+def cmd_list(args) -> int:
+    from player import service
+
+    ctx = _context(args)
+    bar = ProgressBar("measuring speech ")
+    try:
+        listing = service.course_listing(ctx, args.engine, progress=bar)
+    finally:
+        bar.clear()
+    if args.json:
+        print(json.dumps(listing, indent=2, ensure_ascii=False))
+        return 0
+    print(listing["title"])
+    for week in listing["weeks"]:
+        print(f"\nWeek {week['number']}: {week['theme']}")
+        print(f"  {week['intention']}")
+        for ex in week["exercises"]:
+            print(f"  {ex['id']:<34} {ex['kind']:<9} {_length(ex)}")
+    if listing["my_scripts"]:
+        print("\nMy scripts")
+        for ex in listing["my_scripts"]:
+            if "error" in ex:
+                print(f"  {ex['id']:<34} cannot be used: {ex['error']}")
+            else:
+                print(f"  {ex['id']:<34} {ex['kind'] or '-':<9} {_length(ex)}")
+    return 0
+
+
+def _length(ex: dict) -> str:
+    lo, hi = ex["min_minutes"], ex["max_minutes"]
+    return f"{lo:g} min" if lo == hi else f"{lo:g} to {hi:g} min"
 
 
 # -- entry point ------------------------------------------------------------------------------------

@@ -193,3 +193,34 @@ def album_name(course_title: str, week: int, theme: str) -> str:
 def resolve_script(ctx: Context, target: str) -> tuple[Entry, Script]:
     entry = ctx.catalog.resolve(target)
     return entry, ctx.catalog.load(entry)
+
+
+def exercise_summary(ctx: Context, entry: Entry, script: Script, engine: str | None = None,
+                     progress: Progress | None = None) -> dict:
+    """One exercise as `list --json` shows it: its length range comes from real, cached speech."""
+    lo, hi = plan(ctx, script, engine, progress).range_minutes()
+    return {"id": entry.id, "title": script.title, "kind": script.kind or "", "min_minutes": lo, "max_minutes": hi}
+
+
+def course_listing(ctx: Context, engine: str | None = None, progress: Progress | None = None) -> dict:
+    """The course and the user's own scripts, as `compassion list --json` prints them."""
+    course = ctx.catalog.course
+    entries = ctx.catalog.course_entries()
+    weeks = []
+    for week in course.weeks:
+        exercises = []
+        for ex in week.exercises:
+            entry = entries[ex]
+            exercises.append(exercise_summary(ctx, entry, ctx.catalog.load(entry), engine, progress))
+        weeks.append({
+            "number": week.number, "theme": week.theme, "intention": week.intention,
+            "goal_days": week.goal_days, "exercises": exercises,
+        })
+    mine = []
+    for item in ctx.catalog.my_scripts():
+        if item.script is None:
+            mine.append({"id": item.entry.id, "path": str(item.entry.path), "error": item.error.lines()[0]})
+        else:
+            summary = exercise_summary(ctx, item.entry, item.script, engine, progress)
+            mine.append({**summary, "path": str(item.entry.path)})
+    return {"title": course.title, "weeks": weeks, "my_scripts": mine}

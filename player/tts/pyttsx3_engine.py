@@ -25,6 +25,9 @@ from player.tts.base import SAMPLE_RATE, SpeakAs, VoiceInfo
 
 NAME = "pyttsx3"
 DEFAULT_VOICE = "en"
+#: espeak-ng speaks about 1.19 times faster than its rate setting once sentence pauses are counted;
+#: scaling makes `rate` mean what scripts say it means: words per minute as heard.
+ESPEAK_RATE_SCALE = 0.84
 _AUDIO_OUTPUT_SYNCHRONOUS = 2
 
 
@@ -122,7 +125,10 @@ class Pyttsx3Engine:
                 f"the voice '{voice.voice}' is not available in pyttsx3",
                 "run `compassion voices` to see the voices you can use",
             ) from None
-        driver.setProperty("rate", voice.rate)
+        rate = voice.rate
+        if _uses_espeak():
+            rate = max(60, round(rate * ESPEAK_RATE_SCALE))
+        driver.setProperty("rate", rate)
         driver.setProperty("volume", voice.volume)
 
     def _default_voice(self) -> str:
