@@ -90,7 +90,8 @@ class ProgressBar:
             return
         width = 28
         filled = int(width * done / total)
-        label = self.LABELS.get(phase, phase)
+        kind, _, what = phase.partition(":")
+        label = self.LABELS.get(kind, kind) + (f" {what}" if what else "")
         line = f"\r{self.prefix}[{'#' * filled}{'.' * (width - filled)}] {100 * done // total:3d}% {label}"
         if line != self._last:
             sys.stderr.write(line.ljust(78)[:79])
@@ -114,10 +115,13 @@ def _context(args):
 
 
 def cmd_render(args) -> int:
-    from player import service
+    from player import batch, service
     from player.files import safe_name
 
     ctx = _context(args)
+    collection = batch.parse_target(args.target)
+    if collection is not None:
+        return _render_collection(ctx, args, *collection)
     entry, script = service.resolve_script(ctx, args.target)
     fmt = service.output_format(args.output, args.format)
     out = args.output or Path(f"{safe_name(entry.id)}.{fmt}")
@@ -132,6 +136,39 @@ def cmd_render(args) -> int:
     finally:
         bar.clear()
     print(result.audio)
+    return 0
+
+
+def _render_collection(ctx, args, kind: str, number: int | None) -> int:
+    from player import batch, service
+
+    course = ctx.catalog.course
+    if kind == "week":
+        week = course.week(number)
+        if week is None:
+            raise CompassionError(f"there is no week {number}", f"the course has weeks 1 to {len(course.weeks)}")
+        weeks, nested = [week], False
+        default_dir = Path(f"week{number}")
+    else:
+        weeks, nested = list(course.weeks), True
+        default_dir = Path("course")
+    out_dir = args.output or default_dir
+    if out_dir.exists() and not out_dir.is_dir():
+        raise CompassionError(f"{out_dir} is a file; {args.target} needs a folder", "give a folder with -o DIR")
+    fmt = service.output_format(None, args.format)
+    bar = ProgressBar()
+    try:
+        result = batch.render_weeks(ctx, weeks, out_dir, fmt, args.minutes, args.captions, args.engine, nested, bar)
+    finally:
+        bar.clear()
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    for path in result.written:
+        print(path)
+    if result.skipped:
+        print(f"{len(result.skipped)} file(s) already up to date, skipped", file=sys.stderr)
+    for path in result.playlists:
+        print(path)
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import os
 import re
 import tempfile
@@ -26,6 +27,14 @@ def safe_name(text: str, fallback: str = "untitled") -> str:
     text = re.sub(r"\.{2,}", ".", text)
     text = text[:MAX_NAME].rstrip(" .-")
     return text or fallback
+
+
+@functools.lru_cache(maxsize=1)
+def _file_mode() -> int:
+    # Temporary files are private (0600); finished files get the usual permissions for this user's umask.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def describe_os_error(exc: OSError) -> str:
@@ -54,6 +63,7 @@ def atomic_path(target: Path, what: str = "file") -> Iterator[Path]:
         yield tmp
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
+            os.fchmod(f.fileno(), _file_mode())
         os.replace(tmp, target)
     except OSError as exc:
         _remove(tmp)

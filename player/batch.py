@@ -1,0 +1,162 @@
+"""Rendering a whole week, or the whole course, into a folder ready to copy onto a phone.
+
+Each exercise becomes a numbered file with captions and tags; each week gets an `.m3u` playlist. A small
+manifest remembers what each file was made from, so a second run skips what is already up to date.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from player import service
+from player.audio import export
+from player.errors import CompassionError
+from player.files import safe_name, write_text
+from player.model.course import Week
+from player.tts import synth
+
+MANIFEST = ".compassion-render.json"
+#: Part of every signature; bump when rendering changes in a way listeners would hear.
+RENDER_VERSION = 1
+
+Report = Callable[[str], None]
+
+
+@dataclass
+class BatchResult:
+    written: list[Path] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)
+    playlists: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def parse_target(target: str) -> tuple[str, int | None] | None:
+    """`week:N` -> ("week", N); `course` -> ("course", None); anything else -> None."""
+    if target == "course":
+        return ("course", None)
+    if target.startswith("week:"):
+        try:
+            return ("week", int(target[5:]))
+        except ValueError:
+            raise CompassionError(f"'{target}' is not a week", "use week:1 to week:8") from None
+    return None
+
+
+def render_weeks(
+    ctx: service.Context,
+    weeks: list[Week],
+    out_dir: Path,
+    fmt: str,
+    minutes: float | None,
+    caption_format: str,
+    engine: str | None,
+    nested: bool,
+    progress: service.Progress | None = None,
+) -> BatchResult:
+    """Render `weeks` into `out_dir` (one subfolder per week when `nested`)."""
+    if fmt != "wav":
+        export.require_ffmpeg(fmt)
+    result = BatchResult()
+    course = ctx.catalog.course
+    entries = ctx.catalog.course_entries()
+    total = sum(len(w.exercises) for w in weeks)
+    done = 0
+    own_pool = ctx.pool is None
+    if own_pool:
+        ctx.pool = synth.make_pool()
+    try:
+        for week in weeks:
+            folder = out_dir / safe_name(f"Week {week.number} - {week.theme}") if nested else out_dir
+            manifest = _load_manifest(folder)
+            album = service.album_name(course.title, week.number, week.theme)
+            playlist: list[tuple[str, float, str]] = []
+            for track, ex in enumerate(week.exercises, 1):
+                script = ctx.catalog.load(entries[ex])
+
+                def step(phase: str, d: int, t: int, _done=done) -> None:
+                    if progress:
+                        progress(f"{phase}:{ex}", _done * 1000 + (1000 * d // max(t, 1)), total * 1000)
+
+                p = service.plan(ctx, script, engine, step)
+                chosen = _clamp(p.range_minutes(), minutes)
+                timeline = p.fit(chosen)
+                if minutes is not None and abs(timeline.duration - minutes * 60) > 1:
+                    result.notes.append(
+                        f"{ex} runs about {timeline.duration / 60:.1f} minutes (it can run {_span(p.range_minutes())})"
+                    )
+                name = safe_name(f"{track:02d} - {script.title}") + f".{fmt}"
+                audio = folder / name
+                tags = export.Tags(title=script.title, album=album, track=f"{track}/{len(week.exercises)}")
+                signature = _signature(script.digest, p.voice, timeline.fraction, fmt, caption_format, tags, chosen)
+                playlist.append((name, timeline.duration, script.title))
+                if manifest.get(name) == signature and audio.exists() and _captions_ok(audio, caption_format):
+                    result.skipped.append(audio)
+                else:
+                    export.write(timeline, service.clip_source(ctx, p.user_sounds), audio, fmt, tags,
+                                 lambda d, t: step("audio", d, t))
+                    from player.audio import captions
+
+                    captions.write(audio, caption_format, timeline.cues(), script.title, album)
+                    manifest[name] = signature
+                    _save_manifest(folder, manifest)
+                    result.written.append(audio)
+                done += 1
+                if progress:
+                    progress("done", done * 1000, total * 1000)
+            result.playlists.append(_write_playlist(folder, week, playlist))
+    finally:
+        if own_pool and ctx.pool is not None:
+            ctx.pool.shutdown(wait=True, cancel_futures=True)
+            ctx.pool = None
+    return result
+
+
+def _clamp(span: tuple[float, float], minutes: float | None) -> float | None:
+    lo, hi = span
+    if minutes is None or lo == hi:
+        return None
+    return min(max(minutes, lo), hi)
+
+
+def _span(span: tuple[float, float]) -> str:
+    lo, hi = span
+    return f"{lo:g} minutes" if lo == hi else f"{lo:g} to {hi:g} minutes"
+
+
+def _signature(digest: str, voice, fraction: float, fmt: str, caption_format: str, tags: export.Tags,
+               minutes: float | None) -> str:
+    from player.tts.engines import get_engine
+
+    blob = json.dumps([RENDER_VERSION, digest, voice.engine, get_engine(voice.engine).identity(), voice.voice,
+                       voice.rate, voice.volume, round(fraction, 6), fmt, caption_format, tags.album, tags.track,
+                       minutes])
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _captions_ok(audio: Path, fmt: str) -> bool:
+    return fmt == "none" or audio.with_suffix(f".{fmt}").exists()
+
+
+def _load_manifest(folder: Path) -> dict:
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _save_manifest(folder: Path, manifest: dict) -> None:
+    write_text(folder / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True), "render manifest")
+
+
+def _write_playlist(folder: Path, week: Week, items: list[tuple[str, float, str]]) -> Path:
+    lines = ["#EXTM3U", f"#PLAYLIST:Week {week.number}: {week.theme}"]
+    for name, seconds, title in items:
+        lines += [f"#EXTINF:{round(seconds)},{title}", name]
+    path = folder / (safe_name(f"Week {week.number} - {week.theme}") + ".m3u")
+    write_text(path, "\n".join(lines) + "\n", "playlist")
+    return path
