@@ -149,7 +149,7 @@ def test_exercise_ids_work_everywhere_and_unknown_ids_suggest(home, tmp_path, cl
 def test_my_scripts_are_listed_and_a_broken_one_is_reported_not_fatal(home, cli):
     mine = home / "scripts"
     mine.mkdir(parents=True)
-    (mine / "evening.toml").write_text('title = "Evening"\nkind = "short"\n[[step]]\nsay = "Good evening."\npause = [5, 60]\n')
+    (mine / "evening.toml").write_text('title = "Evening"\nkind = "short"\n[[step]]\nsay = "Good evening."\npause = [5, 60]\n[[step]]\nsay = "Good night."\n')
     (mine / "broken.toml").write_text('title = "Broken"\n[[step]]\nsay = ""\n')
     r = cli("list", "--json")
     assert r.returncode == 0, r.stderr
