@@ -15,11 +15,15 @@ RUN_DEBS := espeak-ng libespeak-ng1 ffmpeg libasound2-dev
 TEST_DEBS := pulseaudio pulseaudio-utils libasound2-plugins sox tmux
 BREW_PKGS := espeak-ng ffmpeg
 
-.PHONY: setup setup-test run test bench sounds clean system-run system-test
+.PHONY: setup setup-test bytecode run test bench sounds clean system-run system-test
 
-setup: system-run $(STAMP)
+setup: system-run $(STAMP) bytecode
 
-setup-test: system-test $(STAMP)
+setup-test: system-test $(STAMP) bytecode
+
+# Compiled bytecode keeps start-up fast even where PYTHONDONTWRITEBYTECODE is set.
+bytecode: $(STAMP)
+	@$(PY) -m compileall -q player
 
 # Install only the Debian/Ubuntu packages that are missing (dpkg-query is fast; apt runs only when needed).
 define apt_install

@@ -92,6 +92,10 @@ class Catalog:
     def _week_for_path(self, p: Path) -> int | None:
         # A course script given by path still counts towards its week.
         try:
+            p.resolve().relative_to(self.course_root.resolve())
+        except (ValueError, OSError):
+            return None
+        try:
             entry = self.course_entries().get(p.stem)
         except ScriptError:
             return None

@@ -115,13 +115,14 @@ def _context(args):
 
 
 def cmd_render(args) -> int:
-    from player import batch, service
+    from player import service
     from player.files import safe_name
 
     ctx = _context(args)
-    collection = batch.parse_target(args.target)
-    if collection is not None:
-        return _render_collection(ctx, args, *collection)
+    if args.target == "course" or args.target.startswith("week:"):
+        from player import batch
+
+        return _render_collection(ctx, args, *batch.parse_target(args.target))
     entry, script = service.resolve_script(ctx, args.target)
     fmt = service.output_format(args.output, args.format)
     out = args.output or Path(f"{safe_name(entry.id)}.{fmt}")

@@ -5,7 +5,6 @@ Everything here works on plain values; nothing prints. Progress is reported thro
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +32,8 @@ class Context:
     settings: config.Settings
     cache: SpeechCache
     catalog: Catalog
-    pool: cf.ProcessPoolExecutor | None = None
+    #: A running pool of synthesis workers (a concurrent.futures executor), or None to start one when needed.
+    pool: object | None = None
 
 
 def open_context(data_dir: str | Path | None = None) -> Context:

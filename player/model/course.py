@@ -48,11 +48,10 @@ def load_course(path: Path) -> Course:
         raise ScriptError([Problem(path, 1, "the course file is missing; reinstall the app")]) from None
     except (UnicodeDecodeError, tomllib.TOMLDecodeError, OSError) as exc:
         raise ScriptError([Problem(path, 1, f"cannot read the course file: {exc}")]) from None
-    lines = key_lines(text)
     problems: list[Problem] = []
 
     def err(where: tuple, msg: str) -> None:
-        problems.append(Problem(path, line_of(lines, where), msg))
+        problems.append(Problem(path, line_of(key_lines(text), where), msg))
 
     for key in doc:
         if key not in ("title", "description", "week"):

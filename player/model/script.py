@@ -34,6 +34,7 @@ MAX_TITLE_CHARS = 200
 _INLINE_PAUSE = re.compile(r"\[\s*pause\s+([0-9]+(?:\.[0-9]+)?)\s*\]", re.IGNORECASE)
 _ANY_BRACKET = re.compile(r"\[[^\]]*\]?")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+_STEP_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*step[ \t]*\]\]", re.MULTILINE)
 
 TOP_KEYS = ("title", "summary", "kind", "voice", "background", "step")
 VOICE_KEYS = ("rate", "voice", "volume", "engine")
@@ -229,7 +230,7 @@ def parse_script(
         raise ScriptError([_toml_problem(path, str(exc))]) from None
     except RecursionError:
         raise ScriptError([Problem(path, 1, "the TOML is nested too deeply to read")]) from None
-    validator = _Validator(path, key_lines(text), bells, backgrounds)
+    validator = _Validator(path, text, bells, backgrounds)
     script = validator.script(doc, hashlib.sha256(data).hexdigest())
     if validator.problems:
         raise ScriptError(sorted(validator.problems, key=lambda p: p.line))
@@ -275,13 +276,29 @@ def _is_number(value: Any) -> bool:
 
 
 class _Validator:
-    def __init__(self, path: Path, lines: dict, bells: Collection[str] | None, backgrounds: Collection[str] | None):
+    def __init__(self, path: Path, text: str, bells: Collection[str] | None, backgrounds: Collection[str] | None):
         self.path = path
-        self.lines = lines
+        self.text = text
+        self._lines: dict | None = None
+        self._headers: list[int] | None = None
         self.bells = bells
         self.backgrounds = backgrounds
         self.problems: list[Problem] = []
         self.events = 0
+
+    @property
+    def lines(self) -> dict:
+        # Locating keys costs a scan of the text; valid scripts (the common case) never need it.
+        if self._lines is None:
+            self._lines = key_lines(self.text)
+        return self._lines
+
+    def step_line(self, where: tuple) -> int:
+        """The line of a valid step's `[[step]]` header (inner steps share their repeat's line); cheap."""
+        if self._headers is None:
+            self._headers = [self.text.count("\n", 0, m.start()) + 1 for m in _STEP_HEADER.finditer(self.text)]
+        index = where[1] if len(where) > 1 and isinstance(where[1], int) else 0
+        return self._headers[index] if index < len(self._headers) else 1
 
     def error(self, where: tuple, message: str) -> None:
         self.problems.append(Problem(self.path, line_of(self.lines, where), message))
@@ -416,7 +433,7 @@ class _Validator:
                 known = False
         if not known:
             return None
-        line = line_of(self.lines, where)
+        line = self.step_line(where)
         kinds = [k for k in ("say", "bell", "repeat") if k in raw]
         if len(kinds) > 1:
             self.error(where, f"{name} has both {kinds[0]} and {kinds[1]}; split them into two steps")

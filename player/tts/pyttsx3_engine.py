@@ -17,7 +17,7 @@ import tempfile
 import threading
 import wave
 from functools import lru_cache
-from importlib import metadata
+
 
 from player.audio import pcm as pcmops
 from player.errors import CompassionError, MissingTool
@@ -47,6 +47,26 @@ def _espeak_binding():
     return _espeak
 
 
+@lru_cache(maxsize=1)
+def _pyttsx3_version() -> str:
+    # The dist-info folder name carries the version; reading it avoids parsing package metadata on
+    # every command (the cache key needs it even when nothing is synthesized).
+    import importlib.util
+
+    spec = importlib.util.find_spec("pyttsx3")
+    if spec and spec.origin:
+        site = os.path.dirname(os.path.dirname(spec.origin))
+        for name in os.listdir(site):
+            if name.startswith("pyttsx3-") and name.endswith(".dist-info"):
+                return name[len("pyttsx3-") : -len(".dist-info")]
+    from importlib import metadata
+
+    try:
+        return metadata.version("pyttsx3")
+    except metadata.PackageNotFoundError:  # pragma: no cover - it is a dependency
+        return "?"
+
+
 def _uses_espeak() -> bool:
     return sys.platform not in ("darwin", "win32")
 
@@ -63,13 +83,11 @@ class Pyttsx3Engine:
         self._lock = threading.Lock()
         self._driver = None
         self._voices: list[VoiceInfo] | None = None
+        self._applied: SpeakAs | None = None
 
     # -- identity (cheap: no synthesis set-up) -------------------------------------
     def identity(self) -> str:
-        try:
-            version = metadata.version("pyttsx3")
-        except metadata.PackageNotFoundError:  # pragma: no cover - it is a dependency
-            version = "?"
+        version = _pyttsx3_version()
         if _uses_espeak():
             lib = _espeak_binding().Info() or b"?"
             return f"pyttsx3-{version}/espeak-ng-{lib.decode(errors='replace')}"
@@ -117,6 +135,9 @@ class Pyttsx3Engine:
             return self._synthesize_via_file(text)  # pragma: no cover - macOS / Windows
 
     def _apply(self, voice: SpeakAs) -> None:
+        # Selecting a voice reloads its data in espeak-ng; skip it when nothing changed.
+        if self._applied == voice:
+            return
         driver = self._driver
         try:
             driver.setProperty("voice", voice.voice or self._default_voice())
@@ -130,6 +151,7 @@ class Pyttsx3Engine:
             rate = max(60, round(rate * ESPEAK_RATE_SCALE))
         driver.setProperty("rate", rate)
         driver.setProperty("volume", voice.volume)
+        self._applied = voice
 
     def _default_voice(self) -> str:
         return DEFAULT_VOICE if _uses_espeak() else ""
@@ -166,6 +188,7 @@ class Pyttsx3Engine:
             return
         with self._lock:
             self._start()
+            self._applied = None
             try:
                 self._driver.setProperty("voice", voice)
             except (ValueError, KeyError):

@@ -6,8 +6,6 @@ entries straight into the cache, so only keys and sample counts travel back.
 
 from __future__ import annotations
 
-import concurrent.futures as cf
-import multiprocessing
 import os
 import signal
 import sys
@@ -73,8 +71,11 @@ def start_method() -> str:
     return "fork" if sys.platform.startswith("linux") else "spawn"
 
 
-def make_pool(workers: int | None = None, method: str | None = None) -> cf.ProcessPoolExecutor:
+def make_pool(workers: int | None = None, method: str | None = None):
     """A pool of synthesis workers; create it before any threads (the TUI does so before Textual starts)."""
+    import concurrent.futures as cf
+    import multiprocessing
+
     n = workers or max(1, os.cpu_count() or 1)
     ctx = multiprocessing.get_context(method or start_method())
     return cf.ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_worker_init)
@@ -84,7 +85,7 @@ def ensure(
     cache: SpeechCache,
     utterances: Sequence[Utterance],
     progress: Progress | None = None,
-    pool: cf.ProcessPoolExecutor | None = None,
+    pool=None,
 ) -> dict[str, int]:
     """Make sure every utterance is cached; returns key -> number of samples."""
     frames: dict[str, int] = {}
@@ -105,30 +106,48 @@ def ensure(
     for engine in {u.voice.engine for u in todo.values()}:
         get_engine(engine).check_voice(next(u.voice.voice for u in todo.values() if u.voice.engine == engine))
     items = [(u.key, u.text, u.voice) for u in todo.values()]
+    cores = os.cpu_count() or 1
     own_pool = None
-    if pool is None and len(items) >= PARALLEL_MIN and (os.cpu_count() or 1) > 1:
-        own_pool = pool = make_pool()
+    local: list = items
+    if pool is None and len(items) >= PARALLEL_MIN and cores > 1:
+        # This process is one of the workers: it takes its share while cores - 1 others do the rest.
+        own_pool = pool = make_pool(cores - 1)
+        share = len(items) // cores
+        local, items = items[len(items) - share :], items[: len(items) - share]
+    elif pool is not None:
+        local = []
+    counter = _Counter(total, progress)
     try:
-        if pool is None:
-            done = 0
-            for item in items:
-                for key, n in synthesize_into(cache, [item]):
-                    frames[key] = n
-                done += 1
-                if progress:
-                    progress(done, total)
-        else:
-            _run_parallel(pool, cache, items, frames, progress, total)
+        futures = _submit(pool, cache, items) if pool is not None else []
+        for item in local:
+            for key, n in synthesize_into(cache, [item]):
+                frames[key] = n
+            counter.add(1)
+        _collect(futures, frames, counter)
     finally:
         if own_pool is not None:
             own_pool.shutdown(wait=True, cancel_futures=True)
     return frames
 
 
-def _run_parallel(pool, cache: SpeechCache, items, frames: dict[str, int], progress, total: int) -> None:
+class _Counter:
+    def __init__(self, total: int, progress: Progress | None) -> None:
+        self.total, self.done, self.progress = total, 0, progress
+
+    def add(self, n: int) -> None:
+        self.done += n
+        if self.progress:
+            self.progress(self.done, self.total)
+
+
+def _submit(pool, cache: SpeechCache, items) -> list:
     batches = [items[i : i + _BATCH] for i in range(0, len(items), _BATCH)]
-    futures = [pool.submit(_worker_batch, str(cache.base), batch) for batch in batches]
-    done = 0
+    return [pool.submit(_worker_batch, str(cache.base), batch) for batch in batches]
+
+
+def _collect(futures: list, frames: dict[str, int], counter: _Counter) -> None:
+    import concurrent.futures as cf
+
     try:
         for fut in cf.as_completed(futures):
             try:
@@ -140,9 +159,7 @@ def _run_parallel(pool, cache: SpeechCache, items, frames: dict[str, int], progr
                 raise (WorkFailed if kind == "WorkFailed" else CompassionError)(message, hint)
             for key, n in result[1]:
                 frames[key] = n
-                done += 1
-            if progress:
-                progress(done, total)
+            counter.add(len(result[1]))
     except BaseException:
         for fut in futures:
             fut.cancel()
