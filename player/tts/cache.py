@@ -15,6 +15,7 @@ import wave
 from pathlib import Path
 
 from player.errors import WorkFailed
+from player.files import describe_os_error
 from player.tts.base import SAMPLE_RATE, SpeakAs
 
 #: Bump when trimming or anything else about stored entries changes, so old entries are not reused.
@@ -89,7 +90,7 @@ class SpeechCache:
             tmp = None
         except OSError as exc:
             raise WorkFailed(
-                f"could not write the speech cache in {self.root} ({exc.strerror or exc})",
+                f"could not write the speech cache in {self.root}: {describe_os_error(exc)}",
                 "free some disk space, or point COMPASSION_CACHE_DIR at a folder with room",
             ) from None
         finally:

@@ -126,6 +126,9 @@ def test_file_size_limit_gives_clear_message_and_no_partial_file(home, tmp_path)
     import resource
 
     out = tmp_path / "big.wav"
+    assert run_cli("render", str(EXAMPLE), "-o", str(tmp_path / "warm.wav")).returncode == 0
+    (tmp_path / "warm.wav").unlink()
+    (tmp_path / "warm.vtt").unlink()
 
     def limit():
         resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))
