@@ -69,7 +69,62 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--engine", choices=("auto", "pyttsx3", "piper"), help="speech engine the lengths are measured with")
     p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("record", parents=[common], help="log practice done elsewhere (for example with rendered files)")
+    p.add_argument("target", metavar="EXERCISE", help="exercise id or path to a .toml script")
+    p.add_argument("--at", metavar="WHEN", help="when it started, ISO-8601 with offset (default: now)")
+    p.add_argument("--minutes", type=_minutes, metavar="M", help="how long it was (default: its shortest length)")
+    p.add_argument("--partial", action="store_true", help="you stopped early; give --listened")
+    p.add_argument("--listened", type=float, metavar="S", help="seconds you listened to")
+    p.add_argument("--mood-before", type=_mood, metavar="0-10", help="check-in before: how kind to yourself, 0 to 10")
+    p.add_argument("--mood-after", type=_mood, metavar="0-10", help="check-in after, 0 to 10")
+    p.set_defaults(func=cmd_record)
+
+    p = sub.add_parser("stats", parents=[common], help="streaks, totals and course progress")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help="evaluate as of this practice date")
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("history", parents=[common], help="every session you have recorded")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="print JSON")
+    fmt.add_argument("--csv", action="store_true", help="print CSV")
+    p.add_argument("--since", type=_date, metavar="YYYY-MM-DD", help="only from this practice date on")
+    p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser("export", parents=[common], help="save all your sessions to a JSON file you own")
+    p.add_argument("file", metavar="FILE.json", type=Path)
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("import", parents=[common], help="add sessions from an export file (duplicates skipped)")
+    p.add_argument("file", metavar="FILE.json", type=Path)
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("config", parents=[common], help="show or change settings")
+    p.add_argument("action", choices=("get", "set", "list"), help="get KEY, set KEY VALUE, or list all")
+    p.add_argument("key", nargs="?", metavar="KEY")
+    p.add_argument("value", nargs="?", metavar="VALUE")
+    p.set_defaults(func=cmd_config)
     return parser
+
+
+def _mood(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("a check-in is a whole number from 0 to 10") from None
+    if not 0 <= value <= 10:
+        raise argparse.ArgumentTypeError("a check-in is a whole number from 0 to 10")
+    return value
+
+
+def _date(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-11-24") from None
 
 
 # -- progress on stderr ---------------------------------------------------------------------------
@@ -267,6 +322,111 @@ def cmd_list(args) -> int:
 def _length(ex: dict) -> str:
     lo, hi = ex["min_minutes"], ex["max_minutes"]
     return f"{lo:g} min" if lo == hi else f"{lo:g} to {hi:g} min"
+
+
+def cmd_record(args) -> int:
+    from player import service, tracking
+
+    ctx = _context(args)
+    entry, script = service.resolve_script(ctx, args.target)
+    if args.minutes is not None:
+        duration = args.minutes * 60
+    else:
+        duration = service.plan(ctx, script).range_seconds()[0]
+    at = tracking.parse_at(args.at) if args.at else tracking.now_local()
+    session, completed = tracking.record_manual(
+        ctx, entry, duration, at, args.partial, args.listened, (args.mood_before, args.mood_after))
+    day = session.local_date(ctx.settings.day_start_minutes)
+    kind = "completed" if completed else f"partial, {session.listened_s / 60:.1f} minutes listened"
+    print(f"recorded {script.title} ({entry.id}), {duration / 60:.1f} minutes, {kind}, "
+          f"practice day {day.isoformat()}")
+    return 0
+
+
+def cmd_stats(args) -> int:
+    from player import tracking
+
+    ctx = _context(args)
+    st = tracking.stats(ctx, args.today)
+    if args.json:
+        print(json.dumps(st.data, indent=2))
+        return 0
+    from player import wording
+
+    print("\n".join(wording.stats_summary(st, ctx.settings.show_streaks)))
+    return 0
+
+
+def cmd_history(args) -> int:
+    from player import tracking
+    from player.store.sessions import as_dict
+
+    ctx = _context(args)
+    rows = [as_dict(s) for s in tracking.history(ctx, args.since)]
+    if args.json:
+        print(json.dumps(rows, indent=1, ensure_ascii=False))
+    elif args.csv:
+        import csv
+
+        fields = ["id", "exercise_id", "week", "started_at", "local_date", "duration_s", "listened_s", "completed",
+                  "minutes_variant", "mood_before", "mood_after", "source"]
+        writer = csv.DictWriter(sys.stdout, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        if not rows:
+            print("No sessions recorded yet. Whenever you are ready, `compassion` opens the course.")
+        for r in rows:
+            mark = "done" if r["completed"] else f"partial ({r['listened_s'] / 60:.1f} min)"
+            print(f"{r['local_date']}  {r['started_at'][11:16]}  {r['exercise_id']:<34} "
+                  f"{r['duration_s'] / 60:5.1f} min  {mark}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from player import tracking
+
+    n = tracking.export_file(_context(args), args.file)
+    print(f"exported {n} session(s) to {args.file}")
+    return 0
+
+
+def cmd_import(args) -> int:
+    from player import tracking
+
+    added, skipped = tracking.import_file(_context(args), args.file)
+    print(f"imported {added} session(s); {skipped} already present, skipped")
+    return 0
+
+
+def cmd_config(args) -> int:
+    from dataclasses import asdict
+
+    from player import config, tracking
+
+    ctx = _context(args)
+    values = asdict(ctx.settings)
+    if args.action == "list":
+        for key, value in values.items():
+            print(f"{key} = {_show(value)}    # {config.DESCRIPTIONS[key]}")
+        return 0
+    if not args.key:
+        raise CompassionError(f"config {args.action} needs a KEY", f"settings: {', '.join(values)}")
+    if args.action == "get":
+        if args.key not in values:
+            config.parse_value(args.key, "")  # raises the friendly unknown-setting error
+        print(_show(values[args.key]))
+        return 0
+    if args.value is None:
+        raise CompassionError("config set needs a KEY and a VALUE", config.DESCRIPTIONS.get(args.key))
+    value = config.parse_value(args.key, args.value)
+    path = tracking.set_setting(ctx, args.key, value)
+    print(f"{args.key} = {_show(value)}  (saved in {path})")
+    return 0
+
+
+def _show(value) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
 
 
 # -- entry point ------------------------------------------------------------------------------------

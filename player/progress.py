@@ -1,0 +1,162 @@
+"""Practice days, streaks and course progression: pure functions over what was recorded.
+
+Nothing here reads the clock; "today" is always a parameter. Streaks are derived from the days practised,
+never kept as counters, so they can never drift from the history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+#: A session counts as done when at least this share of it was listened to.
+COMPLETED_SHARE = 0.9
+UNLOCK_AFTER_DAYS = 7
+
+
+def is_completed(listened_s: float, duration_s: float) -> bool:
+    """The one place that decides whether a session is completed."""
+    if duration_s <= 0:
+        return listened_s >= 0
+    return listened_s >= COMPLETED_SHARE * duration_s - 1e-9
+
+
+def practice_date(started_at: datetime, day_start_minutes: int = 0) -> date:
+    """The practice day of a session: its local date where it happened, moved back by the day-start time.
+
+    With a day start of 03:00, a session at 01:30 belongs to the day before. The UTC date is never used.
+    """
+    if started_at.tzinfo is None:
+        raise ValueError("a session start needs its UTC offset")
+    return (started_at.replace(tzinfo=None) - timedelta(minutes=day_start_minutes)).date()
+
+
+def current_streak(days: Iterable[date], today: date) -> int:
+    """Consecutive practice days ending today, or yesterday when today has no practice yet."""
+    have = {d for d in days if d <= today}
+    end = today if today in have else today - timedelta(days=1)
+    n = 0
+    while end - timedelta(days=n) in have:
+        n += 1
+    return n
+
+
+def longest_streak(days: Iterable[date]) -> int:
+    ordered = sorted(set(days))
+    best = run = 0
+    prev: date | None = None
+    for d in ordered:
+        run = run + 1 if prev is not None and d - prev == timedelta(days=1) else 1
+        best = max(best, run)
+        prev = d
+    return best
+
+
+def week_start(d: date) -> date:
+    """Monday of the ISO week holding `d`."""
+    return d - timedelta(days=d.weekday())
+
+
+def weeks_goal_streak(days: Iterable[date], today: date, goal_days: int) -> int:
+    """Consecutive ISO weeks meeting the goal, ending this week (or last week while this one is under way)."""
+    per_week: dict[date, int] = {}
+    for d in {d for d in days if d <= today}:
+        per_week[week_start(d)] = per_week.get(week_start(d), 0) + 1
+    monday = week_start(today)
+    if per_week.get(monday, 0) < goal_days:
+        monday -= timedelta(days=7)
+    n = 0
+    while per_week.get(monday - timedelta(days=7 * n), 0) >= goal_days:
+        n += 1
+    return n
+
+
+@dataclass(frozen=True)
+class WeekPlan:
+    """A course week as progression needs it."""
+
+    number: int
+    theme: str
+    goal_days: int
+    exercises: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WeekState:
+    number: int
+    theme: str
+    unlocked: bool
+    completed: bool
+    sessions: int
+    days_practiced: int
+    goal_days: int
+    exercises_done: tuple[str, ...]
+    unlocks_on: date | None
+    locked_reason: str
+
+    def as_json(self) -> dict:
+        return {"number": self.number, "theme": self.theme, "unlocked": self.unlocked, "completed": self.completed,
+                "sessions": self.sessions, "days_practiced": self.days_practiced, "goal_days": self.goal_days}
+
+
+def week_states(
+    weeks: Sequence[WeekPlan],
+    exercise_days: dict[str, set[date]],
+    sessions_per_week: dict[int, int],
+    today: date,
+    pace: str = "course",
+) -> list[WeekState]:
+    """Which weeks are unlocked and completed as of `today`.
+
+    Week N is completed when each of its exercises was completed at least once and its exercises were
+    completed on at least `goal_days` different days. Week N+1 opens when week N is completed, or a week
+    after week N was first practised, whichever comes first. `pace = "free"` opens every week.
+    """
+    out: list[WeekState] = []
+    previous_open_on: date | None = None  # when the previous week opened the next one (None: not yet)
+    for i, week in enumerate(weeks):
+        days = [d for ex in week.exercises for d in exercise_days.get(ex, ()) if d <= today]
+        distinct = set(days)
+        done_ids = tuple(ex for ex in week.exercises if any(d <= today for d in exercise_days.get(ex, ())))
+        completed = len(done_ids) == len(week.exercises) and len(distinct) >= week.goal_days
+        if i == 0 or pace == "free":
+            unlocked, reason, unlocks_on = True, "", None
+        else:
+            unlocked = previous_open_on is not None and previous_open_on <= today
+            unlocks_on = previous_open_on
+            prev = weeks[i - 1].number
+            if unlocked:
+                reason = ""
+            elif not out[-1].unlocked:
+                reason = f"unlocks after week {prev}"
+            elif unlocks_on is not None:
+                reason = f"unlocks when week {prev} is done, or on {unlocks_on.strftime('%a')} {unlocks_on.day} {unlocks_on.strftime('%b')}"
+            else:
+                reason = f"unlocks when week {prev} is done, or a week after you first practise it"
+        # When does this week open the next one?
+        if unlocked:
+            opens = []
+            if completed:
+                opens.append(_completion_day(week, exercise_days, today))
+            if distinct:
+                opens.append(min(distinct) + timedelta(days=UNLOCK_AFTER_DAYS))
+            previous_open_on = min(opens) if opens else None
+        else:
+            previous_open_on = None
+        out.append(WeekState(week.number, week.theme, unlocked, completed, sessions_per_week.get(week.number, 0),
+                             len(distinct), week.goal_days, done_ids, None if unlocked else unlocks_on, reason))
+    return out
+
+
+def _completion_day(week: WeekPlan, exercise_days: dict[str, set[date]], today: date) -> date:
+    """The first day on which the week's completion rule was met."""
+    firsts = [min(d for d in exercise_days[ex] if d <= today) for ex in week.exercises]
+    all_days = sorted({d for ex in week.exercises for d in exercise_days.get(ex, ()) if d <= today})
+    goal_day = all_days[week.goal_days - 1]
+    return max(max(firsts), goal_day)
+
+
+def current_week(states: Sequence[WeekState]) -> int:
+    """The highest unlocked week."""
+    return max((s.number for s in states if s.unlocked), default=1)

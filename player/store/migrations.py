@@ -1,0 +1,37 @@
+"""The progress database schema, as named, ordered migrations. `PRAGMA user_version` is their count."""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "create sessions",
+        """
+        CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            exercise_id TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            utc_offset_minutes INTEGER NOT NULL,
+            local_date TEXT NOT NULL,
+            duration_s REAL NOT NULL,
+            listened_s REAL NOT NULL,
+            completed INTEGER NOT NULL CHECK (completed IN (0, 1)),
+            source TEXT NOT NULL CHECK (source IN ('app', 'manual', 'import'))
+        );
+        CREATE INDEX sessions_by_date ON sessions (completed, local_date);
+        """,
+    ),
+    (
+        "weeks, lengths, check-ins and duplicate-safe imports",
+        """
+        ALTER TABLE sessions ADD COLUMN week INTEGER;
+        ALTER TABLE sessions ADD COLUMN minutes_variant REAL;
+        ALTER TABLE sessions ADD COLUMN mood_before INTEGER CHECK (mood_before BETWEEN 0 AND 10);
+        ALTER TABLE sessions ADD COLUMN mood_after INTEGER CHECK (mood_after BETWEEN 0 AND 10);
+        ALTER TABLE sessions ADD COLUMN recorded_at TEXT;
+        CREATE UNIQUE INDEX sessions_unique ON sessions (exercise_id, started_at);
+        CREATE INDEX sessions_by_exercise ON sessions (exercise_id, completed, local_date);
+        """,
+    ),
+]
+
+CURRENT_VERSION = len(MIGRATIONS)

@@ -1,0 +1,195 @@
+"""Sessions in the progress database: recording, reading back, and the aggregates stats need."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta, timezone
+
+from player import progress
+from player.store.db import Database
+
+SOURCES = ("app", "manual", "import")
+
+
+@dataclass(frozen=True)
+class Session:
+    """One practice, as a user would describe it. `started_at` carries the UTC offset where it happened."""
+
+    exercise_id: str
+    started_at: datetime
+    duration_s: float
+    listened_s: float
+    source: str = "app"
+    week: int | None = None
+    minutes_variant: float | None = None
+    mood_before: int | None = None
+    mood_after: int | None = None
+
+    @property
+    def completed(self) -> bool:
+        return progress.is_completed(self.listened_s, self.duration_s)
+
+    @property
+    def utc_offset_minutes(self) -> int:
+        offset = self.started_at.utcoffset() or timedelta(0)
+        return int(offset.total_seconds() // 60)
+
+    def local_date(self, day_start_minutes: int) -> date:
+        return progress.practice_date(self.started_at, day_start_minutes)
+
+
+@dataclass(frozen=True)
+class StoredSession(Session):
+    id: int = 0
+    local_date_: date | None = None
+    completed_: bool = False
+
+
+def utc_text(moment: datetime) -> str:
+    """Started-at as stored: UTC, microseconds, so two sessions never share a start by accident."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def record(db: Database, session: Session, day_start_minutes: int) -> tuple[int, bool]:
+    """Store one session; returns (row id, completed). One short transaction."""
+    with db.writing() as conn:
+        cur = conn.execute(
+            """INSERT INTO sessions (exercise_id, week, started_at, utc_offset_minutes, local_date, duration_s,
+                                     listened_s, completed, minutes_variant, mood_before, mood_after, source,
+                                     recorded_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            _row(session, day_start_minutes),
+        )
+        return int(cur.lastrowid), session.completed
+
+
+def _row(session: Session, day_start_minutes: int) -> tuple:
+    return (
+        session.exercise_id, session.week, utc_text(session.started_at), session.utc_offset_minutes,
+        session.local_date(day_start_minutes).isoformat(), round(session.duration_s, 3),
+        round(session.listened_s, 3), int(session.completed), session.minutes_variant, session.mood_before,
+        session.mood_after, session.source, utc_text(datetime.now(timezone.utc)),
+    )
+
+
+def import_sessions(db: Database, sessions: Iterable[Session], day_start_minutes: int) -> tuple[int, int]:
+    """Add sessions, skipping ones already present (same exercise and start). Returns (added, skipped)."""
+    added = skipped = 0
+    with db.writing() as conn:
+        for s in sessions:
+            try:
+                conn.execute(
+                    """INSERT INTO sessions (exercise_id, week, started_at, utc_offset_minutes, local_date,
+                           duration_s, listened_s, completed, minutes_variant, mood_before, mood_after, source,
+                           recorded_at)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    _row(s, day_start_minutes),
+                )
+                added += 1
+            except sqlite3.IntegrityError:
+                skipped += 1
+    return added, skipped
+
+
+def recompute_days(db: Database, day_start_minutes: int) -> None:
+    """Re-derive every practice day after `day_starts_at` changes (each in the offset it was recorded in)."""
+    with db.writing() as conn:
+        conn.execute(
+            """UPDATE sessions SET local_date =
+                   date(started_at, (utc_offset_minutes - ?) || ' minutes')""",
+            (day_start_minutes,),
+        )
+
+
+_COLUMNS = ("id, exercise_id, week, started_at, utc_offset_minutes, local_date, duration_s, listened_s, "
+            "completed, minutes_variant, mood_before, mood_after, source")
+
+
+def history(db: Database, since: date | None = None) -> list[StoredSession]:
+    """Every session, oldest first (optionally from a practice date on)."""
+    sql = f"SELECT {_COLUMNS} FROM sessions"
+    args: tuple = ()
+    if since is not None:
+        sql += " WHERE local_date >= ?"
+        args = (since.isoformat(),)
+    sql += " ORDER BY started_at, id"
+    with db.reading() as conn:
+        return [_from_row(r) for r in conn.execute(sql, args)]
+
+
+def _from_row(r: tuple) -> StoredSession:
+    started = datetime.strptime(r[3], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+    local = started.astimezone(timezone(timedelta(minutes=r[4])))
+    return StoredSession(
+        exercise_id=r[1], week=r[2], started_at=local, duration_s=r[6], listened_s=r[7],
+        minutes_variant=r[9], mood_before=r[10], mood_after=r[11], source=r[12],
+        id=r[0], local_date_=date.fromisoformat(r[5]), completed_=bool(r[8]),
+    )
+
+
+def as_dict(s: StoredSession) -> dict:
+    """A session as exported and printed by `history --json`."""
+    d = asdict(s)
+    d.pop("local_date_")
+    d.pop("completed_")
+    d["started_at"] = s.started_at.isoformat()
+    d["local_date"] = s.local_date_.isoformat() if s.local_date_ else None
+    d["completed"] = s.completed_
+    return d
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What stats are computed from, read in a few indexed queries."""
+
+    day_minutes: dict[date, float]          # completed practice per practice day
+    partial_sessions: int
+    completed_sessions: int
+    first_completion: dict[str, date]        # exercise id -> first completed practice day
+    exercise_days: dict[str, set[date]]      # exercise id -> days it was completed (course exercises only)
+    exercise_sessions: dict[str, int]        # exercise id -> completed sessions (course exercises only)
+    moods: list[tuple[date, int | None, int | None]]
+
+
+def facts(db: Database | None, today: date, exercise_ids: Iterable[str]) -> Facts:
+    """Everything stats needs, as of `today` (later sessions are ignored)."""
+    if db is None:
+        return Facts({}, 0, 0, {}, {}, {}, [])
+    t = today.isoformat()
+    ids = list(exercise_ids)
+    with db.reading() as conn:
+        day_minutes = {
+            date.fromisoformat(d): m / 60
+            for d, m in conn.execute(
+                "SELECT local_date, SUM(listened_s) FROM sessions WHERE completed = 1 AND local_date <= ? "
+                "GROUP BY local_date", (t,))
+        }
+        counts = dict(conn.execute(
+            "SELECT completed, COUNT(*) FROM sessions WHERE local_date <= ? GROUP BY completed", (t,)).fetchall())
+        exercise_days: dict[str, set[date]] = {}
+        first: dict[str, date] = {}
+        marks = ",".join("?" * len(ids))
+        if ids:
+            for ex, d in conn.execute(
+                f"SELECT DISTINCT exercise_id, local_date FROM sessions INDEXED BY sessions_by_exercise "
+                f"WHERE exercise_id IN ({marks}) AND completed = 1 AND local_date <= ?", (*ids, t)):
+                day = date.fromisoformat(d)
+                exercise_days.setdefault(ex, set()).add(day)
+                if ex not in first or day < first[ex]:
+                    first[ex] = day
+            per_exercise = dict(conn.execute(
+                f"SELECT exercise_id, COUNT(*) FROM sessions WHERE exercise_id IN ({marks}) AND completed = 1 "
+                f"AND local_date <= ? GROUP BY exercise_id", (*ids, t)).fetchall())
+        else:
+            per_exercise = {}
+        moods = [
+            (date.fromisoformat(d), b, a)
+            for d, b, a in conn.execute(
+                "SELECT local_date, mood_before, mood_after FROM sessions "
+                "WHERE (mood_before IS NOT NULL OR mood_after IS NOT NULL) AND local_date <= ? "
+                "ORDER BY started_at DESC LIMIT 60", (t,))
+        ]
+    moods.reverse()
+    return Facts(day_minutes, counts.get(0, 0), counts.get(1, 0), first, exercise_days, per_exercise, moods)

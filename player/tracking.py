@@ -1,0 +1,225 @@
+"""Progress use cases shared by the command line and the TUI: record, stats, history, export and import."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Protocol
+
+from player import progress
+from player.catalog import Entry
+from player.errors import CompassionError, ScriptError
+from player.files import write_text
+from player.service import Context
+from player.store import db as dbmod
+from player.store import sessions as store
+from player.store.sessions import Session
+
+
+class ProgressRecorder(Protocol):
+    """Where the player reports every finished or stopped playback."""
+
+    def record(self, session: Session) -> bool:
+        """Keep the session; returns whether it counts as completed."""
+
+
+class MemoryRecorder:
+    """Keeps sessions in memory (used where nothing should be written, and by fast tests)."""
+
+    def __init__(self) -> None:
+        self.sessions: list[Session] = []
+
+    def record(self, session: Session) -> bool:
+        self.sessions.append(session)
+        return session.completed
+
+
+class SqliteRecorder:
+    """Records sessions in the user's progress database."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self._db: dbmod.Database | None = None
+
+    def record(self, session: Session) -> bool:
+        if self._db is None:
+            self._db = dbmod.open_database(self.ctx.data_dir)
+        _, completed = store.record(self._db, session, self.ctx.settings.day_start_minutes)
+        return completed
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+def now_local() -> datetime:
+    """The current moment with the local UTC offset (read once, at the edge)."""
+    return datetime.now(timezone.utc).astimezone()
+
+
+def practice_today(ctx: Context, moment: datetime | None = None) -> date:
+    return progress.practice_date(moment or now_local(), ctx.settings.day_start_minutes)
+
+
+def parse_at(text: str) -> datetime:
+    """`--at`: ISO-8601 with an offset (a bare date or time gets the local offset)."""
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise CompassionError(f"'{text}' is not a date and time", "use ISO-8601, like 2026-11-24T07:30+01:00") from None
+    if moment.tzinfo is None:
+        moment = moment.astimezone()
+    return moment
+
+
+def record_manual(ctx: Context, entry: Entry, duration_s: float, at: datetime, partial: bool,
+                  listened_s: float | None, moods: tuple[int | None, int | None] = (None, None),
+                  now: datetime | None = None) -> tuple[Session, bool]:
+    """`compassion record`: log practice done elsewhere (with rendered files on a phone, say)."""
+    if at > (now or now_local()) + timedelta(minutes=5):
+        raise CompassionError(f"{at.isoformat()} is in the future", "record practice that has already happened")
+    if partial:
+        if listened_s is None:
+            raise CompassionError("--partial needs --listened SECONDS", "say how much of it you listened to")
+        listened = min(listened_s, duration_s)
+    else:
+        listened = duration_s if listened_s is None else min(listened_s, duration_s)
+    session = Session(entry.id, at, duration_s, listened, "manual", entry.week, round(duration_s / 60, 2),
+                      moods[0], moods[1])
+    if partial and session.completed:
+        raise CompassionError("with --partial, --listened must be under 90% of the length",
+                              "leave out --partial to record a completed session")
+    completed = SqliteRecorder(ctx).record(session)
+    return session, completed
+
+
+@dataclass(frozen=True)
+class Stats:
+    data: dict
+    states: list[progress.WeekState]
+    day_minutes: dict[date, float]
+    moods: list[tuple[date, int | None, int | None]]
+    today: date
+
+
+def stats(ctx: Context, today: date | None = None) -> Stats:
+    """Every number `compassion stats` shows, as of `today` (later sessions are ignored)."""
+    today = today or practice_today(ctx)
+    db = dbmod.open_database(ctx.data_dir, create=False)
+    try:
+        weeks = _week_plans(ctx)
+        ids = [ex for w in weeks for ex in w.exercises]
+        facts = store.facts(db, today, ids)
+    finally:
+        if db is not None:
+            db.close()
+    days = list(facts.day_minutes)
+    per_week = {w.number: sum(facts.exercise_sessions.get(ex, 0) for ex in w.exercises) for w in weeks}
+    states = progress.week_states(weeks, facts.exercise_days, per_week, today, ctx.settings.pace)
+    data = {
+        "current_streak": progress.current_streak(days, today),
+        "longest_streak": progress.longest_streak(days),
+        "weeks_goal_streak": progress.weeks_goal_streak(days, today, ctx.settings.weekly_goal_days),
+        "total_sessions": facts.completed_sessions,
+        "partial_sessions": facts.partial_sessions,
+        "total_minutes": round(sum(facts.day_minutes.values()), 1),
+        "practice_days": len(days),
+        "current_week": progress.current_week(states),
+        "last_practiced": max(days).isoformat() if days else None,
+        "weeks": [s.as_json() for s in states],
+    }
+    return Stats(data, states, facts.day_minutes, facts.moods, today)
+
+
+def _week_plans(ctx: Context) -> list[progress.WeekPlan]:
+    try:
+        course = ctx.catalog.course
+    except ScriptError:
+        return []
+    return [progress.WeekPlan(w.number, w.theme, w.goal_days, w.exercises) for w in course.weeks]
+
+
+def history(ctx: Context, since: date | None = None) -> list[store.StoredSession]:
+    db = dbmod.open_database(ctx.data_dir, create=False)
+    if db is None:
+        return []
+    try:
+        return store.history(db, since)
+    finally:
+        db.close()
+
+
+EXPORT_FORMAT = "compassion-player/sessions"
+
+
+def export_file(ctx: Context, target: Path) -> int:
+    """Write every session to a JSON file the user owns; returns how many."""
+    rows = [store.as_dict(s) for s in history(ctx)]
+    doc = {"format": EXPORT_FORMAT, "version": 1, "exported_at": now_local().isoformat(), "sessions": rows}
+    write_text(target, json.dumps(doc, indent=1, ensure_ascii=False), "export file")
+    return len(rows)
+
+
+def import_file(ctx: Context, source: Path) -> tuple[int, int]:
+    """Add the sessions of an export file; sessions already present are skipped. Returns (added, skipped)."""
+    try:
+        doc = json.loads(source.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CompassionError(f"{source}: file not found") from None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise CompassionError(f"{source}: not a compassion-player export ({exc})",
+                              "use a file written by `compassion export`") from None
+    if not isinstance(doc, dict) or doc.get("format") != EXPORT_FORMAT or not isinstance(doc.get("sessions"), list):
+        raise CompassionError(f"{source}: not a compassion-player export", "use a file written by `compassion export`")
+    parsed = [_session_from(i, item, source) for i, item in enumerate(doc["sessions"], 1)]
+    db = dbmod.open_database(ctx.data_dir)
+    try:
+        return store.import_sessions(db, parsed, ctx.settings.day_start_minutes)
+    finally:
+        db.close()
+
+
+def _session_from(index: int, item: object, source: Path) -> Session:
+    try:
+        assert isinstance(item, dict)
+        started = datetime.fromisoformat(item["started_at"])
+        assert started.tzinfo is not None
+        moods = [item.get("mood_before"), item.get("mood_after")]
+        for m in moods:
+            assert m is None or (isinstance(m, int) and 0 <= m <= 10)
+        duration, listened = float(item["duration_s"]), float(item["listened_s"])
+        assert duration >= 0 and 0 <= listened
+        week = item.get("week")
+        assert week is None or isinstance(week, int)
+        variant = item.get("minutes_variant")
+        exercise = item["exercise_id"]
+        assert isinstance(exercise, str) and exercise
+        source_kind = item.get("source", "import")
+        return Session(exercise, started, duration, listened,
+                       source_kind if source_kind in store.SOURCES else "import", week,
+                       None if variant is None else float(variant), moods[0], moods[1])
+    except (AssertionError, KeyError, TypeError, ValueError):
+        raise CompassionError(f"{source}: session {index} is incomplete or invalid",
+                              "the file may have been edited by hand; nothing was imported") from None
+
+
+def set_setting(ctx: Context, key: str, value: object) -> Path:
+    """Change one setting; moving the day start re-derives every practice day."""
+    from dataclasses import replace
+
+    from player import config
+
+    before = ctx.settings
+    ctx.settings = replace(before, **{key: value})
+    path = config.save(ctx.config_dir, ctx.settings)
+    if key == "day_starts_at" and before.day_starts_at != value:
+        db = dbmod.open_database(ctx.data_dir, create=False)
+        if db is not None:
+            try:
+                store.recompute_days(db, ctx.settings.day_start_minutes)
+            finally:
+                db.close()
+    return path

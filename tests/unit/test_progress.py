@@ -1,0 +1,161 @@
+"""Streaks and course progression against small, obviously correct references."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from player import progress
+from player.progress import WeekPlan
+
+D0 = date(2026, 11, 2)  # a Monday
+days_st = st.sets(st.integers(0, 60).map(lambda n: D0 + timedelta(days=n)), max_size=40)
+today_st = st.integers(0, 70).map(lambda n: D0 + timedelta(days=n))
+
+
+def ref_current(days, today):
+    have = {d for d in days if d <= today}
+    for end in (today, today - timedelta(days=1)):
+        if end in have:
+            n = 0
+            while end - timedelta(days=n) in have:
+                n += 1
+            return n
+    return 0
+
+
+def ref_longest(days):
+    best = 0
+    for d in days:
+        n = 0
+        while d + timedelta(days=n) in days:
+            n += 1
+        best = max(best, n)
+    return best
+
+
+def ref_weeks(days, today, goal):
+    have = [d for d in days if d <= today]
+
+    def met(monday):
+        return sum(1 for d in have if monday <= d < monday + timedelta(days=7)) >= goal
+
+    monday = today - timedelta(days=today.weekday())
+    start = monday if met(monday) else monday - timedelta(days=7)
+    n = 0
+    while met(start - timedelta(days=7 * n)):
+        n += 1
+    return n
+
+
+@given(days_st, today_st)
+def test_current_streak_matches_reference(days, today):
+    assert progress.current_streak(days, today) == ref_current(days, today)
+
+
+@given(days_st)
+def test_longest_streak_matches_reference(days):
+    assert progress.longest_streak(days) == ref_longest(days)
+
+
+@given(days_st, today_st, st.integers(1, 7))
+def test_weeks_goal_streak_matches_reference(days, today, goal):
+    assert progress.weeks_goal_streak(days, today, goal) == ref_weeks(days, today, goal)
+
+
+def test_streak_is_alive_until_the_day_is_over():
+    days = {date(2026, 11, 20), date(2026, 11, 21), date(2026, 11, 22)}
+    assert progress.current_streak(days, date(2026, 11, 22)) == 3
+    assert progress.current_streak(days, date(2026, 11, 23)) == 3  # today not practised yet
+    assert progress.current_streak(days, date(2026, 11, 24)) == 0  # a gap of one day ends it
+    assert progress.longest_streak(days) == 3
+
+
+def test_practice_day_is_the_local_date_never_utc():
+    late = datetime(2026, 11, 21, 23, 30, tzinfo=timezone(timedelta(hours=-5)))  # 04:30 UTC next day
+    assert progress.practice_date(late) == date(2026, 11, 21)
+    early = datetime(2026, 11, 22, 0, 30, tzinfo=timezone(timedelta(hours=9)))  # the day before in UTC
+    assert progress.practice_date(early) == date(2026, 11, 22)
+
+
+def test_midnight_boundary_and_day_start():
+    tz = timezone(timedelta(hours=1))
+    assert progress.practice_date(datetime(2026, 11, 22, 0, 0, tzinfo=tz)) == date(2026, 11, 22)
+    assert progress.practice_date(datetime(2026, 11, 21, 23, 59, 59, tzinfo=tz)) == date(2026, 11, 21)
+    three = 3 * 60
+    assert progress.practice_date(datetime(2026, 11, 22, 1, 30, tzinfo=tz), three) == date(2026, 11, 21)
+    assert progress.practice_date(datetime(2026, 11, 22, 3, 0, tzinfo=tz), three) == date(2026, 11, 22)
+
+
+def test_dst_change_keeps_days_consecutive():
+    # Europe/London springs forward on 29 Mar 2026: offsets +00:00 then +01:00.
+    before = datetime(2026, 3, 28, 21, 0, tzinfo=timezone.utc)
+    after = datetime(2026, 3, 29, 21, 0, tzinfo=timezone(timedelta(hours=1)))
+    days = {progress.practice_date(before), progress.practice_date(after)}
+    assert progress.current_streak(days, date(2026, 3, 29)) == 2
+
+
+def test_a_trip_across_time_zones_does_not_move_past_days():
+    home = datetime(2026, 11, 20, 22, 0, tzinfo=timezone(timedelta(hours=1)))    # Paris, evening
+    away = datetime(2026, 11, 21, 7, 0, tzinfo=timezone(timedelta(hours=-5)))    # New York, next morning
+    back = datetime(2026, 11, 22, 23, 0, tzinfo=timezone(timedelta(hours=-5)))   # New York, late
+    days = {progress.practice_date(x) for x in (home, away, back)}
+    assert days == {date(2026, 11, 20), date(2026, 11, 21), date(2026, 11, 22)}
+    assert progress.current_streak(days, date(2026, 11, 22)) == 3
+
+
+def test_completed_means_ninety_percent():
+    assert progress.is_completed(90, 100)
+    assert not progress.is_completed(89.9, 100)
+
+
+WEEKS = [WeekPlan(1, "one", 2, ("a", "b")), WeekPlan(2, "two", 2, ("c",)), WeekPlan(3, "three", 1, ("d",))]
+
+
+def test_week_unlocks_by_completion():
+    ex = {"a": {D0}, "b": {D0 + timedelta(days=1)}}
+    states = progress.week_states(WEEKS, ex, {}, D0 + timedelta(days=1))
+    assert [s.unlocked for s in states] == [True, True, False]
+    assert states[0].completed and progress.current_week(states) == 2
+    assert states[2].locked_reason == "unlocks when week 2 is done, or a week after you first practise it"
+
+
+def test_week_unlocks_a_week_after_first_practice_even_if_not_done():
+    ex = {"a": {D0}}
+    assert [s.unlocked for s in progress.week_states(WEEKS, ex, {}, D0 + timedelta(days=6))] == [True, False, False]
+    states = progress.week_states(WEEKS, ex, {}, D0 + timedelta(days=6))
+    assert states[1].locked_reason == "unlocks when week 1 is done, or on Mon 9 Nov"
+    assert [s.unlocked for s in progress.week_states(WEEKS, ex, {}, D0 + timedelta(days=7))] == [True, True, False]
+
+
+def test_free_pace_opens_every_week():
+    assert all(s.unlocked for s in progress.week_states(WEEKS, {}, {}, D0, pace="free"))
+
+
+@settings(max_examples=200)
+@given(st.dictionaries(st.sampled_from("abcd"), st.sets(st.integers(0, 30).map(lambda n: D0 + timedelta(days=n)), min_size=1, max_size=6)), today_st)
+def test_unlocking_matches_a_day_by_day_reference(ex, today):
+    # Reference: walk every day from the start; a week opens the next on the first day it is complete
+    # or seven days after its first practice.
+    opened = {1: D0 - timedelta(days=365)}
+    for i, w in enumerate(WEEKS[:-1]):
+        if w.number not in opened:
+            break
+        day = opened[w.number]
+        first = min((d for e in w.exercises for d in ex.get(e, ())), default=None)
+        opens = None
+        d = min(day, first) if first else day
+        while d <= today:
+            seen = [x for e in w.exercises for x in ex.get(e, ()) if x <= d]
+            done = all(any(x <= d for x in ex.get(e, ())) for e in w.exercises) and len(set(seen)) >= w.goal_days
+            if done or (first is not None and d >= first + timedelta(days=7)):
+                opens = d
+                break
+            d += timedelta(days=1)
+        if opens is None:
+            break
+        opened[WEEKS[i + 1].number] = opens
+    states = progress.week_states(WEEKS, ex, {}, today)
+    assert [s.unlocked for s in states] == [n in opened for n in (1, 2, 3)]
