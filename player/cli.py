@@ -70,6 +70,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--engine", choices=("auto", "pyttsx3", "piper"), help="speech engine the lengths are measured with")
     p.set_defaults(func=cmd_list)
 
+    p = sub.add_parser("play", parents=[common], help="play an exercise with live captions")
+    p.add_argument("target", metavar="TARGET", help="exercise id or path to a .toml script")
+    p.add_argument("--minutes", type=_minutes, metavar="N", help="length in minutes (within the exercise's range)")
+    p.add_argument("--no-audio", action="store_true", help="play silently, captions only")
+    p.add_argument("--no-tui", action="store_true", help="play in the plain terminal (Ctrl-C stops)")
+    p.add_argument("--engine", choices=("auto", "pyttsx3", "piper"), help="speech engine")
+    p.set_defaults(func=cmd_play)
+
     p = sub.add_parser("record", parents=[common], help="log practice done elsewhere (for example with rendered files)")
     p.add_argument("target", metavar="EXERCISE", help="exercise id or path to a .toml script")
     p.add_argument("--at", metavar="WHEN", help="when it started, ISO-8601 with offset (default: now)")
@@ -324,6 +332,71 @@ def _length(ex: dict) -> str:
     return f"{lo:g} min" if lo == hi else f"{lo:g} to {hi:g} min"
 
 
+def cmd_play(args) -> int:
+    from player import service
+
+    ctx = _context(args)
+    entry, script = service.resolve_script(ctx, args.target)
+    if not args.no_tui:
+        return open_tui(args, ctx=ctx, play=(entry, script))
+    from player import practice, tracking
+    from player.playback import backends
+
+    bar = ProgressBar()
+    try:
+        prepared = practice.prepare(ctx, entry, script, args.minutes, args.engine, bar)
+    finally:
+        bar.clear()
+    backend, notice = backends.choose(args.no_audio)
+    if notice:
+        print(notice, file=sys.stderr)
+    recorder = tracking.SqliteRecorder(ctx)
+    run = practice.Run(prepared, backend, recorder, tracking.now_local())
+    print(f"{script.title} ({_clock(prepared.duration)})")
+    return _plain_playback(run)
+
+
+def _clock(seconds: float) -> str:
+    s = int(round(seconds))
+    return f"{s // 60:02d}:{s % 60:02d}"
+
+
+def _plain_playback(run) -> int:
+    import time
+
+    tty = sys.stdout.isatty()
+    shown = -1
+    run.start()
+    try:
+        while not run.finished:
+            pos = run.player.position
+            i = run.captions.index_at(pos)
+            if i != shown and i >= 0:
+                shown = i
+                line = run.prepared.cues[i].text
+                print(("\r" + " " * 79 + "\r" if tty else "") + line, flush=True)
+            if tty:
+                width = 30
+                filled = int(width * pos / max(run.prepared.duration, 1e-9))
+                sys.stdout.write(f"\r[{'=' * filled}{' ' * (width - filled)}] "
+                                 f"{_clock(pos)} / {_clock(run.prepared.duration)}")
+                sys.stdout.flush()
+            time.sleep(0.1)
+    except KeyboardInterrupt:
+        if tty:
+            print()
+        completed = run.report()
+        heard = run.player.listened / 60
+        print(f"stopped after {heard:.1f} minutes; this session has been kept"
+              + (" and counts as done" if completed else ""), file=sys.stderr)
+        return 0
+    if tty:
+        print()
+    completed = run.report()
+    print("Finished. Thank you for practising." + (" This session counts towards your week." if completed else ""))
+    return 0
+
+
 def cmd_record(args) -> int:
     from player import service, tracking
 
@@ -453,7 +526,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-def open_tui(args) -> int:
-    """Until the TUI exists, `compassion` alone shows help."""
-    build_parser().print_help()
-    return 0
+def open_tui(args, ctx=None, play=None) -> int:
+    """Open the TUI (home screen, or straight into playing one exercise)."""
+    from player import service
+    from player.tts import synth
+
+    ctx = ctx or service.open_context(getattr(args, "data_dir", None))
+    # Synthesis workers start before Textual does: a forkserver, so no thread is ever forked.
+    ctx.pool = synth.make_pool(method="forkserver")
+    try:
+        from player.tui.app import run_app
+
+        return run_app(ctx, no_audio=getattr(args, "no_audio", False), play=play,
+                       minutes=getattr(args, "minutes", None))
+    finally:
+        ctx.pool.shutdown(wait=False, cancel_futures=True)

@@ -224,3 +224,22 @@ def course_listing(ctx: Context, engine: str | None = None, progress: Progress |
             summary = exercise_summary(ctx, item.entry, item.script, engine, progress)
             mine.append({**summary, "path": str(item.entry.path)})
     return {"title": course.title, "weeks": weeks, "my_scripts": mine}
+
+
+def estimate_range(ctx: Context, script: Script) -> tuple[float, float]:
+    """A quick length range in minutes from word counts (shown until real speech has been measured)."""
+    from player.audio.timeline import Sized
+
+    rate = speak_as(script, ctx.settings, "pyttsx3").rate
+    items: list[Sized] = []
+    for e in script.events():
+        if isinstance(e, Speech):
+            items.append(Sized(e, int((len(e.text.split()) / rate * 60 + 0.25) * SAMPLE_RATE)))
+        elif isinstance(e, BellSound):
+            try:
+                items.append(Sized(e, len(sounds.load_bell(e.name, ctx.catalog.user_dir)) // 2))
+            except CompassionError:
+                items.append(Sized(e))
+        else:
+            items.append(Sized(e))
+    return range_minutes(*length_range(items, SAMPLE_RATE))

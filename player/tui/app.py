@@ -1,0 +1,161 @@
+"""The app's composition root: screens, global keys, the command palette, and shared state."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+
+from player import service, tracking
+from player.catalog import Entry
+from player.errors import CompassionError
+from player.model.script import Script
+from player.playback import backends
+from player.tui.commands import ExerciseCommands
+from player.tui.messages import ProgressLoaded, StoreProblem
+
+
+class CompassionApp(App):
+    CSS_PATH = "app.tcss"
+    TITLE = "compassion-player"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False),
+        Binding("f1", "help", "Help", id="help"),
+    ]
+    COMMANDS = App.COMMANDS | {ExerciseCommands}
+
+    def __init__(self, ctx: service.Context, *, no_audio: bool = False, play: tuple[Entry, Script] | None = None,
+                 minutes: float | None = None, today: date | None = None, backend=None,
+                 notice: str | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.no_audio = no_audio
+        self.first_play = play
+        self.first_minutes = minutes
+        self.fixed_today = today
+        self.stats: tracking.Stats | None = None
+        self.store_problem: str | None = None
+        self.recorder = tracking.SqliteRecorder(ctx)
+        self._backend = backend
+        self.audio_notice = notice
+        self._audio_ready = threading.Event()
+        if backend is not None:
+            self._audio_ready.set()
+
+    # -- start-up ------------------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        from player.tui.screens.home import HomeScreen
+
+        self.push_screen(HomeScreen())
+        if self._backend is None:
+            self.find_audio()
+        self.refresh_progress()
+        if self.first_play is not None:
+            entry, script = self.first_play
+            self.start_practice(entry, script, self.first_minutes)
+
+    @work(thread=True, exclusive=True, group="audio")
+    def find_audio(self) -> None:
+        backend, notice = backends.choose(self.no_audio)
+        self._backend, self.audio_notice = backend, notice
+        self._audio_ready.set()
+
+    def audio_backend(self):
+        """The audio backend (waits for the start-up device check; call from a worker thread)."""
+        self._audio_ready.wait()
+        return self._backend
+
+    @property
+    def today(self) -> date:
+        return self.fixed_today or tracking.practice_today(self.ctx)
+
+    @work(thread=True, exclusive=True, group="progress")
+    def refresh_progress(self) -> None:
+        """Read progress off the UI thread; screens update when it arrives."""
+        try:
+            stats = tracking.stats(self.ctx, self.today)
+        except CompassionError as exc:
+            self.post_message(StoreProblem(exc.lines()[0]))
+            return
+        self.post_message(ProgressLoaded(stats))
+
+    def on_progress_loaded(self, message: ProgressLoaded) -> None:
+        self.stats = message.stats
+        for screen in self.screen_stack:
+            if hasattr(screen, "show_progress"):
+                screen.show_progress(message.stats)
+
+    def on_store_problem(self, message: StoreProblem) -> None:
+        self.store_problem = message.text
+        self.notify(message.text, title="Progress", severity="warning", timeout=12)
+        for screen in self.screen_stack:
+            if hasattr(screen, "show_store_problem"):
+                screen.show_store_problem(message.text)
+
+    # -- navigation ----------------------------------------------------------------------------------
+    def action_help(self) -> None:
+        from player.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_open_stats(self) -> None:
+        from player.tui.screens.stats import StatsScreen
+
+        self.push_screen(StatsScreen())
+
+    def open_week(self, number: int) -> None:
+        from player.tui.screens.week import WeekScreen
+
+        self.push_screen(WeekScreen(number))
+
+    def open_target(self, target: str) -> None:
+        """Open an exercise by id (from the command palette)."""
+        try:
+            entry, script = service.resolve_script(self.ctx, target)
+        except CompassionError as exc:
+            self.notify(exc.lines()[0], severity="error")
+            return
+        self.choose_length(entry, script)
+
+    def choose_length(self, entry: Entry, script: Script, low: float | None = None,
+                      high: float | None = None) -> None:
+        """Offer lengths for an elastic exercise, then start it."""
+        from player import practice
+        from player.tui.screens.length import LengthScreen
+
+        if low is None or high is None:
+            low, high = service.estimate_range(self.ctx, script)
+        choices = practice.length_choices(low, high)
+        if len(choices) == 1:
+            self.start_practice(entry, script, None)
+            return
+
+        def chosen(minutes: float | None) -> None:
+            if minutes is not None:
+                self.start_practice(entry, script, minutes)
+
+        self.push_screen(LengthScreen(script.title, choices), chosen)
+
+    def start_practice(self, entry: Entry, script: Script, minutes: float | None) -> None:
+        from player.tui.screens.checkin import CheckInScreen
+        from player.tui.screens.player import PlayerScreen
+
+        def go(mood: int | None) -> None:
+            self.push_screen(PlayerScreen(entry, script, minutes, mood))
+
+        if self.ctx.settings.check_in:
+            self.push_screen(CheckInScreen(before=True), go)
+        else:
+            go(None)
+
+    def on_unmount(self) -> None:
+        self.recorder.close()
+
+
+def run_app(ctx: service.Context, *, no_audio: bool = False, play=None, minutes: float | None = None) -> int:
+    CompassionApp(ctx, no_audio=no_audio, play=play, minutes=minutes).run()
+    return 0

@@ -1,0 +1,42 @@
+"""Command palette entries: the screens, and every exercise by name."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from player.errors import CompassionError
+
+
+class ExerciseCommands(Provider):
+    def _commands(self) -> list[tuple[str, object, str]]:
+        app = self.app
+        out: list[tuple[str, object, str]] = [
+            ("Progress", app.action_open_stats, "streaks, totals and the calendar"),
+            ("Help", app.action_help, "keys and what this app is"),
+        ]
+        try:
+            course = app.ctx.catalog.course
+            for week in course.weeks:
+                out.append((f"Week {week.number}: {week.theme}", partial(app.open_week, week.number), week.intention))
+            for entry in app.ctx.catalog.course_entries().values():
+                script = app.ctx.catalog.load(entry)
+                out.append((f"Play {script.title}", partial(app.open_target, entry.id), f"week {entry.week}"))
+        except CompassionError:
+            pass
+        for mine in app.ctx.catalog.my_scripts():
+            if mine.script is not None:
+                out.append((f"Play {mine.script.title}", partial(app.open_target, str(mine.entry.path)), "my scripts"))
+        return out
+
+    async def discover(self) -> Hits:
+        for name, action, help_text in self._commands():
+            yield DiscoveryHit(name, action, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, action, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), action, help=help_text)

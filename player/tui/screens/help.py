@@ -1,0 +1,49 @@
+"""F1: the keys, and what the app is (and is not)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Markdown
+
+from player import wording
+
+HELP = f"""
+# Keys
+
+| Where | Key | What it does |
+|---|---|---|
+| Anywhere | ctrl+q | quit |
+| Anywhere | F1 | this help |
+| Anywhere | ctrl+p | find a screen or an exercise |
+| Lists | up, down, Enter | move, open |
+| Home | s | your progress |
+| Home | d | dismiss the self-help note |
+| Home | q | quit |
+| Other screens | escape or q | go back |
+| Playing | space | pause or resume |
+| Playing | left, right | back or forward ten seconds |
+| Playing | up, down | previous or next line |
+| Playing | escape or q | stop; what you heard is kept |
+
+# About
+
+{wording.SELF_HELP_NOTICE}
+
+Missing a day is part of any practice. Whenever you come back, you can simply begin again.
+"""
+
+
+class HelpScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="help_back"),
+        Binding("q", "app.pop_screen", "Back", id="help_q", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll():
+            yield Markdown(HELP)
+        yield Footer()

@@ -1,0 +1,118 @@
+"""Home: the course, each week's state, and a kind summary of practice."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Label, ListItem, ListView, Static
+
+from player import wording
+from player.errors import CompassionError
+from player import first_run
+
+
+class WeekItem(ListItem):
+    def __init__(self, number: int, theme: str) -> None:
+        super().__init__(id=f"week-{number}")
+        self.number = number
+        self.theme = theme
+        self.title_label = Label(f"Week {number}  {theme}", classes="week-title")
+        self.state_label = Label("", classes="week-state")
+
+    def compose(self) -> ComposeResult:
+        yield self.title_label
+        yield self.state_label
+
+
+class MyScriptsItem(ListItem):
+    def compose(self) -> ComposeResult:
+        yield Label("My scripts", classes="week-title")
+        yield Label("your own practices", classes="week-state")
+
+
+class HomeScreen(Screen):
+    BINDINGS = [
+        Binding("s", "app.open_stats", "Progress", id="stats"),
+        Binding("d", "dismiss_notice", "Dismiss note", id="dismiss", show=False),
+        Binding("q", "app.quit", "Quit", id="home_quit"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        yield Header(show_clock=False)
+        with Vertical(id="home"):
+            try:
+                course = app.ctx.catalog.course
+                title = course.title
+                weeks = course.weeks
+            except CompassionError as exc:
+                title, weeks = "compassion-player", ()
+                yield Static(exc.lines()[0], id="course-error")
+            yield Label(title, id="course-title")
+            yield Label("", id="greeting")
+            yield Label("", id="summary")
+            if not first_run.notice_seen(app.ctx.data_dir):
+                yield Static(f"{wording.SELF_HELP_NOTICE}  (press d to dismiss)", id="notice")
+            items = [WeekItem(w.number, w.theme) for w in weeks]
+            if app.ctx.catalog.user_entries():
+                items.append(MyScriptsItem(id="my-scripts"))
+            yield ListView(*items, id="weeks")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.app.stats is not None:
+            self.show_progress(self.app.stats)
+        if self.app.store_problem:
+            self.show_store_problem(self.app.store_problem)
+        self.query_one("#weeks", ListView).focus()
+
+    def show_progress(self, stats) -> None:
+        data = stats.data
+        show = self.app.ctx.settings.show_streaks
+        self.query_one("#greeting", Label).update(wording.greeting(data["last_practiced"], stats.today))
+        self.query_one("#summary", Label).update(wording.summary_line(data, stats.day_minutes, stats.today, show))
+        current = data["current_week"]
+        for state in stats.states:
+            items = self.query(f"#week-{state.number}")
+            if not items:
+                continue
+            item = items.first(WeekItem)
+            if state.completed:
+                text = f"done · {state.sessions} sessions"
+            elif not state.unlocked:
+                text = f"locked · {state.locked_reason}"
+            elif state.number == current:
+                text = f"current · {state.days_practiced} of {state.goal_days} days · {state.sessions} sessions"
+            else:
+                text = f"open · {state.days_practiced} of {state.goal_days} days · {state.sessions} sessions"
+            item.state_label.update(text)
+            item.set_class(not state.unlocked, "locked")
+            item.set_class(state.completed, "done")
+            item.set_class(state.number == current, "current")
+        weeks = self.query_one("#weeks", ListView)
+        if not getattr(self, "_focused_current", False):
+            self._focused_current = True
+            weeks.index = max(0, current - 1)
+
+    def show_store_problem(self, text: str) -> None:
+        self.query_one("#summary", Label).update("Progress cannot be read right now; practice still works.")
+
+    def on_list_view_selected(self, event: ListView.Selected) -> None:
+        item = event.item
+        if isinstance(item, MyScriptsItem):
+            from player.tui.screens.week import WeekScreen
+
+            self.app.push_screen(WeekScreen(None))
+            return
+        if isinstance(item, WeekItem):
+            if item.has_class("locked"):
+                self.app.notify(f"Week {item.number} is not open yet; you can still look at it.", timeout=4)
+            self.app.open_week(item.number)
+
+    def action_dismiss_notice(self) -> None:
+        notices = self.query("#notice")
+        if notices:
+            notices.first().remove()
+            first_run.mark_seen(self.app.ctx.data_dir)

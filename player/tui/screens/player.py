@@ -1,0 +1,202 @@
+"""Playing a practice: the words as they are spoken, where you are, and simple controls."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Label, ProgressBar, Static
+
+from player import practice, tracking
+from player.catalog import Entry
+from player.errors import CompassionError
+from player.model.script import Script
+from player.playback.player import PlaybackState
+
+SKIP_S = 10.0
+
+
+def clock(seconds: float) -> str:
+    s = int(seconds)
+    return f"{s // 60:02d}:{s % 60:02d}"
+
+
+class PlayerScreen(Screen):
+    BINDINGS = [
+        Binding("space", "toggle", "Pause/resume", id="toggle"),
+        Binding("left", "skip(-10)", "-10 s", id="back10"),
+        Binding("right", "skip(10)", "+10 s", id="fwd10"),
+        Binding("up", "previous_line", "Previous line", id="prev_line"),
+        Binding("down", "next_line", "Next line", id="next_line"),
+        Binding("escape", "leave", "Stop", id="stop"),
+        Binding("q", "leave", "Stop", id="stop_q", show=False),
+        Binding("enter", "leave_if_finished", "Done", id="done", show=False),
+    ]
+
+    def __init__(self, entry: Entry, script: Script, minutes: float | None, mood_before: int | None) -> None:
+        super().__init__()
+        self.entry, self.script, self.minutes = entry, script, minutes
+        self.mood_before = mood_before
+        self.run: practice.Run | None = None
+        self._ticker = None
+        self._leaving = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="player"):
+            yield Label(self.script.title, id="ex-title")
+            with Vertical(id="preparing"):
+                yield Label("Preparing audio…", id="preparing-label")
+                yield ProgressBar(total=100, show_eta=False, id="preparing-bar")
+            with Vertical(id="captions"):
+                yield Label("", id="prev-line", classes="dim-line")
+                yield Static("", id="current-line")
+                yield Label("", id="next-line", classes="dim-line")
+            with Center():
+                yield ProgressBar(total=100, show_eta=False, show_percentage=False, id="position")
+            yield Label("", id="time")
+            yield Label("", id="audio-notice")
+            yield Static("", id="closing")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#captions").display = False
+        self.query_one("#closing").display = False
+        self.prepare()
+
+    # -- preparing ------------------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="prepare")
+    def prepare(self) -> None:
+        app = self.app
+
+        def progress(phase: str, done: int, total: int) -> None:
+            label = "Preparing speech…" if phase == "speech" else "Assembling audio…"
+            share = (0 if phase == "speech" else 50) + (50 * done // total if total else 50)
+            app.call_from_thread(self._show_preparing, label, share)
+
+        try:
+            prepared = practice.prepare(app.ctx, self.entry, self.script, self.minutes, progress=progress, clamp=True)
+        except CompassionError as exc:
+            app.call_from_thread(self._failed, exc.lines())
+            return
+        backend = app.audio_backend()
+        app.call_from_thread(self._begin, prepared, backend)
+
+    def _show_preparing(self, label: str, share: int) -> None:
+        self.query_one("#preparing-label", Label).update(label)
+        self.query_one("#preparing-bar", ProgressBar).update(progress=share)
+
+    def _failed(self, lines: list[str]) -> None:
+        self.query_one("#preparing-label", Label).update("\n".join(lines))
+        self.app.notify(lines[0], severity="error", timeout=10)
+
+    def _begin(self, prepared: practice.Prepared, backend) -> None:
+        if self._leaving:
+            return
+        self.query_one("#preparing").display = False
+        self.query_one("#captions").display = True
+        self.query_one("#position", ProgressBar).update(total=prepared.duration, progress=0)
+        if self.app.audio_notice:
+            self.query_one("#audio-notice", Label).update(self.app.audio_notice)
+        self.run = practice.Run(prepared, backend, self.app.recorder, tracking.now_local(),
+                                on_finished=lambda: self.app.call_from_thread(self._finished))
+        self.run.mood_before = self.mood_before
+        self.run.start()
+        self._ticker = self.set_interval(0.1, self.refresh_position)
+        self.refresh_position()
+
+    # -- while playing --------------------------------------------------------------------------------
+    def refresh_position(self) -> None:
+        run = self.run
+        if run is None:
+            return
+        pos = run.player.position
+        prev, current, nxt = run.captions.lines_at(pos)
+        self.query_one("#prev-line", Label).update(prev)
+        self.query_one("#current-line", Static).update(current or "·")
+        self.query_one("#next-line", Label).update(nxt)
+        self.query_one("#position", ProgressBar).update(progress=pos)
+        state = run.player.state.value
+        self.query_one("#time", Label).update(f"{clock(pos)} / {clock(run.prepared.duration)} · {state}")
+
+    def action_toggle(self) -> None:
+        if self.run is not None:
+            self.run.player.toggle()
+            self.refresh_position()
+
+    def action_skip(self, seconds: float) -> None:
+        if self.run is not None and self.run.player.state is not PlaybackState.FINISHED:
+            self.run.player.skip(seconds)
+            self.refresh_position()
+
+    def action_previous_line(self) -> None:
+        if self.run is not None:
+            self.run.previous_line()
+            self.refresh_position()
+
+    def action_next_line(self) -> None:
+        if self.run is not None:
+            self.run.next_line()
+            self.refresh_position()
+
+    # -- ending -----------------------------------------------------------------------------------------
+    def _finished(self) -> None:
+        self.refresh_position()
+        if self._ticker is not None:
+            self._ticker.stop()
+        if self.app.ctx.settings.check_in:
+            from player.tui.screens.checkin import CheckInScreen
+
+            self.app.push_screen(CheckInScreen(before=False), self._after_check_in)
+        else:
+            self._after_check_in(None)
+
+    def _after_check_in(self, mood: int | None) -> None:
+        if self.run is not None:
+            self.run.mood_after = mood
+        self.report(show_closing=True)
+
+    def report(self, show_closing: bool) -> None:
+        # An app-level worker: it must finish even after this screen is gone.
+        app = self.app
+        app.run_worker(lambda: self._report_job(app, show_closing), thread=True, group="report")
+
+    def _report_job(self, app, show_closing: bool) -> None:
+        try:
+            completed = self.run.report() if self.run is not None else None
+        except CompassionError as exc:
+            app.call_from_thread(app.notify, exc.lines()[0], severity="error", timeout=12)
+            completed = None
+        app.call_from_thread(app.refresh_progress)
+        if show_closing:
+            app.call_from_thread(self._show_closing, completed)
+
+    def _show_closing(self, completed: bool | None) -> None:
+        if not self.is_attached:
+            return
+        week = self.entry.week
+        lines = ["Well done. Thank you for giving yourself this time."]
+        if completed and week:
+            lines.append(f"This session counts towards week {week}.")
+        elif completed:
+            lines.append("This session has been added to your practice days.")
+        lines.append("Press Enter or Escape to go back.")
+        closing = self.query_one("#closing", Static)
+        closing.update("\n".join(lines))
+        closing.display = True
+
+    def action_leave_if_finished(self) -> None:
+        if self.run is not None and self.run.finished:
+            self.action_leave()
+
+    def action_leave(self) -> None:
+        """Stop and go back; a partial session is kept without asking."""
+        self._leaving = True
+        if self._ticker is not None:
+            self._ticker.stop()
+        if self.run is not None and not self.run.finished:
+            self.run.player.stop()
+            self.report(show_closing=False)
+        self.app.pop_screen()

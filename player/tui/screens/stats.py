@@ -1,0 +1,79 @@
+"""Progress: streaks (unless hidden), totals, a twelve-week calendar, weeks, and the check-in trend."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Label, Sparkline, Static
+
+from player import wording
+from player.tui.widgets.heatmap import Heatmap
+
+
+class StatsScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="stats_back"),
+        Binding("q", "app.pop_screen", "Back", id="stats_q", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="stats"):
+            yield Label("Your practice", id="stats-title")
+            yield Label("", id="stats-greeting")
+            with Horizontal(id="stats-top"):
+                yield Static("", id="numbers")
+                yield Heatmap(id="heatmap")
+            yield Static("", id="week-table")
+            with Vertical(id="trend-box"):
+                yield Label("", id="trend-label")
+                yield Sparkline([], id="trend")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.app.stats is not None:
+            self.show_progress(self.app.stats)
+        else:
+            self.query_one("#stats-greeting", Label).update("Reading your progress…")
+
+    def show_progress(self, stats) -> None:
+        d = stats.data
+        show = self.app.ctx.settings.show_streaks
+        self.query_one("#stats-greeting", Label).update(wording.greeting(d["last_practiced"], stats.today))
+        rows = []
+        if show:
+            rows.append(f"Days in a row      {d['current_streak']}")
+            rows.append(f"Longest run        {d['longest_streak']}")
+            rows.append(f"Weeks on goal      {d['weeks_goal_streak']}")
+        rows += [
+            f"Practice days      {d['practice_days']}",
+            f"This week          {wording.days_this_week(stats.day_minutes, stats.today)}",
+            f"Sessions           {d['total_sessions']}",
+            f"Minutes            {d['total_minutes']:g}",
+        ]
+        if d["partial_sessions"]:
+            rows.append(f"Paused along the way {d['partial_sessions']}")
+        self.query_one("#numbers", Static).update("\n".join(rows))
+        self.query_one("#heatmap", Heatmap).show(stats.day_minutes, stats.today)
+        table = []
+        for w in stats.states:
+            if w.completed:
+                state = "done"
+            elif w.unlocked:
+                state = f"{w.days_practiced}/{w.goal_days} days"
+            else:
+                state = "not open yet"
+            bar = "●" * min(w.days_practiced, w.goal_days) + "○" * max(0, w.goal_days - w.days_practiced)
+            table.append(f"Week {w.number}  {w.theme[:38]:<38} {bar:<8} {state}")
+        self.query_one("#week-table", Static).update("\n".join(table))
+        trend = [m for _, _, m in stats.moods if m is not None]
+        label = self.query_one("#trend-label", Label)
+        if not self.app.ctx.settings.check_in:
+            label.update("Check-ins are off.")
+        elif trend:
+            label.update(f"Kindness check-ins after practice (last {len(trend)}): latest {trend[-1]} of 10")
+        else:
+            label.update("Check-ins will appear here once you answer them.")
+        self.query_one("#trend", Sparkline).data = trend or [0]

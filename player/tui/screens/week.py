@@ -1,0 +1,124 @@
+"""A week: its intention and exercises, each with the lengths it can run to and a done mark."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Label, ListItem, ListView
+
+from player import service
+from player.catalog import Entry
+from player.errors import CompassionError
+from player.model.script import Script
+
+
+def span_text(lo: float, hi: float, estimated: bool) -> str:
+    about = "about " if estimated else ""
+    return f"{about}{lo:g} min" if lo == hi else f"{about}{lo:g}–{hi:g} min"
+
+
+class ExerciseItem(ListItem):
+    def __init__(self, entry: Entry, script: Script | None, error: str | None, lo: float, hi: float) -> None:
+        super().__init__(id=f"ex-{entry.id}")
+        self.entry, self.script, self.error = entry, script, error
+        self.lo, self.hi = lo, hi
+        kind = (script.kind or "") if script else ""
+        title = script.title if script else entry.id
+        self.title_label = Label(title, classes="ex-title")
+        self.meta = Label(error or f"{kind:<9} {span_text(lo, hi, True)}", classes="ex-meta")
+        self.mark = Label("", classes="ex-mark")
+
+    def compose(self) -> ComposeResult:
+        yield self.mark
+        yield self.title_label
+        yield self.meta
+
+
+class WeekScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="week_back"),
+        Binding("q", "app.pop_screen", "Back", id="week_q", show=False),
+    ]
+
+    def __init__(self, number: int | None) -> None:
+        super().__init__()
+        self.number = number
+
+    def compose(self) -> ComposeResult:
+        ctx = self.app.ctx
+        yield Header()
+        with Vertical(id="week"):
+            items: list[ExerciseItem] = []
+            if self.number is None:
+                yield Label("My scripts", id="week-title")
+                yield Label(f"Your own practices, from {ctx.catalog.user_dir}", id="intention")
+                for mine in ctx.catalog.my_scripts():
+                    error = mine.error.lines()[0] if mine.error else None
+                    lo, hi = service.estimate_range(ctx, mine.script) if mine.script else (0, 0)
+                    items.append(ExerciseItem(mine.entry, mine.script, error, lo, hi))
+            else:
+                week = ctx.catalog.course.week(self.number)
+                yield Label(f"Week {week.number}: {week.theme}", id="week-title")
+                yield Label(week.intention, id="intention")
+                entries = ctx.catalog.course_entries()
+                for ex in week.exercises:
+                    entry = entries[ex]
+                    try:
+                        script = ctx.catalog.load(entry)
+                        items.append(ExerciseItem(entry, script, None, *service.estimate_range(ctx, script)))
+                    except CompassionError as exc:
+                        items.append(ExerciseItem(entry, None, exc.lines()[0], 0, 0))
+            yield ListView(*items, id="exercises")
+            yield Label("", id="week-progress")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#exercises", ListView).focus()
+        if self.app.stats is not None:
+            self.show_progress(self.app.stats)
+        self.measure()
+
+    @work(thread=True, exclusive=True, group="measure")
+    def measure(self) -> None:
+        """Real length ranges come from synthesized speech (cached after the first time)."""
+        for item in list(self.query(ExerciseItem)):
+            if item.script is None:
+                continue
+            try:
+                lo, hi = service.plan(self.app.ctx, item.script).range_minutes()
+            except CompassionError as exc:
+                self.app.call_from_thread(item.meta.update, exc.lines()[0])
+                continue
+            self.app.call_from_thread(self._measured, item, lo, hi)
+
+    def _measured(self, item: ExerciseItem, lo: float, hi: float) -> None:
+        item.lo, item.hi = lo, hi
+        item.meta.update(f"{item.script.kind or '':<9} {span_text(lo, hi, False)}")
+
+    def show_progress(self, stats) -> None:
+        if self.number is None:
+            return
+        state = next((s for s in stats.states if s.number == self.number), None)
+        if state is None:
+            return
+        for item in self.query(ExerciseItem):
+            item.mark.update("✓" if item.entry.id in state.exercises_done else " ")
+        if state.completed:
+            text = "This week is done. You are welcome to keep practising it."
+        elif state.unlocked:
+            text = f"{state.days_practiced} of {state.goal_days} practice days so far this week."
+        else:
+            text = f"This week {state.locked_reason}. You can still listen now if you wish."
+        self.query_one("#week-progress", Label).update(text)
+
+    def on_list_view_selected(self, event: ListView.Selected) -> None:
+        item = event.item
+        if not isinstance(item, ExerciseItem):
+            return
+        if item.script is None:
+            self.app.notify(item.error or "this script cannot be used", severity="error")
+            return
+        self.app.choose_length(item.entry, item.script, item.lo, item.hi)

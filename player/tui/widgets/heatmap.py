@@ -1,0 +1,47 @@
+"""A calendar heatmap of practice days: twelve weeks, Monday at the top, today at the bottom right."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from rich.text import Text
+from textual.widgets import Static
+
+WEEKS = 12
+DAYS = "MTWTFSS"
+LEVELS = [(0.0, "·", "heat0"), (0.1, "▪", "heat1"), (10.0, "■", "heat2"), (20.0, "█", "heat3")]
+
+
+def cell(minutes: float) -> tuple[str, str]:
+    glyph, style = LEVELS[0][1], LEVELS[0][2]
+    for threshold, g, s in LEVELS:
+        if minutes >= threshold:
+            glyph, style = g, s
+    return glyph, style
+
+
+class Heatmap(Static):
+    """Rows are weekdays, columns weeks; shading grows with minutes practised that day."""
+
+    COMPONENT_CLASSES = {"heat0", "heat1", "heat2", "heat3"}
+
+    def show(self, day_minutes: dict[date, float], today: date) -> None:
+        first_monday = today - timedelta(days=today.weekday()) - timedelta(weeks=WEEKS - 1)
+        text = Text()
+        months = "    "
+        for w in range(WEEKS):
+            monday = first_monday + timedelta(weeks=w)
+            months += monday.strftime("%b")[:3] + " " if monday.day <= 7 else "  "
+        text.append(months.rstrip() + "\n", style="dim")
+        for dow in range(7):
+            text.append(f" {DAYS[dow]}  ", style="dim")
+            for w in range(WEEKS):
+                day = first_monday + timedelta(weeks=w, days=dow)
+                if day > today:
+                    text.append("  ")
+                    continue
+                glyph, style = cell(day_minutes.get(day, 0.0))
+                text.append(glyph + " ", style=self.get_component_rich_style(style))
+            text.append("\n")
+        text.append("     · none  ▪ some  ■ 10+ min  █ 20+ min", style="dim")
+        self.update(text)
