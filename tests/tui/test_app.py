@@ -1,0 +1,278 @@
+"""The TUI driven like a user would, with Textual's pilot: every screen and key."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from player import service, tracking
+from player.config import Settings
+from player.playback.backends import SilentBackend
+from player.playback.player import PlaybackState
+from player.store.sessions import Session
+from player.tui.app import CompassionApp
+from player.tui.screens.checkin import CheckInScreen
+from player.tui.screens.help import HelpScreen
+from player.tui.screens.home import HomeScreen
+from player.tui.screens.length import LengthScreen
+from player.tui.screens.player import PlayerScreen
+from player.tui.screens.stats import StatsScreen
+from player.tui.screens.week import WeekScreen
+
+TODAY = date(2026, 11, 24)
+TZ = timezone(timedelta(hours=1))
+SHORT = 'title = "Tiny"\nkind = "informal"\n[[step]]\nsay = "Hello."\npause = 0.5\n[[step]]\nsay = "Goodbye."\n'
+
+
+def make_app(home, *, check_in=False, show_streaks=True, sessions=(), notice_seen=True, **settings):
+    ctx = service.open_context(home)
+    ctx.settings = Settings(check_in=check_in, show_streaks=show_streaks, **settings)
+    if sessions:
+        rec = tracking.SqliteRecorder(ctx)
+        for s in sessions:
+            rec.record(s)
+        rec.close()
+    if notice_seen:
+        from player import first_run
+
+        first_run.mark_seen(home)
+    return CompassionApp(ctx, today=TODAY, backend=SilentBackend(), notice=None)
+
+
+def done(exercise: str, day: int, week: int = 1) -> Session:
+    return Session(exercise, datetime(2026, 11, day, 8, tzinfo=TZ), 120, 120, "app", week)
+
+
+async def settle(pilot, app):
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def wait_for(pilot, condition, timeout=20.0):
+    for _ in range(int(timeout / 0.05)):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the screen never got there")
+
+
+def text_of(app, selector) -> str:
+    return str(app.screen.query_one(selector).render())
+
+
+async def test_home_shows_course_weeks_and_focuses_the_current_week(home):
+    sessions = [done("soothing-rhythm-breathing", 16), done("three-systems-check-in", 17),
+                done("soothing-touch", 18), done("soothing-touch", 19)]
+    app = make_app(home, sessions=sessions)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        assert isinstance(app.screen, HomeScreen)
+        assert "Eight Weeks of Compassionate Mind" in text_of(app, "#course-title")
+        weeks = app.screen.query_one("#weeks")
+        assert weeks.index == 1  # week 2 is current: week 1 was completed
+        assert "done" in str(app.screen.query_one("#week-1").state_label.render())
+        assert "current" in str(app.screen.query_one("#week-2").state_label.render())
+        assert "locked · unlocks when week 2 is done" in str(app.screen.query_one("#week-3").state_label.render())
+        assert "Welcome back" in text_of(app, "#greeting")
+
+
+async def test_first_run_notice_is_dismissible_and_never_blocks_keys(home):
+    app = make_app(home, notice_seen=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        assert "self-help, not therapy" in text_of(app, "#notice")
+        await pilot.press("enter")  # keys work with the notice showing
+        assert isinstance(app.screen, WeekScreen)
+        await pilot.press("escape", "d")
+        await pilot.pause()
+        assert not app.screen.query("#notice")
+    again = make_app(home, notice_seen=False)
+    async with again.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, again)
+        assert not again.screen.query("#notice")
+
+
+async def test_week_screen_lists_exercises_with_lengths_and_done_marks(home):
+    app = make_app(home, sessions=[done("soothing-touch", 23)])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, WeekScreen)
+        assert "Slow the body down" in text_of(app, "#intention")
+        items = {i.entry.id: i for i in screen.query("ExerciseItem")}
+        assert list(items) == ["soothing-rhythm-breathing", "three-systems-check-in", "soothing-touch"]
+        assert "core" in str(items["soothing-rhythm-breathing"].meta.render())
+        assert "–" in str(items["soothing-rhythm-breathing"].meta.render())
+        assert "about" not in str(items["soothing-rhythm-breathing"].meta.render())  # measured, not estimated
+        assert str(items["soothing-touch"].mark.render()) == "✓"
+        assert "1 of 4 practice days" in text_of(app, "#week-progress")
+        await pilot.press("q")
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_choosing_a_length_then_playing_with_every_key(home):
+    app = make_app(home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        await pilot.press("enter")  # the core practice: elastic, so a length is offered
+        await pilot.pause()
+        assert isinstance(app.screen, LengthScreen)
+        offered = app.screen.choices
+        assert offered[0] == pytest.approx(10.2, abs=0.3) and 15.0 in offered and offered[-1] >= 19
+        await pilot.press("enter")  # the middle choice is highlighted
+        screen = app.screen
+        assert isinstance(screen, PlayerScreen)
+        assert screen.minutes == 15.0
+        await wait_for(pilot, lambda: screen.run is not None)
+        run = screen.run
+        assert run.prepared.duration == pytest.approx(15 * 60, abs=1)
+        await pilot.press("space")
+        assert run.player.state is PlaybackState.PAUSED
+        paused_at = run.player.position
+        await pilot.press("right")
+        assert run.player.position == pytest.approx(paused_at + 10, abs=0.01)
+        await pilot.press("left", "left")
+        assert run.player.position == pytest.approx(max(0, paused_at - 10), abs=0.01)
+        cues = run.captions.cues
+        run.player.seek(0)
+        await pilot.press("down")  # next line: lands exactly on the start of a spoken line
+        assert run.player.position == pytest.approx(cues[0].start, abs=0.01)
+        await pilot.press("down", "down")
+        assert run.player.position == pytest.approx(cues[2].start, abs=0.01)
+        assert text_of(app, "#current-line") == cues[2].text
+        await pilot.press("up")  # previous line, from the start of a line: the one before
+        assert run.player.position == pytest.approx(cues[1].start, abs=0.01)
+        assert text_of(app, "#current-line") == cues[1].text
+        await pilot.press("space")
+        assert run.player.state is PlaybackState.PLAYING
+        await pilot.pause(1.5)
+        await pilot.press("q")  # stops at once, asks nothing
+        await settle(pilot, app)
+        assert isinstance(app.screen, WeekScreen)
+    rows = tracking.history(service.open_context(home))
+    assert len(rows) == 1 and not rows[0].completed_ and rows[0].minutes_variant == 15.0
+    assert 1.0 < rows[0].listened_s < 30  # what was heard, not where the skips went
+
+
+async def test_caption_shows_the_line_being_spoken(home):
+    app = make_app(home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        app.open_target("soothing-touch")
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.run is not None)
+        run = screen.run
+        run.player.pause()
+        cue = run.captions.cues[2]
+        run.player.seek(cue.start + 0.5)
+        screen.refresh_position()
+        await pilot.pause()
+        assert text_of(app, "#current-line") == cue.text
+        assert text_of(app, "#prev-line") == run.captions.cues[1].text
+        assert text_of(app, "#next-line") == run.captions.cues[3].text
+        assert "paused" in text_of(app, "#time")
+
+
+async def test_a_finished_session_is_recorded_with_check_ins_and_a_warm_close(home):
+    mine = home / "scripts"
+    mine.mkdir(parents=True)
+    (mine / "tiny.toml").write_text(SHORT)
+    app = make_app(home, check_in=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        app.open_target("tiny")
+        await pilot.pause()
+        assert isinstance(app.screen, CheckInScreen)
+        await pilot.press("6")
+        screen = app.screen
+        assert isinstance(screen, PlayerScreen)
+        await wait_for(pilot, lambda: isinstance(app.screen, CheckInScreen), timeout=30)
+        await pilot.press("escape")  # skipping the after check-in is fine
+        await wait_for(pilot, lambda: screen.query_one("#closing").display)
+        assert "Thank you for giving yourself this time" in str(screen.query_one("#closing").render())
+        await pilot.press("enter")
+        await settle(pilot, app)
+    rows = tracking.history(service.open_context(home))
+    assert [(r.exercise_id, r.completed_, r.mood_before, r.mood_after) for r in rows] == [("tiny", True, 6, None)]
+
+
+async def test_stats_screen_shows_streaks_unless_hidden(home):
+    sessions = [done("soothing-touch", d) for d in (20, 21, 22, 23)]
+    app = make_app(home, sessions=sessions)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("s")
+        await settle(pilot, app)
+        assert isinstance(app.screen, StatsScreen)
+        numbers = text_of(app, "#numbers")
+        assert "Days in a row      4" in numbers and "Practice days      4" in numbers
+        assert "█" in text_of(app, "#heatmap") or "▪" in text_of(app, "#heatmap")
+        assert "Week 1" in text_of(app, "#week-table")
+    hidden = make_app(home, show_streaks=False)
+    async with hidden.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, hidden)
+        assert "in a row" not in text_of(hidden, "#summary")
+        await pilot.press("s")
+        await settle(pilot, hidden)
+        assert "Days in a row" not in text_of(hidden, "#numbers")
+
+
+async def test_help_palette_and_quitting(home):
+    app = make_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+        from player.tui.commands import ExerciseCommands
+
+        names = [name for name, _, _ in ExerciseCommands(app.screen)._commands()]
+        assert "Play A Safe Place" in names and "Progress" in names and "Week 3: Kindness to others and to ourselves" in names
+        await pilot.press("enter")
+        await pilot.press("ctrl+q")  # quits from anywhere
+        await pilot.pause()
+    assert app.return_code in (0, None)
+
+
+async def test_q_quits_from_home(home):
+    app = make_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_broken_user_script_is_listed_not_fatal(home):
+    mine = home / "scripts"
+    mine.mkdir(parents=True)
+    (mine / "broken.toml").write_text('title = "B"\n[[step]]\nsay = ""\n')
+    app = make_app(home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        weeks = app.screen.query_one("#weeks")
+        weeks.index = len(weeks.children) - 1
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert isinstance(app.screen, WeekScreen)
+        item = app.screen.query_one("#ex-broken")
+        assert "broken.toml:3: error: say in step 1 is empty" in str(item.meta.render())
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, WeekScreen)  # nothing crashed; the error was shown
+
+
+def test_core_never_imports_textual():
+    import subprocess
+    import sys
+
+    code = ("import sys, player.cli, player.service, player.practice, player.tracking, player.batch; "
+            "print('textual' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
