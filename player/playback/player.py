@@ -35,7 +35,9 @@ class Player:
         self._anchor = 0.0        # clock reading at that moment
         self._played: list[tuple[float, float]] = []
         self._timer: threading.Timer | None = None
+        self._starter: threading.Timer | None = None
         self._generation = 0
+        self._silent_until = 0.0  # the device is still playing out audio stopped before this moment
 
     # -- reading -------------------------------------------------------------------------------
     @property
@@ -51,7 +53,7 @@ class Player:
     def position(self) -> float:
         with self._lock:
             if self._state is PlaybackState.PLAYING:
-                return min(self.duration, self._offset + self._clock() - self._anchor)
+                return min(self.duration, self._offset + max(0.0, self._clock() - self._anchor))
             return self._offset
 
     @property
@@ -84,6 +86,7 @@ class Player:
             self._cancel_timer()
             # What was already in the device buffer is still heard after stop(): resume after it.
             pos = min(self.duration, pos + self.backend.drain_s)
+            self._silent_until = self._clock() + self.backend.drain_s
             self._played.append((self._offset, pos))
             self._offset = pos
             self._state = PlaybackState.PAUSED
@@ -108,6 +111,8 @@ class Player:
             target = min(max(0.0, seconds), self.duration)
             if self._state is PlaybackState.PLAYING:
                 self._close_span()
+                self.backend.stop()
+                self._silent_until = self._clock() + self.backend.drain_s
                 self._start(target)
             else:
                 self._offset = target
@@ -127,27 +132,42 @@ class Player:
     # -- internals -------------------------------------------------------------------------------
     def _close_span(self) -> None:
         if self._state is PlaybackState.PLAYING:
-            self._played.append((self._offset, self.position))
-            self._offset = self.position
+            pos = self.position
+            if pos > self._offset:
+                self._played.append((self._offset, pos))
+            self._offset = pos
 
     def _start(self, at: float) -> None:
         at = min(max(0.0, at), self.duration)
         self._cancel_timer()
-        start_byte = int(round(at * self.rate)) * 2
-        self.backend.start(self._pcm[start_byte:], self.rate)
+        # New sound waits until the device has played out what it held, so voices never overlap.
+        delay = max(0.0, self._silent_until - self._clock())
         self._offset = at
-        self._anchor = self._clock()
+        self._anchor = self._clock() + delay
         self._state = PlaybackState.PLAYING
         self._generation += 1
         gen = self._generation
-        self._timer = threading.Timer(max(0.0, self.duration - at), self._finish, args=(gen,))
+        chunk = self._pcm[int(round(at * self.rate)) * 2 :]
+        if delay > 0:
+            self._starter = threading.Timer(delay, self._deferred_start, args=(gen, chunk))
+            self._starter.daemon = True
+            self._starter.start()
+        else:
+            self.backend.start(chunk, self.rate)
+        self._timer = threading.Timer(delay + max(0.0, self.duration - at), self._finish, args=(gen,))
         self._timer.daemon = True
         self._timer.start()
 
+    def _deferred_start(self, generation: int, chunk: memoryview) -> None:
+        with self._lock:
+            if generation == self._generation and self._state is PlaybackState.PLAYING:
+                self.backend.start(chunk, self.rate)
+
     def _cancel_timer(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
+        for timer in (self._timer, self._starter):
+            if timer is not None:
+                timer.cancel()
+        self._timer = self._starter = None
 
     def _finish(self, generation: int) -> None:
         with self._lock:

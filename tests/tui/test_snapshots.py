@@ -1,0 +1,54 @@
+"""Snapshots of what each screen looks like (regenerate with `pytest --snapshot-update`, then review)."""
+
+from __future__ import annotations
+
+from tests.tui.test_app import done, make_app
+
+SESSIONS = [done("soothing-rhythm-breathing", 16), done("three-systems-check-in", 17), done("soothing-touch", 18),
+            done("soothing-touch", 19), done("safe-place", 22, 2), done("soles-of-the-feet", 23, 2)]
+
+
+async def _ready(pilot):
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def test_home_snapshot(home, snap_compare):
+    assert snap_compare(make_app(home, sessions=SESSIONS), terminal_size=(100, 30), run_before=_ready)
+
+
+def test_week_snapshot(home, snap_compare):
+    async def open_week(pilot):
+        await _ready(pilot)
+        await pilot.press("enter")
+        await _ready(pilot)
+
+    assert snap_compare(make_app(home, sessions=SESSIONS), terminal_size=(100, 30), run_before=open_week)
+
+
+def test_stats_snapshot(home, snap_compare):
+    async def open_stats(pilot):
+        await _ready(pilot)
+        await pilot.press("s")
+        await _ready(pilot)
+
+    assert snap_compare(make_app(home, sessions=SESSIONS), terminal_size=(100, 30), run_before=open_stats)
+
+
+def test_player_snapshot(home, snap_compare):
+    async def play_and_pause(pilot):
+        await _ready(pilot)
+        pilot.app.open_target("soothing-touch")
+        screen = pilot.app.screen
+        for _ in range(400):
+            if screen.run is not None:
+                break
+            await pilot.pause(0.05)
+        run = screen.run
+        run.player.pause()
+        run.player.seek(run.captions.cues[2].start + 1.0)
+        screen.refresh_position()
+        await pilot.pause()
+
+    assert snap_compare(make_app(home), terminal_size=(100, 30), run_before=play_and_pause)
