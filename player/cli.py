@@ -54,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--minutes", type=_minutes, metavar="N", help="stretch the elastic pauses to make N minutes")
     p.add_argument("--captions", choices=("vtt", "lrc", "none"), default="vtt", help="caption sidecar (default vtt)")
     p.add_argument("--engine", choices=("auto", "pyttsx3", "piper"), help="speech engine (default from settings)")
+    p.add_argument("--background", metavar="NAME", help="ambience under the session (brown, rain, drone) or none")
     p.set_defaults(func=cmd_render)
 
     p = sub.add_parser("validate", parents=[common], help="check scripts and report every problem with its line")
@@ -76,7 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-audio", action="store_true", help="play silently, captions only")
     p.add_argument("--no-tui", action="store_true", help="play in the plain terminal (Ctrl-C stops)")
     p.add_argument("--engine", choices=("auto", "pyttsx3", "piper"), help="speech engine")
+    p.add_argument("--background", metavar="NAME", help="ambience under the session (brown, rain, drone) or none")
     p.set_defaults(func=cmd_play)
+
+    p = sub.add_parser("voices", parents=[common], help="every voice of every installed speech engine")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_voices)
 
     p = sub.add_parser("record", parents=[common], help="log practice done elsewhere (for example with rendered files)")
     p.add_argument("target", metavar="EXERCISE", help="exercise id or path to a .toml script")
@@ -196,7 +202,8 @@ def cmd_render(args) -> int:
     bar = ProgressBar()
     try:
         tags = service.default_tags(ctx, entry, script)
-        result = service.render(ctx, script, out, fmt, args.minutes, args.captions, args.engine, tags, bar)
+        result = service.render(ctx, script, out, fmt, args.minutes, args.captions, args.engine, tags, bar,
+                                args.background)
     finally:
         bar.clear()
     print(result.audio)
@@ -344,7 +351,7 @@ def cmd_play(args) -> int:
 
     bar = ProgressBar()
     try:
-        prepared = practice.prepare(ctx, entry, script, args.minutes, args.engine, bar)
+        prepared = practice.prepare(ctx, entry, script, args.minutes, args.engine, bar, background=args.background)
     finally:
         bar.clear()
     backend, notice = backends.choose(args.no_audio)
@@ -394,6 +401,26 @@ def _plain_playback(run) -> int:
         print()
     completed = run.report()
     print("Finished. Thank you for practising." + (" This session counts towards your week." if completed else ""))
+    return 0
+
+
+def cmd_voices(args) -> int:
+    from player.tts.engines import ENGINE_NAMES, get_engine, piper_installed
+
+    rows = []
+    for name in ENGINE_NAMES:
+        if name == "piper" and not piper_installed():
+            continue
+        rows += [{"id": v.id, "engine": v.engine, "language": v.language, "sample_rate": v.sample_rate,
+                  "name": v.name} for v in get_engine(name).voices()]
+    if args.json:
+        print(json.dumps(rows, indent=1, ensure_ascii=False))
+        return 0
+    print(f"{'ID':<28} {'ENGINE':<8} {'LANGUAGE':<10} {'RATE':>6}  NAME")
+    for r in rows:
+        print(f"{r['id']:<28} {r['engine']:<8} {r['language']:<10} {r['sample_rate']:>6}  {r['name']}")
+    if not piper_installed():
+        print("\nThe neural voice is not installed: `pip install 'compassion-player[neural]'` adds it.")
     return 0
 
 

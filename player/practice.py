@@ -54,11 +54,13 @@ def length_choices(low_minutes: float, high_minutes: float) -> list[float]:
 
 
 def prepare(ctx: service.Context, entry: Entry, script: Script, minutes: float | None,
-            engine: str | None = None, progress: Progress | None = None, clamp: bool = False) -> Prepared:
+            engine: str | None = None, progress: Progress | None = None, clamp: bool = False,
+            background: str | None = None) -> Prepared:
     """Synthesize and assemble the session for `minutes` (cached, so a second play starts at once).
 
     With `clamp`, a length chosen from an estimate is moved into the exercise's real range.
     """
+    bed = service.resolve_background(script, background)
     plan = service.plan(ctx, script, engine, progress)
     if clamp and minutes is not None:
         lo, hi = plan.range_minutes()
@@ -67,13 +69,14 @@ def prepare(ctx: service.Context, entry: Entry, script: Script, minutes: float |
     sig = hashlib.sha256(json.dumps([
         script.digest, plan.voice.engine, get_engine(plan.voice.engine).identity(), plan.voice.voice,
         plan.voice.rate, plan.voice.volume, round(timeline.fraction, 6), timeline.total,
+        bed[1].__dict__ if bed else None,
     ]).encode()).hexdigest()
     path = ctx.cache.base / "sessions" / f"{sig}.wav"
     pcm = _read_wav(path, timeline.total)
     if pcm is None:
         report = (lambda d, t: progress("audio", d, t)) if progress else None
         export.write(timeline, service.clip_source(ctx, plan.user_sounds), path, "wav", export.Tags(script.title),
-                     report)
+                     report, bed)
         pcm = _read_wav(path, timeline.total)
         assert pcm is not None
     return Prepared(entry, script, pcm, timeline.rate, tuple(timeline.cues()), minutes)

@@ -14,7 +14,7 @@ from player.audio import captions, export, sounds
 from player.audio.timeline import Clip, Sized, Timeline, build, fraction_for, length_range, range_minutes
 from player.catalog import Catalog, Entry
 from player.errors import CompassionError, WorkFailed
-from player.model.script import DEFAULT_RATE, BellSound, Script, Speech
+from player.model.script import DEFAULT_RATE, Background, BellSound, Script, Speech
 from player.tts import synth
 from player.tts.base import SAMPLE_RATE, SpeakAs
 from player.tts.cache import SpeechCache
@@ -60,12 +60,49 @@ def speak_as(script: Script, settings: config.Settings, engine: str | None = Non
         or os.environ.get("COMPASSION_ENGINE")
         or settings.voice_engine
     )
+    name = resolve_engine(wanted)
+    voice = v.voice or settings.voice or None
+    if name == "piper":
+        voice = _piper_voice(voice)
     return SpeakAs(
-        engine=resolve_engine(wanted),
-        voice=v.voice or settings.voice or None,
+        engine=name,
+        voice=voice,
         rate=v.rate or settings.rate or DEFAULT_RATE,
         volume=1.0 if v.volume is None else v.volume,
     )
+
+
+def _piper_voice(requested: str | None) -> str:
+    """A Piper voice id: the one asked for, else one speaking the asked-for language, else the default."""
+    from player.tts import piper_engine
+
+    voices = piper_engine.installed_voices()
+    if requested in {p.id for p in voices}:
+        return requested
+    if requested:
+        lang = requested.lower().replace("_", "-")
+        for p in voices:
+            code = p.language.lower().replace("_", "-")
+            if code == lang or code.split("-")[0] == lang.split("-")[0]:
+                return p.id
+    return piper_engine.default_voice()
+
+
+def resolve_background(script: Script, override: str | None) -> tuple[bytes, Background] | None:
+    """The ambience for a session: `--background NAME|none`, else the script's [background]."""
+    if override == "none":
+        return None
+    chosen = script.background
+    if override:
+        chosen = Background(override, *(
+            (chosen.volume_db, chosen.fade_s) if chosen else (Background.__dataclass_fields__["volume_db"].default,
+                                                             Background.__dataclass_fields__["fade_s"].default)))
+    if chosen is None:
+        return None
+    found = sounds.ambiences()
+    if chosen.sound not in found:
+        raise CompassionError(f"no ambience called '{chosen.sound}'", f"available: {', '.join(sorted(found))}, none")
+    return sounds.load(found[chosen.sound]), chosen
 
 
 @dataclass
@@ -160,15 +197,17 @@ def render(
     engine: str | None = None,
     tags: export.Tags | None = None,
     progress: Progress | None = None,
+    background: str | None = None,
 ) -> RenderResult:
     """Render one script to `out` (and its caption sidecar). Nothing partial is left on failure."""
     if fmt != "wav":
         export.require_ffmpeg(fmt)
+    bed = resolve_background(script, background)
     p = plan(ctx, script, engine, progress)
     timeline = p.fit(minutes)
     tags = tags or export.Tags(title=script.title)
     report = (lambda done, total: progress("audio", done, total)) if progress else None
-    export.write(timeline, clip_source(ctx, p.user_sounds), out, fmt, tags, report)
+    export.write(timeline, clip_source(ctx, p.user_sounds), out, fmt, tags, report, bed)
     cues = timeline.cues()
     cap = captions.write(out, caption_format, cues, script.title, tags.album)
     return RenderResult(out, cap, timeline.duration, cues=cues)

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import numpy as np
 
-WINDOW_S = 0.01
 #: A 10 ms window quieter than this (about -50 dBFS RMS) is silence.
 SILENT_RMS = 100
 
@@ -30,8 +29,13 @@ def decode(path: Path, rate: int = 22050) -> np.ndarray:
     return np.frombuffer(raw, dtype="<i2").astype(np.float64)
 
 
+def _step(rate: int) -> float:
+    """Seconds per analysis window (exactly, so long files do not drift)."""
+    return int(rate * 0.01) / rate
+
+
 def window_rms(samples: np.ndarray, rate: int) -> np.ndarray:
-    n = int(rate * WINDOW_S)
+    n = int(rate * 0.01)
     usable = len(samples) // n * n
     frames = samples[:usable].reshape(-1, n)
     return np.sqrt((frames**2).mean(axis=1))
@@ -50,6 +54,7 @@ class Run:
 def silences(samples: np.ndarray, rate: int, min_len: float = 0.6) -> list[Run]:
     """Stretches of silence at least `min_len` seconds long, in order."""
     quiet = window_rms(samples, rate) < SILENT_RMS
+    WINDOW_S = _step(rate)
     runs, start = [], None
     for i, q in enumerate(quiet):
         if q and start is None:
@@ -66,6 +71,7 @@ def silences(samples: np.ndarray, rate: int, min_len: float = 0.6) -> list[Run]:
 def sounds(samples: np.ndarray, rate: int, min_gap: float = 0.6) -> list[Run]:
     """Stretches of sound (from first to last loud window) separated by silences of at least `min_gap`."""
     loud = np.nonzero(window_rms(samples, rate) >= SILENT_RMS)[0]
+    WINDOW_S = _step(rate)
     out: list[Run] = []
     if not len(loud):
         return out
@@ -81,9 +87,9 @@ def sounds(samples: np.ndarray, rate: int, min_gap: float = 0.6) -> list[Run]:
 
 def first_sound(samples: np.ndarray, rate: int) -> float:
     loud = np.nonzero(window_rms(samples, rate) >= SILENT_RMS)[0]
-    return float(loud[0] * WINDOW_S) if len(loud) else float("nan")
+    return float(loud[0] * _step(rate)) if len(loud) else float("nan")
 
 
 def last_sound(samples: np.ndarray, rate: int) -> float:
     loud = np.nonzero(window_rms(samples, rate) >= SILENT_RMS)[0]
-    return float((loud[-1] + 1) * WINDOW_S) if len(loud) else float("nan")
+    return float((loud[-1] + 1) * _step(rate)) if len(loud) else float("nan")

@@ -108,10 +108,17 @@ def write(
     fmt: str,
     tags: Tags,
     progress: Progress | None = None,
-    chunks: Iterator[bytes] | None = None,
+    background: tuple[bytes, object] | None = None,
 ) -> Path:
-    """Render the timeline into `out` in `fmt`; nothing appears at `out` unless it is complete."""
-    stream = chunks if chunks is not None else pcm_chunks(timeline, source, progress)
+    """Render the timeline into `out` in `fmt`; nothing appears at `out` unless it is complete.
+
+    `background` is (loop PCM, Background settings) for an ambience under the whole session.
+    """
+    stream = pcm_chunks(timeline, source, progress)
+    if background is not None:
+        from player.audio.ambience import Mixer
+
+        stream = Mixer(background[0], background[1], timeline.total, timeline.rate).mix(stream)
     if fmt == "wav":
         with atomic_path(out, "audio file") as tmp:
             with wave.open(str(tmp), "wb") as w:

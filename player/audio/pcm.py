@@ -9,49 +9,32 @@ with warnings.catch_warnings():
     import audioop
 
 WIDTH = 2
-#: Samples quieter than this (about -46 dBFS) count as the engine's own silence.
-SILENCE_THRESHOLD = 160
+#: Windows quieter than this RMS (about -50 dBFS) count as silence.
+SILENCE_RMS = 100
 #: Kept around speech when trimming so soft consonants at the edges stay intact.
-EDGE_PAD_S = 0.012
+EDGE_PAD_S = 0.01
 
 
-def _first_loud(pcm: bytes, window: int) -> int | None:
+def _loud_windows(pcm: bytes, window: int) -> list[int]:
     n = len(pcm) // WIDTH
-    for start in range(0, n, window):
-        chunk = pcm[start * WIDTH : min(n, start + window) * WIDTH]
-        if audioop.max(chunk, WIDTH) > SILENCE_THRESHOLD:
-            for i in range(len(chunk) // WIDTH):
-                if abs(audioop.getsample(chunk, WIDTH, i)) > SILENCE_THRESHOLD:
-                    return start + i
-    return None
-
-
-def _last_loud(pcm: bytes, window: int) -> int | None:
-    n = len(pcm) // WIDTH
-    end = n
-    while end > 0:
-        start = max(0, end - window)
-        chunk = pcm[start * WIDTH : end * WIDTH]
-        if audioop.max(chunk, WIDTH) > SILENCE_THRESHOLD:
-            for i in range(len(chunk) // WIDTH - 1, -1, -1):
-                if abs(audioop.getsample(chunk, WIDTH, i)) > SILENCE_THRESHOLD:
-                    return start + i
-        end = start
-    return None
+    return [start for start in range(0, n, window)
+            if audioop.rms(pcm[start * WIDTH : min(n, start + window) * WIDTH], WIDTH) > SILENCE_RMS]
 
 
 def trim_silence(pcm: bytes, rate: int) -> bytes:
-    """Cut the engine's leading and trailing silence, keeping a few milliseconds around the speech."""
+    """Cut leading and trailing silence, keeping a few milliseconds around the speech.
+
+    Speech starts at the first 5 ms window louder than about -50 dBFS RMS, the level at which a listener
+    (and a level meter) would say the sound has begun.
+    """
     pcm = pcm[: len(pcm) - len(pcm) % WIDTH]
     window = max(1, rate // 200)
-    first = _first_loud(pcm, window)
-    if first is None:
+    loud = _loud_windows(pcm, window)
+    if not loud:
         return b""
-    last = _last_loud(pcm, window)
-    assert last is not None
     pad = int(EDGE_PAD_S * rate)
     n = len(pcm) // WIDTH
-    start, end = max(0, first - pad), min(n, last + 1 + pad)
+    start, end = max(0, loud[0] - pad), min(n, loud[-1] + window + pad)
     return fade(pcm[start * WIDTH : end * WIDTH], rate, 0.004, 0.004)
 
 

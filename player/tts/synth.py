@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from player.audio.loudness import level_speech
 from player.audio.pcm import trim_silence
 from player.errors import CompassionError, WorkFailed
 from player.tts.base import SAMPLE_RATE, SpeakAs
@@ -50,7 +51,8 @@ def synthesize_into(cache: SpeechCache, items: Sequence[tuple[str, str, SpeakAs]
     """Synthesize, trim and store each (key, text, voice); returns (key, samples) pairs."""
     out = []
     for key, text, voice in items:
-        pcm = trim_silence(get_engine(voice.engine).synthesize(text, voice), SAMPLE_RATE)
+        pcm = level_speech(get_engine(voice.engine).synthesize(text, voice), SAMPLE_RATE, voice.engine)
+        pcm = trim_silence(pcm, SAMPLE_RATE)
         out.append((key, cache.write(key, pcm)))
     return out
 

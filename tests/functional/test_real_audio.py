@@ -141,7 +141,7 @@ def test_pause_resume_loses_and_repeats_nothing_and_seek_lands(null_sink, tmp_pa
     assert target_score > 0.75 and skipped_score < 0.4, (target_score, skipped_score)
 
 
-def test_rendered_speech_is_what_comes_out(null_sink, home, tmp_path):
+def test_rendered_speech_is_what_comes_out(home, null_sink, tmp_path):
     script = tmp_path / "s.toml"
     script.write_text('title = "S"\n[[step]]\nsay = "Breathing in slowly, and breathing out."\npause = 0.5\n'
                       '[[step]]\nsay = "Notice the ground beneath you."\n')
