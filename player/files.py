@@ -52,9 +52,11 @@ def atomic_path(target: Path, what: str = "file") -> Iterator[Path]:
     On any error (or Ctrl-C) the temporary file is removed and nothing appears under `target`.
     """
     target = Path(target)
+    prefix = f".{target.name[:60]}."
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name[:60]}.", suffix=".part", dir=target.parent)
+        _sweep(target.parent, prefix)
+        fd, tmp_name = tempfile.mkstemp(prefix=f"{prefix}{os.getpid()}-", suffix=".part", dir=target.parent)
         os.close(fd)
     except OSError as exc:
         raise WorkFailed(f"cannot write the {what} {target}: {describe_os_error(exc)}") from None
@@ -74,6 +76,28 @@ def atomic_path(target: Path, what: str = "file") -> Iterator[Path]:
     except BaseException:
         _remove(tmp)
         raise
+
+
+def _sweep(folder: Path, prefix: str) -> None:
+    """Remove temporaries left by a process that was killed outright (kill -9, power loss) mid-write."""
+    try:
+        names = [n for n in os.listdir(folder) if n.startswith(prefix) and n.endswith(".part")]
+    except OSError:
+        return
+    for name in names:
+        pid_text = name[len(prefix) :].split("-", 1)[0]
+        if pid_text.isdigit() and not _alive(int(pid_text)):
+            _remove(folder / name)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def write_text(target: Path, text: str, what: str = "file") -> None:

@@ -276,3 +276,20 @@ def test_core_never_imports_textual():
     code = ("import sys, player.cli, player.service, player.practice, player.tracking, player.batch; "
             "print('textual' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
+
+
+async def test_the_app_still_opens_when_progress_cannot_be_read(home):
+    import sqlite3
+
+    home.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(home / "progress.db")
+    conn.executescript("CREATE TABLE future (x); PRAGMA user_version = 99;")
+    conn.close()
+    app = make_app(home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        assert isinstance(app.screen, HomeScreen)
+        assert "Progress cannot be read right now" in text_of(app, "#summary")
+        assert "newer version" in app.store_problem
+        await pilot.press("enter")
+        assert isinstance(app.screen, WeekScreen)  # the course is still there to practise
