@@ -115,6 +115,200 @@ def bench_long_render(work: Path) -> None:
     record("time per segment, 60 vs 15 min", growth, "x", None, "15-min render", "~1x (no growth)", growth < 1.5)
 
 
+def bench_course(work: Path) -> None:
+    """`render course --format mp3` from an empty cache, on every core."""
+    print("render the whole course to mp3")
+    env = env_with(COMPASSION_CACHE_DIR=str(work / "course-cache"), COMPASSION_ENGINE="pyttsx3")
+    out = work / "course"
+    took = timed(COMPASSION + ["render", "course", "-o", str(out), "--format", "mp3"], env)
+    seconds = 0.0
+    for m3u in out.rglob("*.m3u"):
+        seconds += sum(float(line.split(":", 1)[1].split(",", 1)[0]) for line in m3u.read_text().splitlines()
+                       if line.startswith("#EXTINF"))
+    record("render course, mp3, cold", took, "s", None, f"{seconds / 3600:.2f} h of audio", "-", None)
+    record("  per hour of audio", took / (seconds / 3600), "s", None, "-", "-", None)
+
+
+def bench_neural(work: Path) -> None:
+    """The neural voice: a cold 5-minute render on every core, and a 20-minute core practice."""
+    sys.path.insert(0, str(REPO))
+    from player.tts.engines import piper_installed
+
+    if not piper_installed():
+        print("neural voice not installed; skipped")
+        return
+    print("neural voice (piper)")
+    script = work / "five-neural.toml"
+    texts = scripts.write_script(script, 34, 3.0)
+    env = env_with(COMPASSION_CACHE_DIR=str(work / "neural-cache"), COMPASSION_ENGINE="piper")
+    took, rss = peak_rss_mb(COMPASSION + ["render", str(script), "-o", str(work / "n.wav")], env)
+    import wave
+
+    with wave.open(str(work / "n.wav")) as w:
+        minutes = w.getnframes() / w.getframerate() / 60
+    words = sum(len(t.split()) for t in texts)
+    record("neural cold render, 5 min", took, "s", None, f"{minutes:.1f} min, {words} words", "-", None)
+    record("  per audio minute", took / minutes, "s", None, "-", "-", None)
+    record("  peak RSS (all processes)", rss, "MB", None, "-", "-", None)
+    env = env_with(COMPASSION_CACHE_DIR=str(work / "neural-core"), COMPASSION_ENGINE="piper")
+    import json
+
+    info = json.loads(subprocess.run(COMPASSION + ["info", "soothing-rhythm-breathing", "--json"], env=env,
+                                     capture_output=True, text=True).stdout)
+    import shutil
+
+    shutil.rmtree(work / "neural-core")  # measuring the range synthesized the speech; start cold again
+    took = timed(COMPASSION + ["render", "soothing-rhythm-breathing", "--minutes", str(info["max_minutes"]), "-o",
+                               str(work / "core.wav")], env)
+    record("neural 20-min core practice, cold", took, "s", None, "-", "< 30 s", took < 30)
+
+
+def bench_tui(work: Path) -> None:
+    """First paint of the app vs a bare Textual app, both in a real terminal (tmux)."""
+    import shutil
+
+    if not shutil.which("tmux"):
+        print("tmux missing; TUI first paint skipped")
+        return
+    print("TUI first paint")
+    bare = work / "bare.py"
+    bare.write_text("from textual.app import App\nfrom textual.widgets import Label\n"
+                    "class Bare(App):\n    def compose(self):\n        yield Label('Bare app ready')\n"
+                    "Bare().run()\n")
+    env = {"COMPASSION_DATA_DIR": str(work / "tui-data"), "COMPASSION_CACHE_DIR": str(work / "tui-cache"),
+           "COMPASSION_ENGINE": "pyttsx3", "COMPASSION_NO_AUDIO": "1"}
+    base = median([_first_paint(f"{sys.executable} {bare}", "Bare app ready", {}) for _ in range(RUNS)])
+    ours = median([_first_paint(f"{sys.executable} -m player", "Eight Weeks of Compassionate Mind", env)
+                   for _ in range(RUNS)])
+    record("TUI first paint", ours, "s", base, "bare Textual app", "<= 1.3x", ours <= 1.3 * base)
+
+
+def _first_paint(command: str, text: str, env: dict) -> float:
+    name = f"bench-{os.getpid()}"
+    exports = " ".join(f"{k}='{v}'" for k, v in env.items())
+    start = time.perf_counter()
+    subprocess.run(["tmux", "-L", name, "new-session", "-d", "-x", "100", "-y", "30", f"env {exports} {command}"],
+                   check=True)
+    try:
+        while time.perf_counter() - start < 30:
+            shown = subprocess.run(["tmux", "-L", name, "capture-pane", "-p"], capture_output=True, text=True).stdout
+            if text in shown:
+                return time.perf_counter() - start
+            time.sleep(0.005)
+        raise SystemExit(f"{command} never showed {text!r}")
+    finally:
+        subprocess.run(["tmux", "-L", name, "kill-server"], capture_output=True)
+
+
+PLAY_RAW = """
+import sys, time, wave, simpleaudio
+t = time.perf_counter()
+w = wave.open(sys.argv[1]); data = w.readframes(w.getnframes())
+p = simpleaudio.play_buffer(data, 1, 2, w.getframerate())
+print(time.perf_counter() - t); p.stop()
+"""
+PLAY_OURS = """
+import sys, time
+t = time.perf_counter()
+from player import practice, service, tracking
+from player.playback.backends import SimpleaudioBackend
+ctx = service.open_context()
+entry, script = service.resolve_script(ctx, sys.argv[1])
+prepared = practice.prepare(ctx, entry, script, None)
+run = practice.Run(prepared, SimpleaudioBackend(), tracking.MemoryRecorder(), tracking.now_local())
+run.start()
+print(time.perf_counter() - t); run.player.stop()
+"""
+
+
+def bench_play_start(work: Path) -> None:
+    """From asking to play (audio already prepared) to sound starting, vs raw simpleaudio on the same WAV."""
+    import shutil
+
+    if not shutil.which("pulseaudio"):
+        print("no PulseAudio for a null sink; play start skipped")
+        return
+    print("play start")
+    run_dir, home = work / "pa-run", work / "pa-home"
+    run_dir.mkdir(mode=0o700)
+    home.mkdir()
+    (home / ".asoundrc").write_text("pcm.!default { type pulse }\nctl.!default { type pulse }\n")
+    env = env_with(XDG_RUNTIME_DIR=str(run_dir), HOME=str(home), COMPASSION_CACHE_DIR=str(work / "play-cache"),
+                   COMPASSION_DATA_DIR=str(work / "play-data"), COMPASSION_ENGINE="pyttsx3")
+    subprocess.run(["pulseaudio", "--daemonize=yes", "--exit-idle-time=-1", "-n",
+                    "--load=module-null-sink sink_name=nullsink", "--load=module-native-protocol-unix"],
+                   env=env, check=True, capture_output=True)
+    try:
+        time.sleep(0.5)
+        wav = work / "play.wav"
+        timed(COMPASSION + ["render", "safe-place", "-o", str(wav)], env)
+        timed([sys.executable, "-c", PLAY_OURS, "safe-place"], env)  # prepares and caches the session once
+        raw = median([float(subprocess.run([sys.executable, "-c", PLAY_RAW, str(wav)], env=env, capture_output=True,
+                                           text=True).stdout) for _ in range(RUNS)])
+        ours = median([float(subprocess.run([sys.executable, "-c", PLAY_OURS, "safe-place"], env=env,
+                                            capture_output=True, text=True).stdout) for _ in range(RUNS)])
+        record("play start (prepared session)", ours, "s", raw, "simpleaudio.play_buffer, same WAV", "<= 1.5x",
+               ours <= 1.5 * raw)
+    finally:
+        subprocess.run(["pulseaudio", "--kill"], env=env, capture_output=True)
+
+
+STATS = """
+import sys, time, statistics
+from player import service, tracking
+ctx = service.open_context(sys.argv[1])
+tracking.stats(ctx)
+runs = []
+for _ in range(7):
+    t = time.perf_counter(); tracking.stats(ctx); runs.append(time.perf_counter() - t)
+print(statistics.median(runs))
+"""
+
+
+def bench_stats(work: Path) -> None:
+    """`stats` over 100,000 sessions, and how long one `record` takes."""
+    import random
+    import sqlite3
+
+    print("progress over 100,000 sessions")
+    data = work / "big-data"
+    env = env_with(COMPASSION_DATA_DIR=str(data), COMPASSION_CACHE_DIR=str(work / "stats-cache"),
+                   COMPASSION_ENGINE="pyttsx3")
+    timed(COMPASSION + ["record", "pocket-practice", "--minutes", "2"], env)  # creates the database
+    rng = random.Random(3)
+    ids = ["soothing-touch", "safe-place", "pocket-practice", "core-values", "multiple-selves"]
+    conn = sqlite3.connect(data / "progress.db")
+    rows = []
+    for i in range(100_000):
+        day = 20000 + i // 12
+        rows.append((rng.choice(ids), 1, f"2026-01-01T00:00:{i // 1000:02d}.{i:06d}Z", 60,
+                     f"{2000 + day // 365:04d}-{day % 12 + 1:02d}-{day % 28 + 1:02d}", 600, 600, 1, "import"))
+    conn.executemany("INSERT INTO sessions (exercise_id, week, started_at, utc_offset_minutes, local_date, "
+                     "duration_s, listened_s, completed, source) VALUES (?,?,?,?,?,?,?,?,?)", rows)
+    conn.commit()
+    conn.close()
+    took = float(subprocess.run([sys.executable, "-c", STATS, str(data)], env=env, capture_output=True,
+                                text=True).stdout)
+    record("stats over 100,000 sessions", took * 1000, "ms", None, "-", "< 50 ms", took < 0.05)
+    rec = median([timed(COMPASSION + ["record", "pocket-practice", "--minutes", "2"], env) for _ in range(RUNS)])
+    record("record (whole command)", rec * 1000, "ms", None, "-", "-", None)
+
+
+def profile_slowest(work: Path) -> None:
+    """Profile the slowest path measured here (a cold neural render) and keep the report."""
+    try:
+        import pyinstrument  # noqa: F401
+    except ImportError:
+        return
+    script = work / "profile.toml"
+    scripts.write_script(script, 12, 2.0)
+    env = env_with(COMPASSION_CACHE_DIR=str(work / "profile-cache"))
+    out = subprocess.run([sys.executable, "-m", "pyinstrument", "-m", "player", "render", str(script), "-o",
+                          str(work / "p.wav")], env=env, capture_output=True, text=True)
+    (HERE / "PROFILE.txt").write_text(out.stdout)
+    print("profile of a cold render written to bench/PROFILE.txt")
+
+
 def describe_machine() -> str:
     cpu = "unknown CPU"
     try:
@@ -143,7 +337,8 @@ def write_results(machine: str) -> None:
     (HERE / "RESULTS.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-BENCHES = [bench_render, bench_long_render]
+BENCHES = [bench_render, bench_long_render, bench_course, bench_neural, bench_tui, bench_play_start, bench_stats,
+           profile_slowest]
 
 
 def main() -> None:

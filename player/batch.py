@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,14 +16,12 @@ from player.audio import export
 from player.errors import CompassionError
 from player.files import safe_name, write_text
 from player.model.course import Week
+from player.model.script import Speech
 from player.tts import synth
 
 MANIFEST = ".compassion-render.json"
 #: Part of every signature; bump when rendering changes in a way listeners would hear.
 RENDER_VERSION = 1
-
-Report = Callable[[str], None]
-
 
 @dataclass
 class BatchResult:
@@ -46,6 +43,16 @@ def parse_target(target: str) -> tuple[str, int | None] | None:
     return None
 
 
+@dataclass
+class _Job:
+    folder: Path
+    name: str
+    plan: service.Plan
+    timeline: object
+    tags: export.Tags
+    signature: str
+
+
 def render_weeks(
     ctx: service.Context,
     weeks: list[Week],
@@ -57,62 +64,94 @@ def render_weeks(
     nested: bool,
     progress: service.Progress | None = None,
 ) -> BatchResult:
-    """Render `weeks` into `out_dir` (one subfolder per week when `nested`)."""
+    """Render `weeks` into `out_dir` (one subfolder per week when `nested`).
+
+    All speech is synthesized first, in one go across the cores; then files are encoded in parallel,
+    one encoder per core.
+    """
     if fmt != "wav":
         export.require_ffmpeg(fmt)
     result = BatchResult()
     course = ctx.catalog.course
     entries = ctx.catalog.course_entries()
-    total = sum(len(w.exercises) for w in weeks)
-    done = 0
+    scripts = {ex: ctx.catalog.load(entries[ex]) for w in weeks for ex in w.exercises}
     own_pool = ctx.pool is None
     if own_pool:
         ctx.pool = synth.make_pool()
     try:
-        for week in weeks:
-            folder = out_dir / safe_name(f"Week {week.number} - {week.theme}") if nested else out_dir
-            manifest = _load_manifest(folder)
-            album = service.album_name(course.title, week.number, week.theme)
-            playlist: list[tuple[str, float, str]] = []
-            for track, ex in enumerate(week.exercises, 1):
-                script = ctx.catalog.load(entries[ex])
-
-                def step(phase: str, d: int, t: int, _done=done) -> None:
-                    if progress:
-                        progress(f"{phase}:{ex}", _done * 1000 + (1000 * d // max(t, 1)), total * 1000)
-
-                p = service.plan(ctx, script, engine, step)
-                chosen = _clamp(p.range_minutes(), minutes)
-                timeline = p.fit(chosen)
-                if minutes is not None and abs(timeline.duration - minutes * 60) > 1:
-                    result.notes.append(
-                        f"{ex} runs about {timeline.duration / 60:.1f} minutes (it can run {_span(p.range_minutes())})"
-                    )
-                name = safe_name(f"{track:02d} - {script.title}") + f".{fmt}"
-                audio = folder / name
-                tags = export.Tags(title=script.title, album=album, track=f"{track}/{len(week.exercises)}")
-                signature = _signature(script.digest, p.voice, timeline.fraction, fmt, caption_format, tags, chosen)
-                playlist.append((name, timeline.duration, script.title))
-                if manifest.get(name) == signature and audio.exists() and _captions_ok(audio, caption_format):
-                    result.skipped.append(audio)
-                else:
-                    export.write(timeline, service.clip_source(ctx, p.user_sounds), audio, fmt, tags,
-                                 lambda d, t: step("audio", d, t))
-                    from player.audio import captions
-
-                    captions.write(audio, caption_format, timeline.cues(), script.title, album)
-                    manifest[name] = signature
-                    _save_manifest(folder, manifest)
-                    result.written.append(audio)
-                done += 1
-                if progress:
-                    progress("done", done * 1000, total * 1000)
-            result.playlists.append(_write_playlist(folder, week, playlist))
+        voices = {ex: service.speak_as(sc, ctx.settings, engine) for ex, sc in scripts.items()}
+        every = [synth.utterance(e.text, voices[ex]) for ex, sc in scripts.items()
+                 for e in sc.events() if isinstance(e, Speech)]
+        report = (lambda d, t: progress("speech", d, t)) if progress else None
+        synth.ensure(ctx.cache, every, report, ctx.pool)
     finally:
         if own_pool and ctx.pool is not None:
             ctx.pool.shutdown(wait=True, cancel_futures=True)
             ctx.pool = None
+    jobs: list[_Job] = []
+    manifests: dict[Path, dict] = {}
+    for week in weeks:
+        folder = out_dir / safe_name(f"Week {week.number} - {week.theme}") if nested else out_dir
+        manifest = manifests.setdefault(folder, _load_manifest(folder))
+        album = service.album_name(course.title, week.number, week.theme)
+        playlist: list[tuple[str, float, str]] = []
+        for track, ex in enumerate(week.exercises, 1):
+            script = scripts[ex]
+            plan = service.plan(ctx, script, engine)  # everything is cached by now
+            chosen = _clamp(plan.range_minutes(), minutes)
+            timeline = plan.fit(chosen)
+            if minutes is not None and abs(timeline.duration - minutes * 60) > 1:
+                result.notes.append(
+                    f"{ex} runs about {timeline.duration / 60:.1f} minutes (it can run {_span(plan.range_minutes())})")
+            name = safe_name(f"{track:02d} - {script.title}") + f".{fmt}"
+            tags = export.Tags(title=script.title, album=album, track=f"{track}/{len(week.exercises)}")
+            signature = _signature(script.digest, plan.voice, timeline.fraction, fmt, caption_format, tags, chosen)
+            playlist.append((name, timeline.duration, script.title))
+            audio = folder / name
+            if manifest.get(name) == signature and audio.exists() and _captions_ok(audio, caption_format):
+                result.skipped.append(audio)
+            else:
+                jobs.append(_Job(folder, name, plan, timeline, tags, signature))
+        result.playlists.append(_write_playlist(folder, week, playlist))
+    _encode_all(ctx, jobs, fmt, caption_format, manifests, result, progress)
     return result
+
+
+def _encode_all(ctx: service.Context, jobs: list[_Job], fmt: str, caption_format: str,
+                manifests: dict[Path, dict], result: BatchResult, progress: service.Progress | None) -> None:
+    import concurrent.futures as cf
+    import os
+    import threading
+
+    from player.audio import captions
+
+    lock = threading.Lock()
+    done = 0
+
+    def encode(job: _Job) -> Path:
+        audio = job.folder / job.name
+        export.write(job.timeline, service.clip_source(ctx, job.plan.user_sounds), audio, fmt, job.tags)
+        captions.write(audio, caption_format, job.timeline.cues(), job.plan.script.title, job.tags.album)
+        return audio
+
+    with cf.ThreadPoolExecutor(max_workers=max(1, os.cpu_count() or 1)) as pool:
+        futures = {pool.submit(encode, job): job for job in jobs}
+        try:
+            for fut in cf.as_completed(futures):
+                job = futures[fut]
+                audio = fut.result()
+                with lock:
+                    manifests[job.folder][job.name] = job.signature
+                    _save_manifest(job.folder, manifests[job.folder])
+                    result.written.append(audio)
+                    done += 1
+                if progress:
+                    progress("audio", done, len(jobs))
+        except BaseException:
+            for f in futures:
+                f.cancel()
+            raise
+    result.written.sort()
 
 
 def _clamp(span: tuple[float, float], minutes: float | None) -> float | None:

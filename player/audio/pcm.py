@@ -15,10 +15,8 @@ SILENCE_RMS = 100
 EDGE_PAD_S = 0.01
 
 
-def _loud_windows(pcm: bytes, window: int) -> list[int]:
-    n = len(pcm) // WIDTH
-    return [start for start in range(0, n, window)
-            if audioop.rms(pcm[start * WIDTH : min(n, start + window) * WIDTH], WIDTH) > SILENCE_RMS]
+def _is_loud(pcm: bytes, start: int, window: int, n: int) -> bool:
+    return audioop.rms(pcm[start * WIDTH : min(n, start + window) * WIDTH], WIDTH) > SILENCE_RMS
 
 
 def trim_silence(pcm: bytes, rate: int) -> bytes:
@@ -29,12 +27,13 @@ def trim_silence(pcm: bytes, rate: int) -> bytes:
     """
     pcm = pcm[: len(pcm) - len(pcm) % WIDTH]
     window = max(1, rate // 200)
-    loud = _loud_windows(pcm, window)
-    if not loud:
-        return b""
-    pad = int(EDGE_PAD_S * rate)
     n = len(pcm) // WIDTH
-    start, end = max(0, loud[0] - pad), min(n, loud[-1] + window + pad)
+    first = next((s for s in range(0, n, window) if _is_loud(pcm, s, window, n)), None)
+    if first is None:
+        return b""
+    last = next(s for s in range((n - 1) // window * window, -1, -window) if _is_loud(pcm, s, window, n))
+    pad = int(EDGE_PAD_S * rate)
+    start, end = max(0, first - pad), min(n, last + window + pad)
     return fade(pcm[start * WIDTH : end * WIDTH], rate, 0.004, 0.004)
 
 
@@ -70,7 +69,7 @@ def resample(pcm: bytes, from_rate: int, to_rate: int) -> bytes:
 def gain(pcm: bytes, factor: float) -> bytes:
     """Scale PCM by `factor` (clipping at full scale)."""
     if factor == 1.0:
-        return pcm
+        return bytes(pcm)
     return audioop.mul(pcm, WIDTH, factor)
 
 

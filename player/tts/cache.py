@@ -19,7 +19,7 @@ from player.files import describe_os_error
 from player.tts.base import SAMPLE_RATE, SpeakAs
 
 #: Bump when trimming or anything else about stored entries changes, so old entries are not reused.
-FORMAT_VERSION = 5
+FORMAT_VERSION = 7
 _HEADER = 44
 
 
