@@ -72,9 +72,9 @@ async def test_home_shows_course_weeks_and_focuses_the_current_week(home):
         assert "Eight Weeks of Compassionate Mind" in text_of(app, "#course-title")
         weeks = app.screen.query_one("#weeks")
         assert weeks.index == 1  # week 2 is current: week 1 was completed
-        assert "done" in str(app.screen.query_one("#week-1").state_label.render())
-        assert "current" in str(app.screen.query_one("#week-2").state_label.render())
-        assert "locked · unlocks when week 2 is done" in str(app.screen.query_one("#week-3").state_label.render())
+        assert "done" in str(app.screen.query_one("#week-1").line.render())
+        assert "current" in str(app.screen.query_one("#week-2").line.render())
+        assert "locked · unlocks when week 2 is done" in str(app.screen.query_one("#week-3").line.render())
         assert "Welcome back" in text_of(app, "#greeting")
 
 

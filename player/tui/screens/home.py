@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, ListItem, ListView, Static
+from textual.widgets import Footer, Label, ListItem, ListView, Static
 
 from player import wording
 from player.errors import CompassionError
@@ -14,22 +15,31 @@ from player import first_run
 
 
 class WeekItem(ListItem):
+    """One line per week: its title, then its state (one widget, so the home screen paints fast)."""
+
     def __init__(self, number: int, theme: str) -> None:
         super().__init__(id=f"week-{number}")
         self.number = number
         self.theme = theme
-        self.title_label = Label(f"Week {number}  {theme}", classes="week-title")
-        self.state_label = Label("", classes="week-state")
+        self.state = ""
+        self.line = Label(self._text(), classes="week-line")
+
+    def _text(self) -> Text:
+        text = Text(f"Week {self.number}  {self.theme}".ljust(52), style="bold" if self.has_class("current") else "")
+        text.append(self.state, style="dim")
+        return text
+
+    def show(self, state: str) -> None:
+        self.state = state
+        self.line.update(self._text())
 
     def compose(self) -> ComposeResult:
-        yield self.title_label
-        yield self.state_label
+        yield self.line
 
 
 class MyScriptsItem(ListItem):
     def compose(self) -> ComposeResult:
-        yield Label("My scripts", classes="week-title")
-        yield Label("your own practices", classes="week-state")
+        yield Label(Text("My scripts".ljust(52)).append("your own practices", style="dim"), classes="week-line")
 
 
 class HomeScreen(Screen):
@@ -41,7 +51,6 @@ class HomeScreen(Screen):
 
     def compose(self) -> ComposeResult:
         app = self.app
-        yield Header(show_clock=False)
         with Vertical(id="home"):
             try:
                 course = app.ctx.catalog.course
@@ -87,10 +96,10 @@ class HomeScreen(Screen):
                 text = f"current · {state.days_practiced} of {state.goal_days} days · {state.sessions} sessions"
             else:
                 text = f"open · {state.days_practiced} of {state.goal_days} days · {state.sessions} sessions"
-            item.state_label.update(text)
             item.set_class(not state.unlocked, "locked")
             item.set_class(state.completed, "done")
             item.set_class(state.number == current, "current")
+            item.show(text)
         weeks = self.query_one("#weeks", ListView)
         if not getattr(self, "_focused_current", False):
             self._focused_current = True
