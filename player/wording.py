@@ -57,11 +57,14 @@ def stats_summary(st, show_streaks: bool) -> list[str]:
     lines.append(f"Current week: {d['current_week']}")
     lines.append("")
     for w in st.states:
-        if w.completed:
-            state = "done"
-        elif w.unlocked:
-            state = f"{w.days_practiced} of {w.goal_days} days"
-        else:
-            state = w.locked_reason
-        lines.append(f"  Week {w.number}  {w.theme:<42} {state}")
+        lines.append(f"  Week {w.number}  {w.theme:<42} {week_state(w)}")
     return lines
+
+
+def week_state(w, locked: str | None = None) -> str:
+    """A week's state in a few words: done, days so far, or why it is not open yet."""
+    if w.completed:
+        return "done"
+    if w.unlocked:
+        return f"{w.days_practiced} of {w.goal_days} days"
+    return locked or w.locked_reason

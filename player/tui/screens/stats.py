@@ -59,12 +59,7 @@ class StatsScreen(Screen):
         self.query_one("#heatmap", Heatmap).show(stats.day_minutes, stats.today)
         table = []
         for w in stats.states:
-            if w.completed:
-                state = "done"
-            elif w.unlocked:
-                state = f"{w.days_practiced}/{w.goal_days} days"
-            else:
-                state = "not open yet"
+            state = wording.week_state(w, locked="not open yet")
             bar = "●" * min(w.days_practiced, w.goal_days) + "○" * max(0, w.goal_days - w.days_practiced)
             table.append(f"Week {w.number}  {w.theme[:38]:<38} {bar:<8} {state}")
         self.query_one("#week-table", Static).update("\n".join(table))
