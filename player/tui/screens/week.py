@@ -81,12 +81,25 @@ class WeekScreen(Screen):
             self.show_progress(self.app.stats)
         self.measure()
 
-    @work(thread=True, exclusive=True, group="measure")
+    def on_screen_suspend(self) -> None:
+        # A practice is starting: its own speech must not queue behind the measuring.
+        self._paused_measuring = True
+
+    def on_screen_resume(self) -> None:
+        if getattr(self, "_paused_measuring", False):
+            self._paused_measuring = False
+            self.measure()
+
     def measure(self) -> None:
-        """Real length ranges come from synthesized speech (cached after the first time)."""
-        for item in list(self.query(ExerciseItem)):
-            if item.script is None:
-                continue
+        """Real length ranges come from synthesized speech (cached after the first time), shortest first."""
+        items = sorted((i for i in self.query(ExerciseItem) if i.script is not None), key=lambda i: i.hi)
+        self._measure(items)
+
+    @work(thread=True, exclusive=True, group="measure")
+    def _measure(self, items: list[ExerciseItem]) -> None:
+        for item in items:
+            if getattr(self, "_paused_measuring", False):
+                return
             try:
                 lo, hi = service.plan(self.app.ctx, item.script).range_minutes()
             except CompassionError as exc:
