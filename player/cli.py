@@ -244,8 +244,6 @@ def _render_collection(ctx, args, kind: str, number: int | None) -> int:
 
 
 def cmd_validate(args) -> int:
-    from player import service
-
     ctx = _context(args)
     bad = False
     for path in args.paths:
@@ -257,7 +255,6 @@ def cmd_validate(args) -> int:
                 print(line, file=sys.stderr)
             continue
         print(f"{path}: ok")
-    del service
     return 2 if bad else 0
 
 

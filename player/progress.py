@@ -10,6 +10,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from player.model.course import Week
+
 #: A session counts as done when at least this share of it was listened to.
 COMPLETED_SHARE = 0.9
 UNLOCK_AFTER_DAYS = 7
@@ -73,16 +75,6 @@ def weeks_goal_streak(days: Iterable[date], today: date, goal_days: int) -> int:
 
 
 @dataclass(frozen=True)
-class WeekPlan:
-    """A course week as progression needs it."""
-
-    number: int
-    theme: str
-    goal_days: int
-    exercises: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class WeekState:
     number: int
     theme: str
@@ -101,7 +93,7 @@ class WeekState:
 
 
 def week_states(
-    weeks: Sequence[WeekPlan],
+    weeks: Sequence[Week],
     exercise_days: dict[str, set[date]],
     sessions_per_week: dict[int, int],
     today: date,
@@ -149,7 +141,7 @@ def week_states(
     return out
 
 
-def _completion_day(week: WeekPlan, exercise_days: dict[str, set[date]], today: date) -> date:
+def _completion_day(week: Week, exercise_days: dict[str, set[date]], today: date) -> date:
     """The first day on which the week's completion rule was met."""
     firsts = [min(d for d in exercise_days[ex] if d <= today) for ex in week.exercises]
     all_days = sorted({d for ex in week.exercises for d in exercise_days.get(ex, ()) if d <= today})

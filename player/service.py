@@ -94,9 +94,7 @@ def resolve_background(script: Script, override: str | None) -> tuple[bytes, Bac
         return None
     chosen = script.background
     if override:
-        chosen = Background(override, *(
-            (chosen.volume_db, chosen.fade_s) if chosen else (Background.__dataclass_fields__["volume_db"].default,
-                                                             Background.__dataclass_fields__["fade_s"].default)))
+        chosen = Background(override, chosen.volume_db, chosen.fade_s) if chosen else Background(override)
     if chosen is None:
         return None
     found = sounds.ambiences()

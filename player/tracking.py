@@ -12,6 +12,7 @@ from player import progress
 from player.catalog import Entry
 from player.errors import CompassionError, ScriptError
 from player.files import write_text
+from player.model.course import Week
 from player.service import Context
 from player.store import db as dbmod
 from player.store import sessions as store
@@ -134,12 +135,12 @@ def stats(ctx: Context, today: date | None = None) -> Stats:
     return Stats(data, states, facts.day_minutes, facts.moods, today)
 
 
-def _week_plans(ctx: Context) -> list[progress.WeekPlan]:
+def _week_plans(ctx: Context) -> list[Week]:
     try:
         course = ctx.catalog.course
     except ScriptError:
         return []
-    return [progress.WeekPlan(w.number, w.theme, w.goal_days, w.exercises) for w in course.weeks]
+    return list(course.weeks)
 
 
 def history(ctx: Context, since: date | None = None) -> list[store.StoredSession]:

@@ -44,7 +44,7 @@ def to_lrc(cues: Sequence[Cue], title: str = "", album: str = "") -> str:
 
 
 def parse_vtt(text: str) -> list[Cue]:
-    """Read cues back from WebVTT (used for checks and by the player for rendered files)."""
+    """Read cues back from WebVTT (to check a rendered file against its audio)."""
     cues = []
     blocks = text.strip().split("\n\n")
     for block in blocks[1:]:

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from player import progress
-from player.progress import WeekPlan
+from player.model.course import Week
 
 D0 = date(2026, 11, 2)  # a Monday
 days_st = st.sets(st.integers(0, 60).map(lambda n: D0 + timedelta(days=n)), max_size=40)
@@ -111,7 +111,7 @@ def test_completed_means_ninety_percent():
     assert not progress.is_completed(89.9, 100)
 
 
-WEEKS = [WeekPlan(1, "one", 2, ("a", "b")), WeekPlan(2, "two", 2, ("c",)), WeekPlan(3, "three", 1, ("d",))]
+WEEKS = [Week(1, "one", "", 2, ("a", "b")), Week(2, "two", "", 2, ("c",)), Week(3, "three", "", 1, ("d",))]
 
 
 def test_week_unlocks_by_completion():

@@ -46,6 +46,7 @@ class WeekScreen(Screen):
     def __init__(self, number: int | None) -> None:
         super().__init__()
         self.number = number
+        self._paused_measuring = False
 
     def compose(self) -> ComposeResult:
         ctx = self.app.ctx
@@ -86,7 +87,7 @@ class WeekScreen(Screen):
         self._paused_measuring = True
 
     def on_screen_resume(self) -> None:
-        if getattr(self, "_paused_measuring", False):
+        if self._paused_measuring:
             self._paused_measuring = False
             self.measure()
 
@@ -98,7 +99,7 @@ class WeekScreen(Screen):
     @work(thread=True, exclusive=True, group="measure")
     def _measure(self, items: list[ExerciseItem]) -> None:
         for item in items:
-            if getattr(self, "_paused_measuring", False):
+            if self._paused_measuring:
                 return
             try:
                 lo, hi = service.plan(self.app.ctx, item.script).range_minutes()
