@@ -25,13 +25,22 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"error: {message}\nhint: run `{self.prog} --help` for details\n")
 
 
+MAX_MINUTES = 24 * 60
+
+
 def _minutes(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a number of minutes") from None
-    if not 0 < value <= 24 * 60 or value != value:
+    if value != value or value in (float("inf"), float("-inf")):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of minutes")
+    if value <= 0:
         raise argparse.ArgumentTypeError("minutes must be more than 0")
+    if value > MAX_MINUTES:
+        raise argparse.ArgumentTypeError(
+            f"{text} minutes is more than a day; the most is {MAX_MINUTES} (each exercise shows its own range "
+            "in `compassion list`)")
     return value
 
 

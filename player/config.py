@@ -59,7 +59,8 @@ def _check(key: str, value: Any) -> str | None:
     if key == "voice_engine":
         return None if value in ENGINES else f"voice_engine must be one of {', '.join(ENGINES)}"
     if key == "voice":
-        return None if isinstance(value, str) and len(value) <= 100 else "voice must be text"
+        ok = isinstance(value, str) and len(value) <= 100 and value.isprintable()
+        return None if ok else "voice must be a voice id on one line, like en-gb (see `compassion voices`)"
     if key == "rate":
         ok = isinstance(value, int) and not isinstance(value, bool) and (value == 0 or RATE_RANGE[0] <= value <= RATE_RANGE[1])
         return None if ok else f"rate must be 0 or a whole number from {RATE_RANGE[0]} to {RATE_RANGE[1]}"
@@ -128,18 +129,16 @@ def parse_value(key: str, text: str) -> Any:
 
 
 def save(config_dir: Path, settings: Settings) -> Path:
-    """Write every setting to config.toml atomically."""
+    """Write every setting to config.toml atomically, each with its description as a comment."""
+    import tomli_w
+
     path = config_path(config_dir)
     lines = ["# compassion-player settings; edit here or with `compassion config set KEY VALUE`", ""]
     for key, value in asdict(settings).items():
+        msg = _check(key, value)
+        if msg:  # never write a file that the next command could not read
+            raise CompassionError(msg, DESCRIPTIONS[key])
         lines.append(f"# {DESCRIPTIONS[key]}")
-        if isinstance(value, bool):
-            lines.append(f"{key} = {'true' if value else 'false'}")
-        elif isinstance(value, int):
-            lines.append(f"{key} = {value}")
-        else:
-            escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-            lines.append(f'{key} = "{escaped}"')
-        lines.append("")
+        lines.append(tomli_w.dumps({key: value}))
     write_text(path, "\n".join(lines), "settings file")
     return path

@@ -14,18 +14,24 @@ from pathlib import Path
 
 from player.errors import WorkFailed
 
-_UNSAFE = re.compile(r"[^\w\-. ]+", re.UNICODE)
 MAX_NAME = 80
 
 
 def safe_name(text: str, fallback: str = "untitled") -> str:
-    """A file-name stem from any text: no separators, no `..`, no control characters, not too long."""
+    """A file-name stem that is safe on every system a listener may copy it to, phones' FAT/exFAT included.
+
+    No separators, no `..`, no control characters, none of `:*?"<>|`, no reserved device names (CON, NUL,
+    COM1...), no leading dot (hidden) and no trailing dot or space; at most MAX_NAME characters.
+    """
+    from pathvalidate import sanitize_filename
+
     text = unicodedata.normalize("NFKC", text)
-    text = "".join(c for c in text if unicodedata.category(c)[0] != "C")
-    text = _UNSAFE.sub("-", text).strip(" .-")
-    text = re.sub(r"-{2,}", "-", text)
-    text = re.sub(r"\.{2,}", ".", text)
-    text = text[:MAX_NAME].rstrip(" .-")
+    text = "".join(" " if unicodedata.category(c)[0] == "C" else c for c in text)
+    text = " ".join(text.split())
+    text = sanitize_filename(text, replacement_text="-", platform="universal", max_len=MAX_NAME)
+    text = re.sub(r"\.{2,}", ".", re.sub(r"-{2,}", "-", text)).strip(" .-")
+    # Stripping can uncover a reserved name ("CON." becomes "CON"): check once more.
+    text = sanitize_filename(text, platform="universal", max_len=MAX_NAME).strip(" .")
     return text or fallback
 
 
@@ -67,6 +73,7 @@ def atomic_path(target: Path, what: str = "file") -> Iterator[Path]:
             os.fsync(f.fileno())
             os.fchmod(f.fileno(), _file_mode())
         os.replace(tmp, target)
+        fsync_dir(target.parent)
     except OSError as exc:
         _remove(tmp)
         raise WorkFailed(
@@ -76,6 +83,17 @@ def atomic_path(target: Path, what: str = "file") -> Iterator[Path]:
     except BaseException:
         _remove(tmp)
         raise
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename in `folder` durable: without this, a power cut can undo it (POSIX only)."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _sweep(folder: Path, prefix: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -184,27 +185,34 @@ def import_file(ctx: Context, source: Path) -> tuple[int, int]:
 
 
 def _session_from(index: int, item: object, source: Path) -> Session:
+    """One exported session, checked field by field (real checks: they hold under `python -O` too)."""
+    problem = CompassionError(f"{source}: session {index} is incomplete or invalid",
+                              "the file may have been edited by hand; nothing was imported")
+    if not isinstance(item, dict):
+        raise problem
     try:
-        assert isinstance(item, dict)
         started = datetime.fromisoformat(item["started_at"])
-        assert started.tzinfo is not None
-        moods = [item.get("mood_before"), item.get("mood_after")]
-        for m in moods:
-            assert m is None or (isinstance(m, int) and 0 <= m <= 10)
         duration, listened = float(item["duration_s"]), float(item["listened_s"])
-        assert duration >= 0 and 0 <= listened
-        week = item.get("week")
-        assert week is None or isinstance(week, int)
         variant = item.get("minutes_variant")
-        exercise = item["exercise_id"]
-        assert isinstance(exercise, str) and exercise
-        source_kind = item.get("source", "import")
-        return Session(exercise, started, duration, listened,
-                       source_kind if source_kind in store.SOURCES else "import", week,
-                       None if variant is None else float(variant), moods[0], moods[1])
-    except (AssertionError, KeyError, TypeError, ValueError):
-        raise CompassionError(f"{source}: session {index} is incomplete or invalid",
-                              "the file may have been edited by hand; nothing was imported") from None
+        variant = None if variant is None else float(variant)
+    except (KeyError, TypeError, ValueError):
+        raise problem from None
+    exercise, week = item.get("exercise_id"), item.get("week")
+    moods = [item.get("mood_before"), item.get("mood_after")]
+    valid = (
+        started.tzinfo is not None
+        and all(math.isfinite(x) for x in (duration, listened))
+        and 0 <= duration and 0 <= listened
+        and (variant is None or (math.isfinite(variant) and variant >= 0))
+        and isinstance(exercise, str) and bool(exercise.strip())
+        and (week is None or (isinstance(week, int) and not isinstance(week, bool)))
+        and all(m is None or (isinstance(m, int) and not isinstance(m, bool) and 0 <= m <= 10) for m in moods)
+    )
+    if not valid:
+        raise problem
+    source_kind = item.get("source", "import")
+    return Session(exercise, started, duration, listened,
+                   source_kind if source_kind in store.SOURCES else "import", week, variant, moods[0], moods[1])
 
 
 def set_setting(ctx: Context, key: str, value: object) -> Path:

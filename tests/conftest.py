@@ -54,3 +54,39 @@ def run_cli(*args: str, env: dict | None = None, cwd: Path | None = None, timeou
 @pytest.fixture
 def cli():
     return run_cli
+
+
+STAND_IN_FFMPEG = """#!/bin/sh
+# A stand-in for ffmpeg: says that encoding has begun, then blocks like a very long encode.
+touch "{ready}"
+exec sleep 600
+"""
+
+
+@pytest.fixture
+def blocking_ffmpeg(tmp_path):
+    """(env, ready file): with this env, `ffmpeg` is a stand-in that creates the ready file, then blocks.
+
+    A render waiting on it is provably in the middle of writing its output, whatever the machine's speed.
+    """
+    bin_dir = tmp_path / "stand-in-bin"
+    bin_dir.mkdir()
+    ready = tmp_path / "ffmpeg-is-running"
+    exe = bin_dir / "ffmpeg"
+    exe.write_text(STAND_IN_FFMPEG.format(ready=ready))
+    exe.chmod(0o755)
+    env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+    return env, ready
+
+
+def wait_for_file(path: Path, proc: subprocess.Popen, timeout: float = 120) -> None:
+    """Wait until `path` exists; fail at once if `proc` ends first (a generous timeout is only a backstop)."""
+    import time
+
+    end = time.monotonic() + timeout
+    while not path.exists():
+        if proc.poll() is not None:
+            raise AssertionError(f"the process ended (status {proc.returncode}) before {path.name} appeared")
+        if time.monotonic() > end:
+            raise AssertionError(f"{path.name} never appeared")
+        time.sleep(0.01)

@@ -26,20 +26,36 @@ def _lrc_time(t: float) -> str:
     return f"{m:02d}:{s:02d}.{cs:02d}"
 
 
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def vtt_escape(text: str) -> str:
+    """Cue text as WebVTT needs it: `&`, `<` and `>` as character references (so `-->` cannot appear)."""
+    return _one_line(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def vtt_unescape(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&nbsp;", "\u00a0").replace("&amp;", "&")
+
+
 def to_vtt(cues: Sequence[Cue], title: str = "") -> str:
-    lines = ["WEBVTT" + (f" - {title}" if title else ""), ""]
+    # The header's free text may not hold "-->" either.
+    header = "WEBVTT" + (f" - {_one_line(title).replace('-->', '->')}" if title else "")
+    lines = [header, ""]
     for i, c in enumerate(cues, 1):
-        lines += [str(i), f"{_vtt_time(c.start)} --> {_vtt_time(c.end)}", c.text, ""]
+        lines += [str(i), f"{_vtt_time(c.start)} --> {_vtt_time(c.end)}", vtt_escape(c.text), ""]
     return "\n".join(lines)
 
 
 def to_lrc(cues: Sequence[Cue], title: str = "", album: str = "") -> str:
+    """LRC: one line per cue, whatever the text holds."""
     lines = []
     if title:
-        lines.append(f"[ti:{title}]")
+        lines.append(f"[ti:{_one_line(title)}]")
     if album:
-        lines.append(f"[al:{album}]")
-    lines += [f"[{_lrc_time(c.start)}]{c.text}" for c in cues]
+        lines.append(f"[al:{_one_line(album)}]")
+    lines += [f"[{_lrc_time(c.start)}]{_one_line(c.text)}" for c in cues]
     return "\n".join(lines) + "\n"
 
 
@@ -52,7 +68,7 @@ def parse_vtt(text: str) -> list[Cue]:
         for i, row in enumerate(rows):
             if "-->" in row:
                 a, b = (p.strip() for p in row.split("-->"))
-                cues.append(Cue(_parse_vtt_time(a), _parse_vtt_time(b), " ".join(rows[i + 1 :])))
+                cues.append(Cue(_parse_vtt_time(a), _parse_vtt_time(b), vtt_unescape(" ".join(rows[i + 1 :]))))
                 break
     return cues
 

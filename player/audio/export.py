@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from player.audio import pcm as pcmops
 from player.audio.timeline import Clip, Timeline
 from player.errors import MissingTool, WorkFailed
 from player.files import atomic_path
@@ -25,7 +24,6 @@ _CODECS = {
     "flac": ["-c:a", "flac", "-f", "flac"],
 }
 _SILENCE_BLOCK = bytes(2 * 22050)
-END_FADE_S = 0.05
 
 Source = Callable[[Clip], bytes]
 Progress = Callable[[int, int], None]
@@ -39,13 +37,27 @@ class Tags:
     track: str = ""
     genre: str = "Meditation"
 
-    def ffmpeg_args(self) -> list[str]:
-        out = []
-        for key in ("title", "album", "artist", "track", "genre"):
-            value = getattr(self, key)
-            if value:
-                out += ["-metadata", f"{key}={value}"]
-        return out
+    def items(self) -> dict[str, str]:
+        """The tags that have a value, by their common (Vorbis / easy ID3) names."""
+        names = {"title": "title", "album": "album", "artist": "artist", "track": "tracknumber", "genre": "genre"}
+        return {names[k]: v for k in names if (v := getattr(self, k))}
+
+
+def write_tags(path: Path, tags: Tags) -> None:
+    """Tag an encoded file (MP3 as ID3v2, Ogg and FLAC as Vorbis comments) with mutagen."""
+    import mutagen
+
+    try:
+        f = mutagen.File(str(path), easy=True)
+        if f is None:
+            raise WorkFailed(f"cannot tag {path}: the encoder wrote an unknown format", "try --format wav")
+        if f.tags is None:
+            f.add_tags()
+        for key, value in tags.items().items():
+            f[key] = [value]
+        f.save()
+    except mutagen.MutagenError as exc:
+        raise WorkFailed(f"cannot tag {path}: {exc}", "try --format wav") from None
 
 
 def ffmpeg_path() -> str | None:
@@ -67,28 +79,22 @@ def require_ffmpeg(fmt: str) -> str:
 
 
 def pcm_chunks(timeline: Timeline, source: Source, progress: Progress | None = None) -> Iterator[bytes]:
-    """The session's PCM in pieces, in order. The very last samples fade out."""
+    """The session's PCM in pieces, in order.
+
+    Every sound is whole: speech was trimmed with short fades and bells ring out in their own files, and
+    the timeline ends in silence, so nothing needs cutting or fading here.
+    """
     total = timeline.total
-    fade_n = min(total, int(END_FADE_S * timeline.rate))
-    fade_from = total - fade_n
     written = 0
     for clip in timeline.clips:
         if clip.kind == "silence":
-            pieces: Iterator[bytes] = _silence(clip.length)
+            yield from _silence(clip.length)
         else:
             data = source(clip)
             if len(data) != clip.length * 2:
                 raise WorkFailed(f"a sound changed size while rendering ({clip.ref})", "run the command again")
-            pieces = iter((data,))
-        for piece in pieces:
-            n = len(piece) // 2
-            if written + n > fade_from:
-                cut = max(0, fade_from - written) * 2
-                head, tail = piece[:cut], piece[cut:]
-                tail = pcmops.fade(tail, timeline.rate, 0, (len(tail) // 2) / timeline.rate) if tail else tail
-                piece = head + tail
-            written += n
-            yield piece
+            yield data
+        written += clip.length
         if progress:
             progress(written, total)
 
@@ -131,14 +137,15 @@ def write(
         return out
     exe = require_ffmpeg(fmt)
     with atomic_path(out, "audio file") as tmp:
-        _encode(exe, stream, tmp, fmt, timeline.rate, tags)
+        _encode(exe, stream, tmp, fmt, timeline.rate)
+        write_tags(tmp, tags)
     return out
 
 
-def _encode(exe: str, stream: Iterator[bytes], tmp: Path, fmt: str, rate: int, tags: Tags) -> None:
+def _encode(exe: str, stream: Iterator[bytes], tmp: Path, fmt: str, rate: int) -> None:
     cmd = [exe, "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
            "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
-           *tags.ffmpeg_args(), *_CODECS[fmt], str(tmp)]
+           "-map_metadata", "-1", *_CODECS[fmt], str(tmp)]
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         try:

@@ -61,7 +61,11 @@ def load_course(path: Path) -> Course:
         err(("title",), "the course needs a title")
     weeks: list[Week] = []
     seen: dict[str, int] = {}
-    for i, raw in enumerate(doc.get("week", [])):
+    raw_weeks = doc.get("week", [])
+    if not isinstance(raw_weeks, list) or not all(isinstance(w, dict) for w in raw_weeks):
+        err(("week",), "each week must be written as a [[week]] table")
+        raw_weeks = []
+    for i, raw in enumerate(raw_weeks):
         where = ("week", i)
         for key in raw:
             if key not in WEEK_KEYS:
@@ -90,8 +94,8 @@ def load_course(path: Path) -> Course:
                 err(where + ("exercises", j), f"no script week{number}/{ex}.toml for exercise '{ex}'")
         if not problems:
             weeks.append(Week(number, theme.strip(), intention.strip(), goal, tuple(ids)))
-    if not doc.get("week"):
+    if not doc.get("week") and not problems:
         err((), "the course has no weeks")
     if problems:
         raise ScriptError(problems)
-    return Course(title.strip(), str(doc.get("description", "")).strip(), tuple(weeks), path.parent)
+    return Course(str(title).strip(), str(doc.get("description", "")).strip(), tuple(weeks), path.parent)

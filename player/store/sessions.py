@@ -147,7 +147,6 @@ class Facts:
     day_minutes: dict[date, float]          # completed practice per practice day
     partial_sessions: int
     completed_sessions: int
-    first_completion: dict[str, date]        # exercise id -> first completed practice day
     exercise_days: dict[str, set[date]]      # exercise id -> days it was completed (course exercises only)
     exercise_sessions: dict[str, int]        # exercise id -> completed sessions (course exercises only)
     moods: list[tuple[date, int | None, int | None]]
@@ -156,7 +155,7 @@ class Facts:
 def facts(db: Database | None, today: date, exercise_ids: Iterable[str]) -> Facts:
     """Everything stats needs, as of `today` (later sessions are ignored)."""
     if db is None:
-        return Facts({}, 0, 0, {}, {}, {}, [])
+        return Facts({}, 0, 0, {}, {}, [])
     t = today.isoformat()
     ids = list(exercise_ids)
     with db.reading() as conn:
@@ -169,16 +168,12 @@ def facts(db: Database | None, today: date, exercise_ids: Iterable[str]) -> Fact
         counts = dict(conn.execute(
             "SELECT completed, COUNT(*) FROM sessions WHERE local_date <= ? GROUP BY completed", (t,)).fetchall())
         exercise_days: dict[str, set[date]] = {}
-        first: dict[str, date] = {}
         marks = ",".join("?" * len(ids))
         if ids:
             for ex, d in conn.execute(
                 f"SELECT DISTINCT exercise_id, local_date FROM sessions INDEXED BY sessions_by_exercise "
                 f"WHERE exercise_id IN ({marks}) AND completed = 1 AND local_date <= ?", (*ids, t)):
-                day = date.fromisoformat(d)
-                exercise_days.setdefault(ex, set()).add(day)
-                if ex not in first or day < first[ex]:
-                    first[ex] = day
+                exercise_days.setdefault(ex, set()).add(date.fromisoformat(d))
             per_exercise = dict(conn.execute(
                 f"SELECT exercise_id, COUNT(*) FROM sessions WHERE exercise_id IN ({marks}) AND completed = 1 "
                 f"AND local_date <= ? GROUP BY exercise_id", (*ids, t)).fetchall())
@@ -192,4 +187,4 @@ def facts(db: Database | None, today: date, exercise_ids: Iterable[str]) -> Fact
                 "ORDER BY started_at DESC LIMIT 60", (t,))
         ]
     moods.reverse()
-    return Facts(day_minutes, counts.get(0, 0), counts.get(1, 0), first, exercise_days, per_exercise, moods)
+    return Facts(day_minutes, counts.get(0, 0), counts.get(1, 0), exercise_days, per_exercise, moods)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from player.cli import main
-from tests.conftest import EXAMPLE, run_cli
+from tests.conftest import EXAMPLE, run_cli, wait_for_file
 
 OK_STEP = '[[step]]\nsay = "Hello."\n'
 
@@ -103,23 +105,28 @@ def test_bad_arguments_exit_2_without_traceback(home):
         assert "error:" in r.stderr and "Traceback" not in r.stderr
 
 
-def test_interrupted_render_leaves_no_partial_file(home, tmp_path):
-    # A long render stopped with Ctrl-C (SIGINT) leaves neither the file nor a temporary.
+def test_interrupted_render_leaves_no_partial_file(home, tmp_path, blocking_ffmpeg):
+    # Ctrl-C (SIGINT to the whole process group, as a terminal sends it) while the file is being encoded
+    # leaves neither the file nor a temporary.
+    env, ready = blocking_ffmpeg
     script = tmp_path / "long.toml"
     script.write_text('title = "Long"\n[[step]]\nsay = "Rest."\npause = 3000\n[[step]]\nsay = "End."\n', encoding="utf-8")
-    out = tmp_path / "long.flac"
-    proc = subprocess.Popen([sys.executable, "-m", "player", "render", str(script), "-o", str(out)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    import time
-
-    deadline = time.time() + 20
-    while time.time() < deadline and not list(tmp_path.glob(".long.flac.*")):
-        time.sleep(0.01)
-    proc.send_signal(2)
-    _, err = proc.communicate(timeout=30)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    proc = subprocess.Popen([sys.executable, "-m", "player", "render", str(script), "-o", str(out_dir / "long.flac")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            start_new_session=True)
+    try:
+        wait_for_file(ready, proc)
+        assert [p.name for p in out_dir.iterdir() if p.name.endswith(".part")], "the render is writing"
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
     assert proc.returncode == 130, err
     assert "stopped" in err and "Traceback" not in err
-    assert [p.name for p in tmp_path.iterdir() if p.name != "long.toml"] == []
+    assert list(out_dir.iterdir()) == []
 
 
 def test_file_size_limit_gives_clear_message_and_no_partial_file(home, tmp_path):

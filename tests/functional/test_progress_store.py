@@ -21,6 +21,7 @@ from player.catalog import Entry
 from player.store import db as dbmod
 from player.store import sessions as store
 from player.store.sessions import Session
+from tests import reference as ref
 from tests.conftest import run_cli
 
 TZ = timezone(timedelta(hours=1))
@@ -202,17 +203,25 @@ while True:
 
 
 def test_sigkill_while_recording_never_loses_a_committed_session(home):
+    import random
+
     reported: list[int] = []
     for round_ in range(6):
-        proc = subprocess.Popen([sys.executable, "-c", RECORDER, str(round_ * 100_000)], stdout=subprocess.PIPE, text=True)
-        time.sleep(0.3 + 0.1 * round_)
+        proc = subprocess.Popen([sys.executable, "-c", RECORDER, str(round_ * 100_000)], stdout=subprocess.PIPE,
+                                text=True)
+        first = proc.stdout.readline()  # one session committed: the recorder is provably mid-stream
+        assert first.strip(), "the recorder printed nothing"
+        time.sleep(random.uniform(0.0, 0.2))
         proc.send_signal(signal.SIGKILL)
-        out, _ = proc.communicate()
-        reported += [int(x) for x in out.split()]
+        rest, _ = proc.communicate()
+        reported += [int(x) for x in (first + rest).split()]
     conn = sqlite3.connect(home / "progress.db")
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    stored = conn.execute("SELECT COUNT(*) FROM sessions").fetchone()[0]
-    assert stored >= len(reported) > 0
+    stored = {r[0] for r in conn.execute("SELECT started_at FROM sessions")}
+    assert len(stored) >= len(reported) >= 6
+    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    # every session reported as committed is there
+    assert all(store.utc_text(start + timedelta(seconds=i)) in stored for i in reported)
 
 
 def test_concurrent_recorders_keep_every_session(home):
@@ -252,8 +261,9 @@ def test_stats_from_the_database_match_a_reference(tmp_path_factory, sessions, t
         rec.close()
         s = tracking.stats(ctx, today).data
         assert s["practice_days"] == len(days)
-        assert s["current_streak"] == progress.current_streak(days, today)
-        assert s["longest_streak"] == progress.longest_streak(days)
+        assert s["current_streak"] == ref.current_streak(days, today)
+        assert s["longest_streak"] == ref.longest_streak(days)
+        assert s["weeks_goal_streak"] == ref.weeks_goal_streak(days, today, ctx.settings.weekly_goal_days)
         assert s["last_practiced"] == (max(days).isoformat() if days else None)
     finally:
         os.environ.pop("COMPASSION_DATA_DIR", None)

@@ -7,7 +7,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ from hypothesis import strategies as st
 from player.cli import main
 from player.files import safe_name
 from tests import audiocheck as ac
-from tests.conftest import EXAMPLE, run_cli
+from tests.conftest import EXAMPLE, run_cli, wait_for_file
 
 LOCATED = re.compile(r"^(?P<path>.+):(?P<line>\d+): error: .+")
 
@@ -105,23 +104,36 @@ def test_a_failing_render_writes_nothing(home, tmp_path, capsys):
 # -- crashes ---------------------------------------------------------------------------------------------
 
 
-def test_sigkill_during_render_leaves_no_partial_file_and_the_next_render_cleans_up(home, tmp_path):
+def _duration(path: Path) -> float:
+    out = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(path)],
+                         capture_output=True, text=True, check=True).stdout
+    return float(out)
+
+
+def test_sigkill_during_render_leaves_no_partial_file_and_the_next_render_cleans_up(home, tmp_path, blocking_ffmpeg):
+    env, ready = blocking_ffmpeg
     long = tmp_path / "long.toml"
     long.write_text('title = "Long"\n[[step]]\nsay = "Rest here."\npause = 3000\n[[step]]\nsay = "Done."\n')
-    out = tmp_path / "long.wav"
-    for _ in range(3):
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    out = out_dir / "long.flac"
+    stale: list[str] = []
+    for _ in range(2):
+        ready.unlink(missing_ok=True)
         proc = subprocess.Popen([sys.executable, "-m", "player", "render", str(long), "-o", str(out)],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.time() + 30
-        while time.time() < deadline and not list(tmp_path.glob(".long.wav.*.part")):
-            time.sleep(0.005)
-        proc.send_signal(signal.SIGKILL)
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True)
+        wait_for_file(ready, proc)  # the encoder has the temporary file open: the render is mid-write
+        os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
         assert not out.exists()
-    assert run_cli("render", str(long), "-o", str(out)).returncode == 0
-    assert out.exists() and not list(tmp_path.glob(".long.wav.*"))
-    samples, rate = ac.read_wav(out)
-    assert len(samples) / rate > 3000
+        # kill -9 leaves the temporary; the next render sweeps the one the last kill left
+        parts = [p.name for p in out_dir.glob(".long.flac.*.part")]
+        assert len(parts) == 1 and parts[0] not in stale, (parts, stale)
+        stale.append(parts[0])
+    r = run_cli("render", str(long), "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in out_dir.iterdir()) == ["long.flac", "long.vtt"]  # stale temporaries swept
+    assert _duration(out) > 3000
 
 
 # -- a full disk -------------------------------------------------------------------------------------------
@@ -165,11 +177,27 @@ def test_disk_full_during_render_is_clear_leaves_nothing_and_does_not_poison_the
 # -- path safety -----------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["../../etc/passwd", "a/b/c", "..", "\x1b[2Jclear", "x" * 300, "CON", ".hidden"])
+RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+
+
+@pytest.mark.parametrize("name", ["../../etc/passwd", "a/b/c", "..", "\x1b[2Jclear", "x" * 300, "CON", "con.txt",
+                                  "NUL.", "Lpt1", ".hidden", 'Why? "Kind" <words>: a|b*c', "Ends with dots...",
+                                  "Ends with space ", "back\\slash", "tab\there", "COM3 "])
 def test_odd_titles_and_ids_give_safe_file_names(name):
+    # Safe everywhere, phones' FAT/exFAT storage included.
     out = safe_name(name)
-    assert "/" not in out and "\\" not in out and ".." not in out and not out.startswith(".")
-    assert all(ord(c) >= 32 for c in out) and 0 < len(out) <= 80
+    assert 0 < len(out) <= 80
+    assert not set(out) & set('/\\:*?"<>|'), out
+    assert all(ord(c) >= 32 and c != "\x7f" for c in out), out
+    assert ".." not in out and not out.startswith(".") and not out.endswith((".", " ")), out
+    assert out.split(".")[0].strip().upper() not in RESERVED, out
+    assert safe_name(out) == out  # stable: already safe names are left alone
+
+
+def test_ordinary_titles_keep_their_words():
+    assert safe_name("03 - Loving-Kindness for a Loved One") == "03 - Loving-Kindness for a Loved One"
+    assert safe_name("Week 5 - The inner critic") == "Week 5 - The inner critic"
+    assert safe_name("Fears: Blocks and Resistances?") == "Fears- Blocks and Resistances"
 
 
 def test_default_output_name_from_an_odd_file_name_stays_in_the_folder(home, tmp_path):
@@ -185,14 +213,24 @@ def test_default_output_name_from_an_odd_file_name_stays_in_the_folder(home, tmp
 
 
 def test_bell_names_cannot_reach_outside_the_sound_folders(home, tmp_path):
+    import wave
+
     outside = tmp_path / "secret.wav"
-    outside.write_bytes(b"RIFF")
+    with wave.open(str(outside), "wb") as w:  # a perfectly good sound: only where it lives is wrong
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(22050)
+        w.writeframes(b"\x10\x20" * 22050)
     mine = home / "scripts"
     mine.mkdir(parents=True)
     (mine / "link.wav").symlink_to(outside)
-    for bell in ("../secret", "/etc/passwd", "link"):
+    expected = {"../secret": "must name a sound", "/etc/passwd": "must name a sound",
+                "link": "the bell 'link' points outside the sound folders"}
+    for bell, message in expected.items():
         script = mine / "b.toml"
         script.write_text(f'title = "B"\n[[step]]\nbell = "{bell}"\n')
         r = run_cli("render", str(script), "-o", str(tmp_path / "o.wav"))
         assert r.returncode == 2, (bell, r.stderr)
+        assert message in r.stderr, (bell, r.stderr)
+        assert "Traceback" not in r.stderr
         assert not (tmp_path / "o.wav").exists()

@@ -224,21 +224,28 @@ async def test_stats_screen_shows_streaks_unless_hidden(home):
 
 
 async def test_help_palette_and_quitting(home):
+    from textual.command import CommandPalette
+
     app = make_app(home)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
+        assert "ctrl+q" in str(app.screen.query_one("Markdown").source)
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
-        from player.tui.commands import ExerciseCommands
-
-        names = [name for name, _, _ in ExerciseCommands(app.screen)._commands()]
-        assert "Play A Safe Place" in names and "Progress" in names and "Week 3: Kindness to others and to ourselves" in names
+        await pilot.press("ctrl+p")  # the command palette, opened the way a person does
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press(*"safe place")
+        await wait_for(pilot, lambda: "Play A Safe Place" in " ".join(
+            str(o.prompt) for o in app.screen.query_one("CommandList").options))
         await pilot.press("enter")
-        await pilot.press("ctrl+q")  # quits from anywhere
+        await wait_for(pilot, lambda: isinstance(app.screen, LengthScreen))
+        assert app.screen.title_text == "A Safe Place"
+        await pilot.press("ctrl+q")  # quits from anywhere, even from a dialog
         await pilot.pause()
-    assert app.return_code in (0, None)
+        assert not app.is_running
+    assert app.return_code == 0
 
 
 async def test_q_quits_from_home(home):
@@ -293,3 +300,26 @@ async def test_the_app_still_opens_when_progress_cannot_be_read(home):
         assert "newer version" in app.store_problem
         await pilot.press("enter")
         assert isinstance(app.screen, WeekScreen)  # the course is still there to practise
+
+
+async def test_heatmap_month_labels_sit_over_the_first_week_of_their_month(home):
+    sessions = [done("soothing-touch", d) for d in (2, 9, 16, 23)]
+    app = make_app(home, sessions=sessions)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("s")
+        await settle(pilot, app)
+        rows = text_of(app, "#heatmap").splitlines()
+    labels, grid = rows[0], rows[1:8]
+    monday_row = grid[0]
+    first_monday = TODAY - timedelta(days=TODAY.weekday()) - timedelta(weeks=11)
+    import re
+
+    found = [(m.group(), m.start()) for m in re.finditer(r"[A-Z][a-z]{2}", labels)]
+    assert [name for name, _ in found] == ["Sep", "Oct", "Nov"]
+    for name, col in found:
+        assert monday_row[col] in "·▪■█", (name, col, monday_row)  # right above a week's column
+        week = (col - 4) // 2
+        monday = first_monday + timedelta(weeks=week)
+        assert monday.strftime("%b") == name and monday.day <= 7, (name, monday)
+    assert [col for _, col in found] == [4, 12, 20]  # 7 Sep, 5 Oct, 2 Nov

@@ -33,3 +33,57 @@ def test_trim_keeps_speech_and_drops_engine_silence():
     pcm = bytes(rate) + tone + bytes(rate * 2)  # 0.5 s before, 1 s after
     out = trim_silence(pcm, rate)
     assert len(out) // 2 == pytest.approx(rate + 2 * int(0.01 * rate), abs=rate // 200)
+
+
+def test_a_finished_file_survives_a_power_cut_because_its_folder_is_synced(tmp_path, monkeypatch):
+    # A rename is only durable once the directory itself is fsynced; record what gets synced, and when.
+    import os
+    import stat
+
+    from player.files import write_text
+
+    events: list[str] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd):
+        events.append("dir" if stat.S_ISDIR(os.fstat(fd).st_mode) else "file")
+        return real_fsync(fd)
+
+    def replace(a, b):
+        events.append("rename")
+        return real_replace(a, b)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    write_text(tmp_path / "config.toml", "x = 1\n")
+    assert events == ["file", "rename", "dir"]
+    assert (tmp_path / "config.toml").read_text() == "x = 1\n"
+
+
+CAPTION_TEXTS = ["Fish & chips <3 --> here", "a < b > c", "&amp; stays literal", "Ünïcode — fine"]
+
+
+def test_webvtt_escapes_what_the_format_reserves_and_reads_back_the_same():
+    from player.audio.captions import parse_vtt, to_vtt
+    from player.audio.timeline import Cue
+
+    cues = [Cue(i * 2.0, i * 2.0 + 1.5, t) for i, t in enumerate(CAPTION_TEXTS)]
+    vtt = to_vtt(cues, "Title --> with an arrow")
+    lines = vtt.splitlines()
+    assert lines[0].startswith("WEBVTT") and "-->" not in lines[0]
+    timing = [ln for ln in lines if " --> " in ln]
+    assert len(timing) == len(cues)  # the only arrows are the timings
+    payload = [ln for ln in lines[1:] if ln and ln not in timing and not ln.isdigit()]
+    assert all("<" not in ln and ">" not in ln for ln in payload), payload
+    import re
+
+    assert all(re.fullmatch(r"([^&]|&(amp|lt|gt);)*", ln) for ln in payload), payload
+    assert [c.text for c in parse_vtt(vtt)] == CAPTION_TEXTS
+
+
+def test_lrc_keeps_one_line_per_cue():
+    from player.audio.captions import to_lrc
+    from player.audio.timeline import Cue
+
+    text = to_lrc([Cue(0, 1, "first\nline"), Cue(2, 3, "second\r\nline")], "T\nitle", "Al\nbum")
+    assert text.splitlines() == ["[ti:T itle]", "[al:Al bum]", "[00:00.00]first line", "[00:02.00]second line"]

@@ -9,60 +9,37 @@ from hypothesis import strategies as st
 
 from player import progress
 from player.model.course import Week
+from tests import reference as ref
 
 D0 = date(2026, 11, 2)  # a Monday
 days_st = st.sets(st.integers(0, 60).map(lambda n: D0 + timedelta(days=n)), max_size=40)
 today_st = st.integers(0, 70).map(lambda n: D0 + timedelta(days=n))
 
 
-def ref_current(days, today):
-    have = {d for d in days if d <= today}
-    for end in (today, today - timedelta(days=1)):
-        if end in have:
-            n = 0
-            while end - timedelta(days=n) in have:
-                n += 1
-            return n
-    return 0
-
-
-def ref_longest(days):
-    best = 0
-    for d in days:
-        n = 0
-        while d + timedelta(days=n) in days:
-            n += 1
-        best = max(best, n)
-    return best
-
-
-def ref_weeks(days, today, goal):
-    have = [d for d in days if d <= today]
-
-    def met(monday):
-        return sum(1 for d in have if monday <= d < monday + timedelta(days=7)) >= goal
-
-    monday = today - timedelta(days=today.weekday())
-    start = monday if met(monday) else monday - timedelta(days=7)
-    n = 0
-    while met(start - timedelta(days=7 * n)):
-        n += 1
-    return n
-
-
 @given(days_st, today_st)
 def test_current_streak_matches_reference(days, today):
-    assert progress.current_streak(days, today) == ref_current(days, today)
+    assert progress.current_streak(days, today) == ref.current_streak(days, today)
 
 
 @given(days_st)
 def test_longest_streak_matches_reference(days):
-    assert progress.longest_streak(days) == ref_longest(days)
+    assert progress.longest_streak(days) == ref.longest_streak(days)
 
 
 @given(days_st, today_st, st.integers(1, 7))
 def test_weeks_goal_streak_matches_reference(days, today, goal):
-    assert progress.weeks_goal_streak(days, today, goal) == ref_weeks(days, today, goal)
+    assert progress.weeks_goal_streak(days, today, goal) == ref.weeks_goal_streak(days, today, goal)
+
+
+def test_the_reference_itself_on_a_calendar_written_by_hand():
+    # Mon 2 Nov .. : practice on 2, 3, 4, then 6, 7, 8, 9 (a gap on Thu 5)
+    days = {D0 + timedelta(days=n) for n in (0, 1, 2, 4, 5, 6, 7)}
+    assert ref.current_streak(days, D0 + timedelta(days=7)) == 4
+    assert ref.current_streak(days, D0 + timedelta(days=8)) == 4  # today not yet practised
+    assert ref.current_streak(days, D0 + timedelta(days=9)) == 0
+    assert ref.longest_streak(days) == 4
+    assert ref.weeks_goal_streak(days, D0 + timedelta(days=7), 5) == 1  # the first week had 6 days
+    assert ref.weeks_goal_streak(days, D0 + timedelta(days=7), 7) == 0
 
 
 def test_streak_is_alive_until_the_day_is_over():

@@ -69,3 +69,24 @@ def test_multiline_strings_do_not_confuse_line_numbers():
     with pytest.raises(ScriptError) as e:
         parse_script(Path("m.toml"), text.encode())
     assert [p.line for p in e.value.problems] == [8]
+
+
+def test_every_spoken_segment_knows_the_line_of_its_step(tmp_path):
+    text = (
+        'title = "Lines"\n'            # 1
+        "[[step]]\n"                   # 2
+        'say = "Outer."\n'             # 3
+        "[[step]]\n"                   # 4
+        "repeat = 2\n"                 # 5
+        "steps = [\n"                  # 6
+        '  { say = "In." },\n'         # 7
+        "\n"                           # 8
+        '  { say = "Out.", pause = 1 },\n'  # 9
+        "]\n"                          # 10
+        "[[step]]\n"                   # 11
+        'say = "Last."\n'              # 12
+    )
+    p = tmp_path / "lines.toml"
+    p.write_text(text)
+    speech = [(e.text, e.line) for e in parse_script(p).events() if isinstance(e, Speech)]
+    assert speech == [("Outer.", 2), ("In.", 7), ("Out.", 9), ("In.", 7), ("Out.", 9), ("Last.", 11)]

@@ -20,6 +20,21 @@ def cell(minutes: float) -> tuple[str, str]:
     return glyph, style
 
 
+LEFT = 4  # the weekday letter and its padding, before the first column
+COLUMN = 2  # each week's cell and a space
+
+
+def month_labels(first_monday: date) -> str:
+    """Month names above the first week column that starts in that month, each at its column."""
+    row = [" "] * (LEFT + COLUMN * WEEKS + 2)
+    for w in range(WEEKS):
+        monday = first_monday + timedelta(weeks=w)
+        at = LEFT + COLUMN * w
+        if monday.day <= 7 and all(c == " " for c in row[max(0, at - 1) : at + 3]):
+            row[at : at + 3] = monday.strftime("%b")[:3]
+    return "".join(row).rstrip()
+
+
 class Heatmap(Static):
     """Rows are weekdays, columns weeks; shading grows with minutes practised that day."""
 
@@ -28,11 +43,7 @@ class Heatmap(Static):
     def show(self, day_minutes: dict[date, float], today: date) -> None:
         first_monday = today - timedelta(days=today.weekday()) - timedelta(weeks=WEEKS - 1)
         text = Text()
-        months = "    "
-        for w in range(WEEKS):
-            monday = first_monday + timedelta(weeks=w)
-            months += monday.strftime("%b")[:3] + " " if monday.day <= 7 else "  "
-        text.append(months.rstrip() + "\n", style="dim")
+        text.append(month_labels(first_monday) + "\n", style="dim")
         for dow in range(7):
             text.append(f" {DAYS[dow]}  ", style="dim")
             for w in range(WEEKS):
