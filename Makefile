@@ -11,12 +11,12 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 UNAME := $(shell uname -s)
 
 # What running the app needs.
-RUN_DEBS := espeak-ng libespeak-ng1 ffmpeg libasound2-dev
+RUN_DEBS := espeak-ng libespeak-ng1 ffmpeg libasound2-dev libportaudio2
 # What only the tests need (PulseAudio is kept out of `make run`: installing it can replace PipeWire).
 TEST_DEBS := pulseaudio pulseaudio-utils libasound2-plugins sox tmux
 BREW_PKGS := espeak-ng ffmpeg
 
-.PHONY: setup setup-test bytecode run test bench sounds clean system-run system-test
+.PHONY: setup setup-test bytecode run test bench sounds durations clean system-run system-test
 
 setup: system-run $(STAMP) bytecode
 
@@ -77,6 +77,10 @@ bench: setup-test
 
 sounds:
 	$(PYTHON) audio/make_sounds.py
+
+# After changing a course script or a bundled voice: measure every line again (scripts/durations/).
+durations: setup
+	$(PY) -m player.tts.manifest
 
 clean:
 	rm -rf $(VENV) .pytest_cache

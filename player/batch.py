@@ -16,12 +16,13 @@ from player.audio import export
 from player.errors import CompassionError
 from player.files import safe_name, write_text
 from player.model.course import Week
+from player.audio.timeline import Timeline
 from player.model.script import Speech
 from player.tts import synth
 
 MANIFEST = ".compassion-render.json"
 #: Part of every signature; bump when rendering changes in a way listeners would hear.
-RENDER_VERSION = 1
+RENDER_VERSION = 2
 
 @dataclass
 class BatchResult:
@@ -48,9 +49,10 @@ class _Job:
     folder: Path
     name: str
     plan: service.Plan
-    timeline: object
+    timeline: Timeline
     tags: export.Tags
     signature: str
+    bed: tuple | None = None
 
 
 def render_weeks(
@@ -63,11 +65,12 @@ def render_weeks(
     engine: str | None,
     nested: bool,
     progress: service.Progress | None = None,
+    background: str | None = None,
 ) -> BatchResult:
     """Render `weeks` into `out_dir` (one subfolder per week when `nested`).
 
-    All speech is synthesized first, in one go across the cores; then files are encoded in parallel,
-    one encoder per core.
+    All speech is synthesized first, in one go (across the cores for espeak-ng); then files are encoded in
+    parallel, one encoder per core. `background` (a name or "none") overrides each script's ambience.
     """
     if fmt != "wav":
         export.require_ffmpeg(fmt)
@@ -75,19 +78,14 @@ def render_weeks(
     course = ctx.catalog.course
     entries = ctx.catalog.course_entries()
     scripts = {ex: ctx.catalog.load(entries[ex]) for w in weeks for ex in w.exercises}
-    own_pool = ctx.pool is None
-    if own_pool:
-        ctx.pool = synth.make_pool()
-    try:
-        voices = {ex: service.speak_as(sc, ctx.settings, engine) for ex, sc in scripts.items()}
-        every = [synth.utterance(e.text, voices[ex]) for ex, sc in scripts.items()
-                 for e in sc.events() if isinstance(e, Speech)]
-        report = (lambda d, t: progress("speech", d, t)) if progress else None
-        synth.ensure(ctx.cache, every, report, ctx.pool)
-    finally:
-        if own_pool and ctx.pool is not None:
-            ctx.pool.shutdown(wait=True, cancel_futures=True)
-            ctx.pool = None
+    beds = {ex: service.resolve_background(sc, background) for ex, sc in scripts.items()}
+    voices = {ex: service.speak_as(sc, ctx.settings, engine) for ex, sc in scripts.items()}
+    every = [synth.utterance(e.text, voices[ex]) for ex, sc in scripts.items()
+             for e in sc.events() if isinstance(e, Speech)]
+    report = (lambda d, t: progress("speech", d, t)) if progress else None
+    job = synth.ensure(ctx.cache, every, report)
+    if job.total:
+        ctx.tidy_cache(job.frames)
     jobs: list[_Job] = []
     manifests: dict[Path, dict] = {}
     for week in weeks:
@@ -105,13 +103,14 @@ def render_weeks(
                     f"{ex} runs about {timeline.duration / 60:.1f} minutes (it can run {_span(plan.range_minutes())})")
             name = safe_name(f"{track:02d} - {script.title}") + f".{fmt}"
             tags = export.Tags(title=script.title, album=album, track=f"{track}/{len(week.exercises)}")
-            signature = _signature(script.digest, plan.voice, timeline.fraction, fmt, caption_format, tags, chosen)
+            signature = _signature(script.digest, plan.voice, timeline.fraction, fmt, caption_format, tags, chosen,
+                                   beds[ex][1] if beds[ex] else None)
             playlist.append((name, timeline.duration, script.title))
             audio = folder / name
             if manifest.get(name) == signature and audio.exists() and _captions_ok(audio, caption_format):
                 result.skipped.append(audio)
             else:
-                jobs.append(_Job(folder, name, plan, timeline, tags, signature))
+                jobs.append(_Job(folder, name, plan, timeline, tags, signature, beds[ex]))
         result.playlists.append(_write_playlist(folder, week, playlist))
     _encode_all(ctx, jobs, fmt, caption_format, manifests, result, progress)
     return result
@@ -130,7 +129,8 @@ def _encode_all(ctx: service.Context, jobs: list[_Job], fmt: str, caption_format
 
     def encode(job: _Job) -> Path:
         audio = job.folder / job.name
-        export.write(job.timeline, service.clip_source(ctx, job.plan.user_sounds), audio, fmt, job.tags)
+        export.write(job.timeline, service.clip_source(ctx, job.plan.user_sounds), audio, fmt, job.tags,
+                     background=job.bed, voice_volume=job.plan.voice.volume)
         captions.write(audio, caption_format, job.timeline.cues(), job.plan.script.title, job.tags.album)
         return audio
 
@@ -167,12 +167,14 @@ def _span(span: tuple[float, float]) -> str:
 
 
 def _signature(digest: str, voice, fraction: float, fmt: str, caption_format: str, tags: export.Tags,
-               minutes: float | None) -> str:
+               minutes: float | None, bed) -> str:
+    from player.tts.cache import FORMAT_VERSION
     from player.tts.engines import get_engine
 
-    blob = json.dumps([RENDER_VERSION, digest, voice.engine, get_engine(voice.engine).identity(), voice.voice,
-                       voice.rate, voice.volume, round(fraction, 6), fmt, caption_format, tags.album, tags.track,
-                       minutes])
+    blob = json.dumps([RENDER_VERSION, FORMAT_VERSION, digest, voice.engine,
+                       get_engine(voice.engine).identity(voice.voice), voice.voice, voice.rate, voice.volume,
+                       round(fraction, 6), fmt, caption_format, tags.album, tags.track, minutes,
+                       bed.__dict__ if bed else None])
     return hashlib.sha256(blob.encode()).hexdigest()
 
 

@@ -123,6 +123,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE.json", type=Path)
     p.set_defaults(func=cmd_import)
 
+    p = sub.add_parser("cache", parents=[common], help="how much disk space made speech takes, or clear it")
+    p.add_argument("action", nargs="?", choices=("show", "clear"), default="show", help="show (default) or clear")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_cache)
+
     p = sub.add_parser("config", parents=[common], help="show or change settings")
     p.add_argument("action", choices=("get", "set", "list"), help="get KEY, set KEY VALUE, or list all")
     p.add_argument("key", nargs="?", metavar="KEY")
@@ -238,7 +243,8 @@ def _render_collection(ctx, args, kind: str, number: int | None) -> int:
     fmt = service.output_format(None, args.format)
     bar = ProgressBar()
     try:
-        result = batch.render_weeks(ctx, weeks, out_dir, fmt, args.minutes, args.captions, args.engine, nested, bar)
+        result = batch.render_weeks(ctx, weeks, out_dir, fmt, args.minutes, args.captions, args.engine, nested, bar,
+                                    args.background)
     finally:
         bar.clear()
     for note in result.notes:
@@ -273,11 +279,7 @@ def cmd_info(args) -> int:
 
     ctx = _context(args)
     entry, script = service.resolve_script(ctx, args.target)
-    bar = ProgressBar()
-    try:
-        p = service.plan(ctx, script, args.engine, progress=bar)
-    finally:
-        bar.clear()
+    p = service.plan(ctx, script, args.engine, synthesize=False)
     events = script.events()
     gaps = [e.pause for e in events if isinstance(e, Gap)]
     lo, hi = p.range_minutes()
@@ -296,6 +298,7 @@ def cmd_info(args) -> int:
         "duration_seconds": {"min": round(low_s, 1), "max": round(high_s, 1)},
         "min_minutes": lo,
         "max_minutes": hi,
+        "exact": p.exact,
     }
     if args.json:
         print(json.dumps(info, indent=2, ensure_ascii=False))
@@ -307,20 +310,20 @@ def cmd_info(args) -> int:
         print(f"  kind: {script.kind}" + (f", week {entry.week}" if entry.week else ""))
     print(f"  steps: {info['steps']}, spoken segments: {info['spoken_segments']}")
     print(f"  pauses: {info['pause_seconds']['min']:g} to {info['pause_seconds']['max']:g} seconds")
-    length = f"{lo:g} minutes" if lo == hi else f"{lo:g} to {hi:g} minutes"
-    print(f"  length: {length} (voice: {p.voice.engine})")
+    print(f"  length: {_span(lo, hi, p.exact)} (voice: {p.voice.engine})")
     return 0
+
+
+def _span(lo: float, hi: float, exact: bool = True) -> str:
+    about = "" if exact else "about "
+    return f"{about}{lo:g} minutes" if lo == hi else f"{about}{lo:g} to {hi:g} minutes"
 
 
 def cmd_list(args) -> int:
     from player import service
 
     ctx = _context(args)
-    bar = ProgressBar("measuring speech ")
-    try:
-        listing = service.course_listing(ctx, args.engine, progress=bar)
-    finally:
-        bar.clear()
+    listing = service.course_listing(ctx, args.engine)
     if args.json:
         print(json.dumps(listing, indent=2, ensure_ascii=False))
         return 0
@@ -342,30 +345,39 @@ def cmd_list(args) -> int:
 
 def _length(ex: dict) -> str:
     lo, hi = ex["min_minutes"], ex["max_minutes"]
-    return f"{lo:g} min" if lo == hi else f"{lo:g} to {hi:g} min"
+    about = "" if ex.get("exact", True) else "about "
+    return f"{about}{lo:g} min" if lo == hi else f"{about}{lo:g} to {hi:g} min"
 
 
 def cmd_play(args) -> int:
-    from player import service
+    import concurrent.futures as cf
+
+    from player import practice, service, tracking
+    from player.playback import backends
 
     ctx = _context(args)
     entry, script = service.resolve_script(ctx, args.target)
+    # The same checks whatever the screen: engine, ambience, and a length the exercise can run to (at once
+    # when every length is known; after making the speech otherwise).
+    service.speak_as(script, ctx.settings, args.engine)
+    service.resolve_background(script, args.background)
     if not args.no_tui:
+        p = service.plan(ctx, script, args.engine, synthesize=False)
+        if args.minutes is not None and p.exact:
+            p.check(args.minutes)
         return open_tui(args, ctx=ctx, play=(entry, script))
-    from player import practice, tracking
-    from player.playback import backends
-
+    # Look for an audio device while the session is laid out.
+    finder = cf.ThreadPoolExecutor(1).submit(backends.choose, args.no_audio)
     bar = ProgressBar()
     try:
-        prepared = practice.prepare(ctx, entry, script, args.minutes, args.engine, bar, background=args.background)
+        session = practice.open_session(ctx, entry, script, args.minutes, args.engine, args.background, bar)
     finally:
         bar.clear()
-    backend, notice = backends.choose(args.no_audio)
+    backend, notice = finder.result()
     if notice:
         print(notice, file=sys.stderr)
-    recorder = tracking.SqliteRecorder(ctx)
-    run = practice.Run(prepared, backend, recorder, tracking.now_local())
-    print(f"{script.title} ({_clock(prepared.duration)})")
+    run = practice.Run(session, backend, tracking.SqliteRecorder(ctx), tracking.now_local())
+    print(f"{script.title} ({_clock(session.duration)})", flush=True)
     return _plain_playback(run)
 
 
@@ -379,33 +391,37 @@ def _plain_playback(run) -> int:
 
     tty = sys.stdout.isatty()
     shown = -1
+    player = run.player
     run.start()
     try:
-        while not run.finished:
-            pos = run.player.position
+        while not run.finished and player.error is None:
+            pos = player.position
             i = run.captions.index_at(pos)
             if i != shown and i >= 0:
                 shown = i
-                line = run.prepared.cues[i].text
+                line = run.captions.cues[i].text
                 print(("\r" + " " * 79 + "\r" if tty else "") + line, flush=True)
             if tty:
                 width = 30
-                filled = int(width * pos / max(run.prepared.duration, 1e-9))
+                total = max(player.duration, 1e-9)
+                filled = min(width, int(width * pos / total))
                 sys.stdout.write(f"\r[{'=' * filled}{' ' * (width - filled)}] "
-                                 f"{_clock(pos)} / {_clock(run.prepared.duration)}")
+                                 f"{_clock(pos)} / {_clock(total)}" + ("  (preparing speech)" if player.waiting else ""))
                 sys.stdout.flush()
-            time.sleep(0.1)
+            player.wait(0.1)
     except KeyboardInterrupt:
         if tty:
             print()
         completed = run.report()
-        heard = run.player.listened / 60
+        heard = player.listened / 60
         print(f"stopped after {heard:.1f} minutes; this session has been kept"
               + (" and counts as done" if completed else ""), file=sys.stderr)
         return 0
     if tty:
         print()
     completed = run.report()
+    if player.error is not None:
+        raise player.error
     print("Finished. Thank you for practising." + (" This session counts towards your week." if completed else ""))
     return 0
 
@@ -438,7 +454,7 @@ def cmd_record(args) -> int:
     if args.minutes is not None:
         duration = args.minutes * 60
     else:
-        duration = service.plan(ctx, script).range_seconds()[0]
+        duration = service.plan(ctx, script, synthesize=False).range_seconds()[0]
     at = tracking.parse_at(args.at) if args.at else tracking.now_local()
     session, completed = tracking.record_manual(
         ctx, entry, duration, at, args.partial, args.listened, (args.mood_before, args.mood_after))
@@ -505,6 +521,24 @@ def cmd_import(args) -> int:
     return 0
 
 
+def cmd_cache(args) -> int:
+    ctx = _context(args)
+    if args.action == "clear":
+        freed = ctx.cache.clear()
+        print(f"cleared {freed / 1e6:.1f} MB of made speech from {ctx.cache.base}; it is made again when needed")
+        return 0
+    usage = ctx.cache.usage()
+    limit = ctx.settings.cache_max_mb
+    if args.json:
+        print(json.dumps({"path": str(ctx.cache.base), "entries": usage.entries, "bytes": usage.bytes,
+                          "max_bytes": limit * 1024 * 1024}, indent=2))
+        return 0
+    print(f"made speech: {usage.entries} lines, {usage.bytes / 1e6:.1f} MB of at most {limit} MB")
+    print(f"folder: {ctx.cache.base}")
+    print("`compassion cache clear` empties it; `compassion config set cache_max_mb N` changes the limit")
+    return 0
+
+
 def cmd_config(args) -> int:
     from dataclasses import asdict
 
@@ -562,15 +596,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def open_tui(args, ctx=None, play=None) -> int:
     """Open the TUI (home screen, or straight into playing one exercise)."""
     from player import service
-    from player.tts import synth
+    from player.tui.app import run_app
 
     ctx = ctx or service.open_context(getattr(args, "data_dir", None))
-    # Synthesis workers start before Textual does: a forkserver, so no thread is ever forked.
-    ctx.pool = synth.make_pool(method="forkserver")
-    try:
-        from player.tui.app import run_app
-
-        return run_app(ctx, no_audio=getattr(args, "no_audio", False), play=play,
-                       minutes=getattr(args, "minutes", None))
-    finally:
-        ctx.pool.shutdown(wait=False, cancel_futures=True)
+    return run_app(ctx, no_audio=getattr(args, "no_audio", False), play=play,
+                   minutes=getattr(args, "minutes", None), engine=getattr(args, "engine", None),
+                   background=getattr(args, "background", None))

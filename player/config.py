@@ -26,6 +26,7 @@ class Settings:
     voice: str = ""
     rate: int = 0
     check_in: bool = True
+    cache_max_mb: int = 500
 
     @property
     def day_start_minutes(self) -> int:
@@ -42,6 +43,7 @@ DESCRIPTIONS = {
     "voice": "default voice id (empty for the engine's default); see `compassion voices`",
     "rate": "default speaking rate in words per minute, 80 to 300 (0 for the app default)",
     "check_in": "ask a 0 to 10 kindness check-in before and after a session, true or false",
+    "cache_max_mb": "most disk space for made speech, in MB (least recently used lines go first), 1 to 100000",
 }
 
 
@@ -64,6 +66,9 @@ def _check(key: str, value: Any) -> str | None:
     if key == "rate":
         ok = isinstance(value, int) and not isinstance(value, bool) and (value == 0 or RATE_RANGE[0] <= value <= RATE_RANGE[1])
         return None if ok else f"rate must be 0 or a whole number from {RATE_RANGE[0]} to {RATE_RANGE[1]}"
+    if key == "cache_max_mb":
+        ok = isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 100_000
+        return None if ok else "cache_max_mb must be a whole number of megabytes from 1 to 100000"
     return f"unknown setting '{key}'"
 
 

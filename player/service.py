@@ -32,8 +32,11 @@ class Context:
     settings: config.Settings
     cache: SpeechCache
     catalog: Catalog
-    #: A running pool of synthesis workers (a concurrent.futures executor), or None to start one when needed.
-    pool: object | None = None
+
+    def tidy_cache(self, keep=frozenset()) -> None:
+        """Keep the speech cache within its size setting: least recently used lines go first, never the
+        lines in `keep` (those being used now)."""
+        self.cache.prune(self.settings.cache_max_mb * 1024 * 1024, frozenset(keep))
 
 
 def open_context(data_dir: str | Path | None = None) -> Context:
@@ -105,13 +108,22 @@ def resolve_background(script: Script, override: str | None) -> tuple[bytes, Bac
 
 @dataclass
 class Plan:
-    """A script made concrete: its voice, every sound's length, and (once a length is chosen) its timeline."""
+    """A script made concrete: its voice, every sound's length, and (once a length is chosen) its timeline.
+
+    Lengths are exact when the speech is made (cached) or listed in the course's durations manifest;
+    otherwise they are estimated from the words (`exact` is false) until the speech is made.
+    """
 
     script: Script
     voice: SpeakAs
     items: list[Sized]
     user_sounds: Path | None = None
     timeline: Timeline | None = None
+    utterances: list[synth.Utterance] = field(default_factory=list)
+
+    @property
+    def exact(self) -> bool:
+        return all(s.exact for s in self.items)
 
     def range_seconds(self) -> tuple[float, float]:
         return length_range(self.items, SAMPLE_RATE)
@@ -119,10 +131,21 @@ class Plan:
     def range_minutes(self) -> tuple[float, float]:
         return range_minutes(*self.range_seconds())
 
+    def check(self, minutes: float | None) -> None:
+        """Raise OutOfRange when `minutes` is outside what the script can run to."""
+        fraction_for(self.items, SAMPLE_RATE, minutes, self.script.id)
+
     def fit(self, minutes: float | None) -> Timeline:
         fraction = fraction_for(self.items, SAMPLE_RATE, minutes, self.script.id)
         self.timeline = build(self.items, SAMPLE_RATE, fraction)
         return self.timeline
+
+
+def estimate_frames(text: str, rate_wpm: int) -> int:
+    """A line's length from its words, used until its speech is made (sentence pauses included)."""
+    words = len(text.split())
+    sentences = max(1, sum(text.count(c) for c in ".?!"))
+    return int((words / rate_wpm * 60 + 0.35 * (sentences - 1) + 0.2) * SAMPLE_RATE)
 
 
 def plan(
@@ -130,25 +153,52 @@ def plan(
     script: Script,
     engine: str | None = None,
     progress: Progress | None = None,
+    *,
+    synthesize: bool = True,
+    cancel=None,
 ) -> Plan:
-    """Synthesize what is missing from the cache and measure every sound of the script."""
+    """Measure every sound of the script.
+
+    With `synthesize`, speech missing from the cache is made first (blocking), so every length is exact.
+    Without, nothing is made: lengths come from the cache, else the durations manifest, else estimates.
+    """
+    from player.tts import manifest
+
     voice = speak_as(script, ctx.settings, engine)
     events = script.events()
-    texts = {e.text for e in events if isinstance(e, Speech)}
-    utterances = {t: synth.utterance(t, voice) for t in texts}
-    report = (lambda done, total: progress("speech", done, total)) if progress else None
-    frames = synth.ensure(ctx.cache, list(utterances.values()), report, ctx.pool)
+    utterances: dict[str, synth.Utterance] = {}
+    for e in events:
+        if isinstance(e, Speech) and e.text not in utterances:
+            utterances[e.text] = synth.utterance(e.text, voice)
+    ordered = list(utterances.values())
+    known: dict[str, int] = {}
+    if synthesize:
+        report = (lambda done, total: progress("speech", done, total)) if progress else None
+        job = synth.ensure(ctx.cache, ordered, report, cancel)
+        known = job.frames
+        if job.total:
+            ctx.tidy_cache(known)
+    else:
+        for u in ordered:
+            n = ctx.cache.frames(u.key)
+            if n is None:
+                n = manifest.lookup(u.key, ctx.catalog.course_root)
+            if n is not None:
+                known[u.key] = n
     user_dir = ctx.catalog.user_dir
     items: list[Sized] = []
     for e in events:
         if isinstance(e, Speech):
             u = utterances[e.text]
-            items.append(Sized(e, frames[u.key], u.key))
+            if u.key in known:
+                items.append(Sized(e, known[u.key], u.key))
+            else:
+                items.append(Sized(e, estimate_frames(e.text, voice.rate), u.key, exact=False))
         elif isinstance(e, BellSound):
             items.append(Sized(e, len(sounds.load_bell(e.name, user_dir)) // 2))
         else:
             items.append(Sized(e))
-    return Plan(script, voice, items, user_dir)
+    return Plan(script, voice, items, user_dir, utterances=ordered)
 
 
 def clip_source(ctx: Context, user_sounds: Path | None) -> Callable[[Clip], bytes]:
@@ -205,7 +255,7 @@ def render(
     timeline = p.fit(minutes)
     tags = tags or export.Tags(title=script.title)
     report = (lambda done, total: progress("audio", done, total)) if progress else None
-    export.write(timeline, clip_source(ctx, p.user_sounds), out, fmt, tags, report, bed)
+    export.write(timeline, clip_source(ctx, p.user_sounds), out, fmt, tags, report, bed, p.voice.volume)
     cues = timeline.cues()
     cap = captions.write(out, caption_format, cues, script.title, tags.album)
     return RenderResult(out, cap, timeline.duration, cues=cues)
@@ -232,15 +282,17 @@ def resolve_script(ctx: Context, target: str) -> tuple[Entry, Script]:
     return entry, ctx.catalog.load(entry)
 
 
-def exercise_summary(ctx: Context, entry: Entry, script: Script, engine: str | None = None,
-                     progress: Progress | None = None) -> dict:
-    """One exercise as `list --json` shows it: its length range comes from real, cached speech."""
-    lo, hi = plan(ctx, script, engine, progress).range_minutes()
-    return {"id": entry.id, "title": script.title, "kind": script.kind or "", "min_minutes": lo, "max_minutes": hi}
+def exercise_summary(ctx: Context, entry: Entry, script: Script, engine: str | None = None) -> dict:
+    """One exercise as `list --json` shows it. Its range is what `render --minutes` accepts: exact from
+    made speech or the durations manifest, else estimated from the words (`"exact": false`)."""
+    p = plan(ctx, script, engine, synthesize=False)
+    lo, hi = p.range_minutes()
+    return {"id": entry.id, "title": script.title, "kind": script.kind or "", "min_minutes": lo,
+            "max_minutes": hi, "exact": p.exact}
 
 
-def course_listing(ctx: Context, engine: str | None = None, progress: Progress | None = None) -> dict:
-    """The course and the user's own scripts, as `compassion list --json` prints them."""
+def course_listing(ctx: Context, engine: str | None = None) -> dict:
+    """The course and the user's own scripts, as `compassion list --json` prints them (no speech is made)."""
     course = ctx.catalog.course
     entries = ctx.catalog.course_entries()
     weeks = []
@@ -248,7 +300,7 @@ def course_listing(ctx: Context, engine: str | None = None, progress: Progress |
         exercises = []
         for ex in week.exercises:
             entry = entries[ex]
-            exercises.append(exercise_summary(ctx, entry, ctx.catalog.load(entry), engine, progress))
+            exercises.append(exercise_summary(ctx, entry, ctx.catalog.load(entry), engine))
         weeks.append({
             "number": week.number, "theme": week.theme, "intention": week.intention,
             "goal_days": week.goal_days, "exercises": exercises,
@@ -258,25 +310,6 @@ def course_listing(ctx: Context, engine: str | None = None, progress: Progress |
         if item.script is None:
             mine.append({"id": item.entry.id, "path": str(item.entry.path), "error": item.error.lines()[0]})
         else:
-            summary = exercise_summary(ctx, item.entry, item.script, engine, progress)
+            summary = exercise_summary(ctx, item.entry, item.script, engine)
             mine.append({**summary, "path": str(item.entry.path)})
     return {"title": course.title, "weeks": weeks, "my_scripts": mine}
-
-
-def estimate_range(ctx: Context, script: Script) -> tuple[float, float]:
-    """A quick length range in minutes from word counts (shown until real speech has been measured)."""
-    from player.audio.timeline import Sized
-
-    rate = speak_as(script, ctx.settings, "pyttsx3").rate
-    items: list[Sized] = []
-    for e in script.events():
-        if isinstance(e, Speech):
-            items.append(Sized(e, int((len(e.text.split()) / rate * 60 + 0.25) * SAMPLE_RATE)))
-        elif isinstance(e, BellSound):
-            try:
-                items.append(Sized(e, len(sounds.load_bell(e.name, ctx.catalog.user_dir)) // 2))
-            except CompassionError:
-                items.append(Sized(e))
-        else:
-            items.append(Sized(e))
-    return range_minutes(*length_range(items, SAMPLE_RATE))

@@ -115,16 +115,19 @@ def write(
     tags: Tags,
     progress: Progress | None = None,
     background: tuple[bytes, object] | None = None,
+    voice_volume: float = 1.0,
 ) -> Path:
     """Render the timeline into `out` in `fmt`; nothing appears at `out` unless it is complete.
 
-    `background` is (loop PCM, Background settings) for an ambience under the whole session.
+    `background` is (loop PCM, Background settings) for an ambience under the whole session, kept below the
+    voice (whose `voice_volume` it follows).
     """
     stream = pcm_chunks(timeline, source, progress)
     if background is not None:
         from player.audio.ambience import Mixer
 
-        stream = Mixer(background[0], background[1], timeline.total, timeline.rate).mix(stream)
+        mixer = Mixer(background[0], background[1], timeline.rate, voice_volume)  # type: ignore[arg-type]
+        stream = mixer.mix(stream, timeline.total)
     if fmt == "wav":
         with atomic_path(out, "audio file") as tmp:
             with wave.open(str(tmp), "wb") as w:

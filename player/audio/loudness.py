@@ -32,16 +32,32 @@ def active_rms(pcm: bytes, rate: int) -> float:
     return math.sqrt(sum(lv * lv for lv in active) / len(active)) if active else 0.0
 
 
+def speech_level(volume: float = 1.0) -> float:
+    """The RMS (in sample units) that speech is levelled to, for a voice `volume` (0..1, 0.5 is -6 dB)."""
+    return 32767 * 10 ** (SPEECH_RMS_DBFS / 20) * volume
+
+
 def level_speech(pcm: bytes, rate: int, engine: str) -> bytes:
-    """Scale one utterance to the common speech level; a gentle limiter keeps peaks below -1 dBFS."""
+    """Scale one utterance to the common speech level (a voice's volume is applied afterwards).
+
+    Every engine lands at the same loudness; a gentle limiter keeps peaks below -1 dBFS.
+    """
     level = active_rms(pcm, rate)
     if level <= 0:
         return pcm
-    target = 32767 * 10 ** ((SPEECH_RMS_DBFS + ENGINE_TRIM_DB.get(engine, 0.0)) / 20)
+    target = speech_level() * 10 ** (ENGINE_TRIM_DB.get(engine, 0.0) / 20)
     factor = target / level
     if pcmops.peak(pcm) * factor <= PEAK_LIMIT:
         return pcmops.gain(pcm, factor)
-    return _limited(pcm, factor, rate)
+    # Turning peaks down lowers the level a little: make that up, so every volume lands where it should.
+    out = _limited(pcm, factor, rate)
+    for _ in range(3):
+        reached = active_rms(out, rate)
+        if reached <= 0 or abs(20 * math.log10(target / reached)) < 0.1:
+            break
+        factor *= target / reached
+        out = _limited(pcm, factor, rate)
+    return out
 
 
 def _limited(pcm: bytes, factor: float, rate: int) -> bytes:

@@ -64,11 +64,20 @@ class Timeline:
 
 @dataclass(frozen=True)
 class Sized:
-    """An event with its length in samples (speech and bells) and, for speech, its cache key."""
+    """An event with its length in samples (speech and bells) and, for speech, its cache key.
+
+    `exact` is false while a speech length is only estimated from its words (not yet made or measured).
+    """
 
     event: Event
     frames: int = 0
     key: str = ""
+    exact: bool = True
+
+
+def core(items: Sequence[Sized]) -> list[Sized]:
+    """The items from the first sound to the last (silences outside them are replaced by LEAD_S/TAIL_S)."""
+    return _core(items)[2]
 
 
 def _core(items: Sequence[Sized]) -> tuple[int, int, list[Sized]]:
@@ -99,8 +108,10 @@ def fraction_for(items: Sequence[Sized], rate: int, minutes: float | None, name:
         return 0.0
     low, high = length_range(items, rate)
     target = minutes * 60
-    if not math.isfinite(target) or target < low - TOLERANCE_S or target > high + TOLERANCE_S:
-        lo_m, hi_m = range_minutes(low, high)
+    lo_m, hi_m = range_minutes(low, high)
+    # A fixed length is shown rounded to a tenth of a minute; that shown value is accepted as it is.
+    shown = lo_m == hi_m and abs(minutes - lo_m) < 0.05 + 1e-9
+    if not math.isfinite(target) or (not shown and not low - TOLERANCE_S <= target <= high + TOLERANCE_S):
         if lo_m == hi_m:
             raise OutOfRange(f"{name} has a fixed length of about {_fmt(lo_m)} minutes", "leave out --minutes")
         raise OutOfRange(f"{name} can run between {_fmt(lo_m)} and {_fmt(hi_m)} minutes")

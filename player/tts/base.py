@@ -35,8 +35,8 @@ class Engine(Protocol):
 
     name: str
 
-    def identity(self) -> str:
-        """Engine name and version, cheap to compute; part of every cache key."""
+    def identity(self, voice: str | None = None) -> str:
+        """Engine name and version (and the voice model's, where it has one), cheap; part of every cache key."""
 
     def synthesize(self, text: str, voice: SpeakAs) -> bytes:
         """Speak `text` and return its PCM (engine silence not yet trimmed)."""

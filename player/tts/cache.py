@@ -1,8 +1,12 @@
-"""Synthesized speech, cached by a hash of everything that shapes the sound.
+"""Synthesized speech, cached by a hash of everything that shapes the sound, and kept to a size.
 
 Each entry is a small WAV file holding one trimmed utterance. Entries are written to a temporary name and
 renamed, so a crash or a full disk never leaves a half entry under a real name; a damaged entry (header and
-size disagree) is treated as missing and synthesized again.
+size disagree) is treated as missing and synthesized again. Reading an entry marks it as used; when the
+cache grows past its bound, the entries used longest ago go first.
+
+Sessions are not cached as audio: they are assembled from these entries as they play, so a cached line is
+all a replay needs.
 """
 
 from __future__ import annotations
@@ -10,8 +14,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 import wave
+from dataclasses import dataclass
 from pathlib import Path
 
 from player.errors import WorkFailed
@@ -19,8 +25,16 @@ from player.files import describe_os_error
 from player.tts.base import SAMPLE_RATE, SpeakAs
 
 #: Bump when trimming or anything else about stored entries changes, so old entries are not reused.
-FORMAT_VERSION = 7
+FORMAT_VERSION = 9
 _HEADER = 44
+#: Folders earlier versions kept in the cache that nothing reads any more.
+_OBSOLETE = ("sessions",)
+
+
+@dataclass(frozen=True)
+class CacheUsage:
+    entries: int
+    bytes: int
 
 
 def cache_key(text: str, voice: SpeakAs, engine_identity: str) -> str:
@@ -59,8 +73,12 @@ class SpeechCache:
         return data_len // 2
 
     def read(self, key: str) -> bytes | None:
-        """The PCM of an entry, or None when missing or damaged."""
+        """The PCM of an entry, or None when missing or damaged. Marks the entry as recently used."""
         p = self.path(key)
+        try:
+            os.utime(p)
+        except OSError:
+            pass
         try:
             with wave.open(str(p), "rb") as w:
                 if w.getframerate() != SAMPLE_RATE or w.getnchannels() != 1 or w.getsampwidth() != 2:
@@ -100,3 +118,72 @@ class SpeechCache:
                 except OSError:
                     pass
         return len(pcm) // 2
+
+    # -- size --------------------------------------------------------------------------------------
+    def _entries(self) -> list[tuple[float, int, Path]]:
+        out = []
+        try:
+            folders = list(os.scandir(self.root))
+        except OSError:
+            return out
+        for d in folders:
+            try:
+                files = list(os.scandir(d.path)) if d.is_dir() else []
+            except OSError:
+                continue
+            for f in files:
+                try:
+                    st = f.stat()
+                except OSError:
+                    continue
+                out.append((st.st_mtime, st.st_size, Path(f.path)))
+        return out
+
+    def usage(self) -> CacheUsage:
+        entries = self._entries()
+        obsolete = sum(_tree_size(self.base / name) for name in _OBSOLETE)
+        return CacheUsage(len(entries), sum(size for _, size, _ in entries) + obsolete)
+
+    def prune(self, max_bytes: int, keep: frozenset[str] = frozenset()) -> int:
+        """Remove the least recently used entries until the cache fits in `max_bytes` (never those in
+        `keep`, the lines in use right now); returns bytes freed."""
+        freed = sum(_remove_tree(self.base / name) for name in _OBSOLETE)
+        entries = sorted(self._entries())
+        total = sum(size for _, size, _ in entries)
+        for _, size, path in entries:
+            if total <= max_bytes:
+                break
+            if path.stem in keep:
+                continue
+            try:
+                path.unlink()
+            except OSError:
+                continue
+            total -= size
+            freed += size
+        return freed
+
+    def clear(self) -> int:
+        """Remove every entry (and anything earlier versions kept here); returns bytes freed."""
+        freed = self.usage().bytes
+        for name in ("speech", *_OBSOLETE):
+            _remove_tree(self.base / name)
+        return freed
+
+
+def _tree_size(folder: Path) -> int:
+    total = 0
+    for dirpath, _, files in os.walk(folder):
+        for name in files:
+            try:
+                total += os.stat(os.path.join(dirpath, name)).st_size
+            except OSError:
+                pass
+    return total
+
+
+def _remove_tree(folder: Path) -> int:
+    size = _tree_size(folder)
+    if folder.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+    return size

@@ -69,6 +69,14 @@ def installed_voices() -> tuple[VoicePackage, ...]:
     return tuple(found)
 
 
+@lru_cache(maxsize=1)
+def _piper_version() -> str:
+    try:
+        return metadata.version("piper-tts")
+    except metadata.PackageNotFoundError:
+        return "?"
+
+
 def available() -> bool:
     return bool(installed_voices())
 
@@ -94,13 +102,12 @@ class PiperEngine:
     def __init__(self) -> None:
         self._loaded: dict[str, object] = {}
 
-    def identity(self) -> str:
-        try:
-            version = metadata.version("piper-tts")
-        except metadata.PackageNotFoundError:
-            version = "?"
-        models = ",".join(f"{v.id}@{v.distribution}-{v.version}" for v in installed_voices())
-        return f"piper-{version}/{models}"
+    def identity(self, voice: str | None = None) -> str:
+        """Piper's version and the one voice model used (other installed voices do not matter)."""
+        voice_id = voice or default_voice()
+        package = next((v for v in installed_voices() if v.id == voice_id), None)
+        model = f"{voice_id}@{package.distribution}-{package.version}" if package else voice_id
+        return f"piper-{_piper_version()}/{model}"
 
     def _voice(self, voice_id: str | None):
         voice_id = voice_id or default_voice()
@@ -118,8 +125,10 @@ class PiperEngine:
         from piper import SynthesisConfig
 
         model, package = self._voice(voice.voice)
+        # Volume is applied when the line is levelled. Without noise in the duration predictor, a line has
+        # the same length every time it is made, so lengths can be known before any speech is made.
         config = SynthesisConfig(length_scale=length_scale(voice.rate), normalize_audio=False,
-                                 volume=voice.volume)
+                                 noise_w_scale=0.0)
         gap = bytes(int(SENTENCE_PAUSE_S * package.sample_rate) * 2)
         pieces = [chunk.audio_int16_bytes for chunk in model.synthesize(text, config)]
         pcm = gap.join(pieces)

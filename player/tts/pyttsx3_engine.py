@@ -86,7 +86,7 @@ class Pyttsx3Engine:
         self._applied: SpeakAs | None = None
 
     # -- identity (cheap: no synthesis set-up) -------------------------------------
-    def identity(self) -> str:
+    def identity(self, voice: str | None = None) -> str:
         version = _pyttsx3_version()
         if _uses_espeak():
             lib = _espeak_binding().Info() or b"?"
@@ -150,7 +150,7 @@ class Pyttsx3Engine:
         if _uses_espeak():
             rate = max(60, round(rate * ESPEAK_RATE_SCALE))
         driver.setProperty("rate", rate)
-        driver.setProperty("volume", voice.volume)
+        driver.setProperty("volume", 1.0)  # volume is applied when the line is levelled
         self._applied = voice
 
     def _default_voice(self) -> str:

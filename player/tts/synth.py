@@ -1,28 +1,32 @@
-"""Making sure every utterance a timeline needs is in the cache, synthesizing misses in parallel.
+"""Making speech for a session: what the cache holds is ready at once, the rest is made in the background.
 
-Misses go to worker processes (one per core), each of which loads its engine once and writes finished
-entries straight into the cache, so only keys and sample counts travel back.
+Lines are made in the order they will be heard, so playback can start as soon as the first ones are
+ready while the rest are synthesized ahead of the listener. Workers write finished entries straight into
+the cache; only keys, sample counts and process ids travel back.
 """
 
 from __future__ import annotations
 
 import os
-import signal
-import sys
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from player.audio.loudness import level_speech
+from player.audio.pcm import gain as pcm_gain
 from player.audio.pcm import trim_silence
 from player.errors import CompassionError, WorkFailed
+from player.tts import workers
 from player.tts.base import SAMPLE_RATE, SpeakAs
 from player.tts.cache import SpeechCache, cache_key
 from player.tts.engines import get_engine
 
-#: Below this many misses, starting processes costs more than it saves.
-PARALLEL_MIN = 12
+#: With fewer misses than this, espeak-ng is quicker in this process than handing lines to workers.
+PARALLEL_MIN = 40
 _BATCH = 6
+#: Engines whose synthesis runs in the single "neural" worker.
+NEURAL = frozenset({"piper"})
 
 Progress = Callable[[int, int], None]
 
@@ -36,31 +40,30 @@ class Utterance:
 
 def utterance(text: str, voice: SpeakAs) -> Utterance:
     """An utterance with its cache key (the engine's identity is part of it)."""
-    return Utterance(text, voice, cache_key(text, voice, get_engine(voice.engine).identity()))
+    return Utterance(text, voice, cache_key(text, voice, get_engine(voice.engine).identity(voice.voice)))
 
 
 # -- worker side ------------------------------------------------------------------------------
 
 
-def _worker_init() -> None:
-    # Ctrl-C is the parent's to handle; workers just stop when told.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def synthesize_into(cache: SpeechCache, items: Sequence[tuple[str, str, SpeakAs]]) -> list[tuple[str, int]]:
-    """Synthesize, trim and store each (key, text, voice); returns (key, samples) pairs."""
+    """Synthesize, level, trim and store each (key, text, voice); returns (key, samples) pairs.
+
+    Lines are levelled and trimmed at full volume, then turned down to the voice's volume, so a quiet voice
+    keeps every soft consonant and a line is as long at any volume.
+    """
     out = []
     for key, text, voice in items:
-        pcm = level_speech(get_engine(voice.engine).synthesize(text, voice), SAMPLE_RATE, voice.engine)
-        pcm = trim_silence(pcm, SAMPLE_RATE)
-        out.append((key, cache.write(key, pcm)))
+        pcm = get_engine(voice.engine).synthesize(text, voice)
+        pcm = trim_silence(level_speech(pcm, SAMPLE_RATE, voice.engine), SAMPLE_RATE)
+        out.append((key, cache.write(key, pcm_gain(pcm, voice.volume))))
     return out
 
 
-def _worker_batch(base: str, items: list[tuple[str, str, SpeakAs]]):
+def _worker_batch(base: str, items: list[tuple[str, str, SpeakAs]]) -> tuple:
     # Errors travel back as plain tuples: our exception types carry more than their args.
     try:
-        return ("ok", synthesize_into(SpeechCache(Path(base)), items))
+        return ("ok", synthesize_into(SpeechCache(Path(base)), items), os.getpid())
     except CompassionError as exc:
         return ("error", type(exc).__name__, exc.message, exc.hint)
 
@@ -68,101 +71,170 @@ def _worker_batch(base: str, items: list[tuple[str, str, SpeakAs]]):
 # -- parent side --------------------------------------------------------------------------------
 
 
-def start_method() -> str:
-    """`fork` where nothing else runs yet (the command line); the TUI passes its own pool."""
-    return "fork" if sys.platform.startswith("linux") else "spawn"
+class Cancelled(Exception):
+    """The speech was no longer wanted (the listener left)."""
 
 
-def make_pool(workers: int | None = None, method: str | None = None):
-    """A pool of synthesis workers; create it before any threads (the TUI does so before Textual starts)."""
-    import concurrent.futures as cf
-    import multiprocessing
+class Synthesis:
+    """Speech for a list of utterances, made in the order given.
 
-    n = workers or max(1, os.cpu_count() or 1)
-    ctx = multiprocessing.get_context(method or start_method())
-    return cf.ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_worker_init)
+    `frames` holds the sample count of every utterance that is ready; `workers` the process ids that made
+    speech (this process's own id when it made some itself).
+    """
 
+    def __init__(self, cache: SpeechCache, utterances: Sequence[Utterance], progress: Progress | None = None,
+                 *, parallel_min: int = PARALLEL_MIN) -> None:
+        self.cache = cache
+        self.progress = progress
+        self.parallel_min = parallel_min
+        self.frames: dict[str, int] = {}
+        self.workers: set[int] = set()
+        self._todo: list[Utterance] = []
+        seen: set[str] = set()
+        for u in utterances:
+            if u.key in seen:
+                continue
+            seen.add(u.key)
+            n = cache.frames(u.key)
+            if n is None:
+                self._todo.append(u)
+            else:
+                self.frames[u.key] = n
+        self.total = len(self._todo)
+        self.done = 0
+        self._cond = threading.Condition()
+        self._error: CompassionError | None = None
+        self._futures: list = []
+        self._cancelled = threading.Event()
+        self._started = False
 
-def ensure(
-    cache: SpeechCache,
-    utterances: Sequence[Utterance],
-    progress: Progress | None = None,
-    pool=None,
-) -> dict[str, int]:
-    """Make sure every utterance is cached; returns key -> number of samples."""
-    frames: dict[str, int] = {}
-    todo: dict[str, Utterance] = {}
-    for u in utterances:
-        if u.key in frames or u.key in todo:
-            continue
-        n = cache.frames(u.key)
-        if n is None:
-            todo[u.key] = u
-        else:
-            frames[u.key] = n
-    total = len(todo)
-    if progress:
-        progress(0, total)
-    if not todo:
-        return frames
-    for engine in {u.voice.engine for u in todo.values()}:
-        get_engine(engine).check_voice(next(u.voice.voice for u in todo.values() if u.voice.engine == engine))
-    items = [(u.key, u.text, u.voice) for u in todo.values()]
-    cores = os.cpu_count() or 1
-    own_pool = None
-    local: list = items
-    if pool is None and len(items) >= PARALLEL_MIN and cores > 1:
-        # This process is one of the workers: it takes its share while cores - 1 others do the rest.
-        own_pool = pool = make_pool(cores - 1)
-        share = len(items) // cores
-        local, items = items[len(items) - share :], items[: len(items) - share]
-    elif pool is not None:
-        local = []
-    counter = _Counter(total, progress)
-    try:
-        futures = _submit(pool, cache, items) if pool is not None else []
-        for item in local:
-            for key, n in synthesize_into(cache, [item]):
-                frames[key] = n
-            counter.add(1)
-        _collect(futures, frames, counter)
-    finally:
-        if own_pool is not None:
-            own_pool.shutdown(wait=True, cancel_futures=True)
-    return frames
-
-
-class _Counter:
-    def __init__(self, total: int, progress: Progress | None) -> None:
-        self.total, self.done, self.progress = total, 0, progress
-
-    def add(self, n: int) -> None:
-        self.done += n
+    # -- starting ---------------------------------------------------------------------------------
+    def start(self) -> Synthesis:
+        """Begin making what is missing (returns at once)."""
+        if self._started:
+            return self
+        self._started = True
         if self.progress:
-            self.progress(self.done, self.total)
+            self.progress(0, self.total)
+        if not self._todo:
+            return self
+        for engine in {u.voice.engine for u in self._todo}:
+            get_engine(engine).check_voice(next(u.voice.voice for u in self._todo if u.voice.engine == engine))
+        neural = [u for u in self._todo if u.voice.engine in NEURAL]
+        fast = [u for u in self._todo if u.voice.engine not in NEURAL]
+        if neural:
+            # One line per job, in order, to the single neural worker: the first lines are ready first.
+            self._submit(workers.pool("neural"), [[u] for u in neural])
+        if fast and len(fast) >= self.parallel_min and (os.cpu_count() or 1) > 1:
+            self._submit(workers.pool("fast"), [fast[i : i + _BATCH] for i in range(0, len(fast), _BATCH)])
+        elif fast:
+            threading.Thread(target=self._here, args=(fast,), daemon=True, name="speech").start()
+        return self
 
-
-def _submit(pool, cache: SpeechCache, items) -> list:
-    batches = [items[i : i + _BATCH] for i in range(0, len(items), _BATCH)]
-    return [pool.submit(_worker_batch, str(cache.base), batch) for batch in batches]
-
-
-def _collect(futures: list, frames: dict[str, int], counter: _Counter) -> None:
-    import concurrent.futures as cf
-
-    try:
-        for fut in cf.as_completed(futures):
+    def _submit(self, pool, batches: list[list[Utterance]]) -> None:
+        base = str(self.cache.base)
+        for batch in batches:
+            items = [(u.key, u.text, u.voice) for u in batch]
             try:
-                result = fut.result()
-            except cf.process.BrokenProcessPool:
-                raise WorkFailed("a speech worker stopped unexpectedly", "try again; if it repeats, run with fewer lines") from None
-            if result[0] == "error":
-                _, kind, message, hint = result
-                raise (WorkFailed if kind == "WorkFailed" else CompassionError)(message, hint)
-            for key, n in result[1]:
-                frames[key] = n
-            counter.add(len(result[1]))
-    except BaseException:
-        for fut in futures:
+                fut = pool.submit(_worker_batch, base, items)
+            except RuntimeError:  # the pool was shut down (the app is closing)
+                self._fail(WorkFailed("speech synthesis was stopped", "run the command again"))
+                return
+            self._futures.append(fut)
+            fut.add_done_callback(self._collected)
+
+    def _here(self, items: list[Utterance]) -> None:
+        """Make speech in this process (few lines of a fast engine)."""
+        for u in items:
+            if self._cancelled.is_set():
+                return
+            try:
+                pairs = synthesize_into(self.cache, [(u.key, u.text, u.voice)])
+            except CompassionError as exc:
+                self._fail(exc)
+                return
+            self._add(pairs, os.getpid())
+
+    def _collected(self, fut) -> None:
+        import concurrent.futures as cf
+
+        if fut.cancelled():
+            return
+        try:
+            result = fut.result()
+        except cf.process.BrokenProcessPool:
+            self._fail(WorkFailed("a speech worker stopped unexpectedly", "try again"))
+            return
+        except BaseException as exc:  # a bug in a worker: say so rather than wait forever
+            self._fail(WorkFailed(f"speech synthesis failed: {exc}", "try again"))
+            return
+        if result[0] == "error":
+            _, kind, message, hint = result
+            self._fail((WorkFailed if kind == "WorkFailed" else CompassionError)(message, hint))
+            return
+        self._add(result[1], result[2])
+
+    def _add(self, pairs: list[tuple[str, int]], pid: int) -> None:
+        with self._cond:
+            for key, n in pairs:
+                self.frames[key] = n
+            self.workers.add(pid)
+            self.done += len(pairs)
+            done = self.done
+            self._cond.notify_all()
+        if self.progress:
+            self.progress(done, self.total)
+
+    def _fail(self, exc: CompassionError) -> None:
+        with self._cond:
+            if self._error is None:
+                self._error = exc
+            self._cond.notify_all()
+        self.cancel()
+
+    # -- using ----------------------------------------------------------------------------------------
+    def ready(self, key: str) -> int | None:
+        """The sample count of a ready utterance, or None while it is still being made."""
+        return self.frames.get(key)
+
+    @property
+    def failed(self) -> CompassionError | None:
+        return self._error
+
+    def wait(self, key: str, timeout: float | None = None) -> int | None:
+        """Wait for one utterance; None on timeout. Raises the synthesis error if there was one."""
+        with self._cond:
+            self._cond.wait_for(lambda: key in self.frames or self._error is not None
+                                or self._cancelled.is_set(), timeout)
+            if self._error is not None:
+                raise self._error
+            return self.frames.get(key)
+
+    def wait_all(self, cancel: threading.Event | None = None) -> dict[str, int]:
+        """Wait until everything is made (or `cancel` is set: then raise Cancelled)."""
+        self.start()
+        with self._cond:
+            while self.done < self.total and self._error is None:
+                if (cancel is not None and cancel.is_set()) or self._cancelled.is_set():
+                    self.cancel()
+                    raise Cancelled()
+                self._cond.wait(0.1)
+            if self._error is not None:
+                raise self._error
+        return self.frames
+
+    def cancel(self) -> None:
+        """Drop what has not started; a line being made is finished (and cached) by its worker."""
+        self._cancelled.set()
+        for fut in self._futures:
             fut.cancel()
-        raise
+        with self._cond:
+            self._cond.notify_all()
+
+
+def ensure(cache: SpeechCache, utterances: Sequence[Utterance], progress: Progress | None = None,
+           cancel: threading.Event | None = None, *, parallel_min: int = PARALLEL_MIN) -> Synthesis:
+    """Make sure every utterance is cached (blocking); returns the finished Synthesis."""
+    job = Synthesis(cache, utterances, progress, parallel_min=parallel_min)
+    job.wait_all(cancel)
+    return job

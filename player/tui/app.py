@@ -29,12 +29,15 @@ class CompassionApp(App):
 
     def __init__(self, ctx: service.Context, *, no_audio: bool = False, play: tuple[Entry, Script] | None = None,
                  minutes: float | None = None, today: date | None = None, backend=None,
-                 notice: str | None = None) -> None:
+                 notice: str | None = None, engine: str | None = None, background: str | None = None) -> None:
         super().__init__()
         self.ctx = ctx
         self.no_audio = no_audio
         self.first_play = play
         self.first_minutes = minutes
+        #: `--engine` and `--background` from the command line, for every practice started here.
+        self.engine = engine
+        self.background = background
         self.fixed_today = today
         self.stats: tracking.Stats | None = None
         self.store_problem: str | None = None
@@ -55,7 +58,7 @@ class CompassionApp(App):
         self.refresh_progress()
         if self.first_play is not None:
             entry, script = self.first_play
-            self.start_practice(entry, script, self.first_minutes)
+            self.start_practice(entry, script, self.first_minutes, clamp=False)
 
     @work(thread=True, exclusive=True, group="audio")
     def find_audio(self) -> None:
@@ -121,31 +124,35 @@ class CompassionApp(App):
             return
         self.choose_length(entry, script)
 
-    def choose_length(self, entry: Entry, script: Script, low: float | None = None,
-                      high: float | None = None) -> None:
+    def choose_length(self, entry: Entry, script: Script) -> None:
         """Offer lengths for an elastic exercise, then start it."""
         from player import practice
         from player.tui.screens.length import LengthScreen
 
-        if low is None or high is None:
-            low, high = service.estimate_range(self.ctx, script)
-        choices = practice.length_choices(low, high)
+        try:
+            plan = service.plan(self.ctx, script, self.engine, synthesize=False)
+        except CompassionError as exc:
+            self.notify(exc.lines()[0], severity="error", timeout=10)
+            return
+        choices = practice.length_choices(*plan.range_minutes())
         if len(choices) == 1:
             self.start_practice(entry, script, None)
             return
 
         def chosen(minutes: float | None) -> None:
             if minutes is not None:
-                self.start_practice(entry, script, minutes)
+                self.start_practice(entry, script, minutes, clamp=not plan.exact)
 
-        self.push_screen(LengthScreen(script.title, choices), chosen)
+        self.push_screen(LengthScreen(script.title, choices, exact=plan.exact), chosen)
 
-    def start_practice(self, entry: Entry, script: Script, minutes: float | None) -> None:
+    def start_practice(self, entry: Entry, script: Script, minutes: float | None, clamp: bool = True) -> None:
+        """Start a practice (after the check-in). `clamp`: a length picked from estimates is fitted into
+        the real range; a length given on the command line is checked instead, as with --no-tui."""
         from player.tui.screens.checkin import CheckInScreen
         from player.tui.screens.player import PlayerScreen
 
         def go(mood: int | None) -> None:
-            self.push_screen(PlayerScreen(entry, script, minutes, mood))
+            self.push_screen(PlayerScreen(entry, script, minutes, mood, clamp=clamp))
 
         if self.ctx.settings.check_in:
             self.push_screen(CheckInScreen(before=True), go)
@@ -153,9 +160,16 @@ class CompassionApp(App):
             go(None)
 
     def on_unmount(self) -> None:
+        # However the app closes (ctrl+q mid-session or at the check-in after it), what was heard is kept.
+        from player.tui.screens.player import PlayerScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, PlayerScreen):
+                screen.final_report()
         self.recorder.close()
 
 
-def run_app(ctx: service.Context, *, no_audio: bool = False, play=None, minutes: float | None = None) -> int:
-    CompassionApp(ctx, no_audio=no_audio, play=play, minutes=minutes).run()
+def run_app(ctx: service.Context, *, no_audio: bool = False, play=None, minutes: float | None = None,
+            engine: str | None = None, background: str | None = None) -> int:
+    CompassionApp(ctx, no_audio=no_audio, play=play, minutes=minutes, engine=engine, background=background).run()
     return 0

@@ -77,7 +77,7 @@ def test_list_json_shape_and_ranges_match_each_kind(home, cli):
     for week in data["weeks"]:
         assert set(week) == {"number", "theme", "intention", "goal_days", "exercises"}
         for ex in week["exercises"]:
-            assert set(ex) == {"id", "title", "kind", "min_minutes", "max_minutes"}
+            assert set(ex) == {"id", "title", "kind", "min_minutes", "max_minutes", "exact"}
             lo, hi = KIND_MINUTES[ex["kind"]]
             assert lo - 0.5 <= ex["min_minutes"] <= ex["max_minutes"] <= hi + 0.5, ex
             if ex["kind"] == "core":

@@ -75,7 +75,9 @@ def test_file_is_mono_16bit_and_starts_and_ends_close_to_the_sound(home, tmp_pat
 
 def test_minutes_stretches_elastic_pauses_to_the_exact_total(home, tmp_path, cli):
     script = write(tmp_path, ELASTIC_SCRIPT)
+    assert cli("render", str(script), "-o", str(tmp_path / "first.wav")).returncode == 0  # speech made once
     info = json.loads(cli("info", str(script), "--json").stdout)
+    assert info["exact"] is True  # measured from the made speech, no longer estimated
     lo, hi = info["duration_seconds"]["min"], info["duration_seconds"]["max"]
     target = (lo + hi) / 2 / 60
     out = tmp_path / "el.wav"

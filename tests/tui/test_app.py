@@ -131,7 +131,9 @@ async def test_choosing_a_length_then_playing_with_every_key(home):
         assert screen.minutes == 15.0
         await wait_for(pilot, lambda: screen.run is not None)
         run = screen.run
-        assert run.prepared.duration == pytest.approx(15 * 60, abs=1)
+        speech = run.session.synthesis
+        await wait_for(pilot, lambda: speech.done == speech.total)  # a seek lands only where speech is made
+        assert run.session.duration == pytest.approx(15 * 60, abs=1)
         await pilot.press("space")
         assert run.player.state is PlaybackState.PAUSED
         paused_at = run.player.position
@@ -168,6 +170,8 @@ async def test_caption_shows_the_line_being_spoken(home):
         screen = app.screen
         await wait_for(pilot, lambda: screen.run is not None)
         run = screen.run
+        speech = run.session.synthesis
+        await wait_for(pilot, lambda: speech.done == speech.total)  # a seek lands only where speech is made
         run.player.pause()
         cue = run.captions.cues[2]
         run.player.seek(cue.start + 0.5)
@@ -323,3 +327,86 @@ async def test_heatmap_month_labels_sit_over_the_first_week_of_their_month(home)
         monday = first_monday + timedelta(weeks=week)
         assert monday.strftime("%b") == name and monday.day <= 7, (name, monday)
     assert [col for _, col in found] == [4, 12, 20]  # 7 Sep, 5 Oct, 2 Nov
+
+
+async def test_ctrl_q_in_the_middle_of_a_session_keeps_what_was_heard(home):
+    app = make_app(home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        app.open_target("soothing-touch")
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.run is not None and screen.run.player.position > 1.5)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    rows = tracking.history(service.open_context(home))
+    assert len(rows) == 1 and rows[0].exercise_id == "soothing-touch" and not rows[0].completed_
+    assert 1.5 < rows[0].listened_s < 10
+
+
+async def test_ctrl_q_at_the_check_in_after_a_session_keeps_it_as_completed(home):
+    mine = home / "scripts"
+    mine.mkdir(parents=True)
+    (mine / "tiny.toml").write_text(SHORT)
+    app = make_app(home, check_in=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        app.open_target("tiny")
+        await pilot.pause()
+        await pilot.press("4")
+        await wait_for(pilot, lambda: isinstance(app.screen, CheckInScreen) and not app.screen.before, timeout=30)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    rows = tracking.history(service.open_context(home))
+    assert [(r.exercise_id, r.completed_, r.mood_before) for r in rows] == [("tiny", True, 4)]
+
+
+async def test_leaving_while_speech_is_being_made_stops_making_it(fresh_cache, home, tmp_path):
+    # A long script of the user's own with a length asked for: its speech is made first, with progress.
+    lines = "".join(f'[[step]]\nsay = "Line {i} of a long practice, said slowly and kindly."\npause = [1, 3]\n'
+                    for i in range(400))
+    script = tmp_path / "long.toml"
+    script.write_text('title = "Long"\n' + lines)
+    app = make_app(home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        entry, loaded = service.resolve_script(app.ctx, str(script))
+        app.start_practice(entry, loaded, 20.0, clamp=False)
+        await pilot.pause()
+        screen = app.screen
+        made = lambda: len(list((fresh_cache / "speech").rglob("*.wav")))  # noqa: E731
+        await wait_for(pilot, lambda: made() >= 1, timeout=60)  # provably making speech
+        assert "Preparing speech" in text_of(app, "#preparing-label")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, PlayerScreen)
+        at_leave = made()
+        await pilot.pause(1.5)
+        later = made()
+    assert at_leave < 400 and later < 400
+    assert later - at_leave <= 2 * 6 + 2  # at most what the workers had in hand
+    assert screen.run is None
+
+
+async def test_engine_and_background_from_the_command_line_apply_in_the_app(home):
+    ctx = service.open_context(home)
+    ctx.settings = Settings(check_in=False)
+    from player import first_run
+
+    first_run.mark_seen(home)
+    entry, script = service.resolve_script(ctx, "soothing-touch")
+    app = CompassionApp(ctx, today=TODAY, backend=SilentBackend(), notice=None, play=(entry, script),
+                        engine="pyttsx3", background="rain")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, PlayerScreen) and app.screen.run is not None)
+        session = app.screen.run.session
+        assert session.plan.voice.engine == "pyttsx3"
+        assert session.mixer is not None  # the rain is under the session
+
+
+def test_minutes_out_of_range_is_refused_the_same_with_or_without_the_tui(home):
+    from tests.conftest import run_cli
+
+    for extra in ([], ["--no-tui"]):
+        r = run_cli("play", "safe-place", "--minutes", "60", "--no-audio", *extra)
+        assert r.returncode == 2, (extra, r.stderr)
+        assert "safe-place can run between" in r.stderr

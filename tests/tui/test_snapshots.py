@@ -46,6 +46,8 @@ def test_player_snapshot(home, snap_compare):
                 break
             await pilot.pause(0.05)
         run = screen.run
+        while run.session.synthesis.done < run.session.synthesis.total:
+            await pilot.pause(0.05)
         run.player.pause()
         run.player.seek(run.captions.cues[2].start + 1.0)
         screen.refresh_position()

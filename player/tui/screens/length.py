@@ -16,16 +16,17 @@ class LengthScreen(ModalScreen[float | None]):
         Binding("q", "cancel", "Back", id="length_q", show=False),
     ]
 
-    def __init__(self, title: str, choices: list[float]) -> None:
+    def __init__(self, title: str, choices: list[float], exact: bool = True) -> None:
         super().__init__()
         self.title_text = title
         self.choices = choices
+        self.about = "" if exact else "about "
 
     def compose(self) -> ComposeResult:
         with Vertical(id="length-box", classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
             yield Label("How long would you like to practise? Longer means more quiet, not faster talk.")
-            yield OptionList(*[Option(f"{m:g} minutes", id=str(i)) for i, m in enumerate(self.choices)],
+            yield OptionList(*[Option(f"{self.about}{m:g} minutes", id=str(i)) for i, m in enumerate(self.choices)],
                              id="lengths")
 
     def on_mount(self) -> None:

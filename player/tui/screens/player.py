@@ -1,6 +1,8 @@
-"""Playing a practice: the words as they are spoken, where you are, and simple controls."""
+"""Playing a practice: the words as they are heard, where you are, and simple controls."""
 
 from __future__ import annotations
+
+import threading
 
 from textual import work
 from textual.app import ComposeResult
@@ -14,6 +16,7 @@ from player.catalog import Entry
 from player.errors import CompassionError
 from player.model.script import Script
 from player.playback.player import PlaybackState
+from player.tts.synth import Cancelled
 
 SKIP_S = 10.0
 
@@ -35,20 +38,24 @@ class PlayerScreen(Screen):
         Binding("enter", "leave_if_finished", "Done", id="done", show=False),
     ]
 
-    def __init__(self, entry: Entry, script: Script, minutes: float | None, mood_before: int | None) -> None:
+    def __init__(self, entry: Entry, script: Script, minutes: float | None, mood_before: int | None,
+                 clamp: bool = True) -> None:
         super().__init__()
         self.entry, self.script, self.minutes = entry, script, minutes
         self.mood_before = mood_before
+        self.clamp = clamp
         self.run: practice.Run | None = None
         self._ticker = None
         self._leaving = False
+        self._cancel = threading.Event()
+        self._shown_error = False
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="player"):
             yield Label(self.script.title, id="ex-title")
             with Vertical(id="preparing"):
-                yield Label("Preparing audio…", id="preparing-label")
+                yield Label("Preparing…", id="preparing-label")
                 yield ProgressBar(total=100, show_eta=False, id="preparing-bar")
             with Vertical(id="captions"):
                 yield Label("", id="prev-line", classes="dim-line")
@@ -69,20 +76,24 @@ class PlayerScreen(Screen):
     # -- preparing ------------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="prepare")
     def prepare(self) -> None:
+        """Lay the session out (at once when every length is known; otherwise the speech is made first,
+        with progress, and leaving the screen cancels it), then start playing."""
         app = self.app
 
         def progress(phase: str, done: int, total: int) -> None:
-            label = "Preparing speech…" if phase == "speech" else "Assembling audio…"
-            share = (0 if phase == "speech" else 50) + (50 * done // total if total else 50)
-            app.call_from_thread(self._show_preparing, label, share)
+            share = 100 * done // total if total else 100
+            app.call_from_thread(self._show_preparing, "Preparing speech…", share)
 
         try:
-            prepared = practice.prepare(app.ctx, self.entry, self.script, self.minutes, progress=progress, clamp=True)
+            session = practice.open_session(app.ctx, self.entry, self.script, self.minutes, app.engine,
+                                            app.background, progress, clamp=self.clamp, cancel=self._cancel)
+        except Cancelled:
+            return
         except CompassionError as exc:
             app.call_from_thread(self._failed, exc.lines())
             return
         backend = app.audio_backend()
-        app.call_from_thread(self._begin, prepared, backend)
+        app.call_from_thread(self._begin, session, backend)
 
     def _show_preparing(self, label: str, share: int) -> None:
         self.query_one("#preparing-label", Label).update(label)
@@ -92,15 +103,16 @@ class PlayerScreen(Screen):
         self.query_one("#preparing-label", Label).update("\n".join(lines))
         self.app.notify(lines[0], severity="error", timeout=10)
 
-    def _begin(self, prepared: practice.Prepared, backend) -> None:
-        if self._leaving:
+    def _begin(self, session: practice.Session, backend) -> None:
+        if self._leaving or not self.is_attached:
+            session.close()
             return
         self.query_one("#preparing").display = False
         self.query_one("#captions").display = True
-        self.query_one("#position", ProgressBar).update(total=prepared.duration, progress=0)
+        self.query_one("#position", ProgressBar).update(total=session.duration, progress=0)
         if self.app.audio_notice:
             self.query_one("#audio-notice", Label).update(self.app.audio_notice)
-        self.run = practice.Run(prepared, backend, self.app.recorder, tracking.now_local(),
+        self.run = practice.Run(session, backend, self.app.recorder, tracking.now_local(),
                                 on_finished=lambda: self.app.call_from_thread(self._finished))
         self.run.mood_before = self.mood_before
         self.run.start()
@@ -112,14 +124,21 @@ class PlayerScreen(Screen):
         run = self.run
         if run is None:
             return
-        pos = run.player.position
+        player = run.player
+        if player.error is not None and not self._shown_error:
+            self._shown_error = True
+            message = player.error.lines()[0] if isinstance(player.error, CompassionError) else str(player.error)
+            self.app.notify(message, severity="error", timeout=12)
+            self.query_one("#audio-notice", Label).update(message)
+        pos = player.position
+        duration = player.duration
         prev, current, nxt = run.captions.lines_at(pos)
         self.query_one("#prev-line", Label).update(prev)
         self.query_one("#current-line", Static).update(current or "·")
         self.query_one("#next-line", Label).update(nxt)
-        self.query_one("#position", ProgressBar).update(progress=pos)
-        state = run.player.state.value
-        self.query_one("#time", Label).update(f"{clock(pos)} / {clock(run.prepared.duration)} · {state}")
+        self.query_one("#position", ProgressBar).update(total=duration, progress=pos)
+        state = "preparing speech" if player.waiting and player.state is PlaybackState.PLAYING else player.state.value
+        self.query_one("#time", Label).update(f"{clock(pos)} / {clock(duration)} · {state}")
 
     def action_toggle(self) -> None:
         if self.run is not None:
@@ -143,6 +162,8 @@ class PlayerScreen(Screen):
 
     # -- ending -----------------------------------------------------------------------------------------
     def _finished(self) -> None:
+        if not self.is_attached:
+            return
         self.refresh_position()
         if self._ticker is not None:
             self._ticker.stop()
@@ -173,6 +194,18 @@ class PlayerScreen(Screen):
         if show_closing:
             app.call_from_thread(self._show_closing, completed)
 
+    def final_report(self) -> None:
+        """The app is closing: keep what was heard now (once; later calls do nothing)."""
+        self._cancel.set()
+        if self.run is not None:
+            try:
+                self.run.report()
+            except CompassionError:
+                pass  # the store could not be written; its own message was shown when the app opened
+
+    def on_unmount(self) -> None:
+        self.final_report()
+
     def _show_closing(self, completed: bool | None) -> None:
         if not self.is_attached:
             return
@@ -192,11 +225,14 @@ class PlayerScreen(Screen):
             self.action_leave()
 
     def action_leave(self) -> None:
-        """Stop and go back; a partial session is kept without asking."""
+        """Stop and go back; a partial session is kept without asking; speech still being made is dropped."""
         self._leaving = True
+        self._cancel.set()
         if self._ticker is not None:
             self._ticker.stop()
         if self.run is not None and not self.run.finished:
             self.run.player.stop()
             self.report(show_closing=False)
+        elif self.run is not None:
+            self.run.session.close()
         self.app.pop_screen()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -21,14 +20,15 @@ def span_text(lo: float, hi: float, estimated: bool) -> str:
 
 
 class ExerciseItem(ListItem):
-    def __init__(self, entry: Entry, script: Script | None, error: str | None, lo: float, hi: float) -> None:
+    def __init__(self, entry: Entry, script: Script | None, error: str | None, span: tuple[float, float] = (0, 0),
+                 exact: bool = True) -> None:
         super().__init__(id=f"ex-{entry.id}")
         self.entry, self.script, self.error = entry, script, error
-        self.lo, self.hi = lo, hi
+        self.lo, self.hi = span
         kind = (script.kind or "") if script else ""
         title = script.title if script else entry.id
         self.title_label = Label(title, classes="ex-title")
-        self.meta = Label(error or f"{kind:<9} {span_text(lo, hi, True)}", classes="ex-meta")
+        self.meta = Label(error or f"{kind:<9} {span_text(self.lo, self.hi, not exact)}", classes="ex-meta")
         self.mark = Label("", classes="ex-mark")
 
     def compose(self) -> ComposeResult:
@@ -46,7 +46,6 @@ class WeekScreen(Screen):
     def __init__(self, number: int | None) -> None:
         super().__init__()
         self.number = number
-        self._paused_measuring = False
 
     def compose(self) -> ComposeResult:
         ctx = self.app.ctx
@@ -57,9 +56,10 @@ class WeekScreen(Screen):
                 yield Label("My scripts", id="week-title")
                 yield Label(f"Your own practices, from {ctx.catalog.user_dir}", id="intention")
                 for mine in ctx.catalog.my_scripts():
-                    error = mine.error.lines()[0] if mine.error else None
-                    lo, hi = service.estimate_range(ctx, mine.script) if mine.script else (0, 0)
-                    items.append(ExerciseItem(mine.entry, mine.script, error, lo, hi))
+                    if mine.script is None:
+                        items.append(ExerciseItem(mine.entry, None, mine.error.lines()[0] if mine.error else None))
+                    else:
+                        items.append(self._item(mine.entry, mine.script))
             else:
                 week = ctx.catalog.course.week(self.number)
                 yield Label(f"Week {week.number}: {week.theme}", id="week-title")
@@ -68,49 +68,26 @@ class WeekScreen(Screen):
                 for ex in week.exercises:
                     entry = entries[ex]
                     try:
-                        script = ctx.catalog.load(entry)
-                        items.append(ExerciseItem(entry, script, None, *service.estimate_range(ctx, script)))
+                        items.append(self._item(entry, ctx.catalog.load(entry)))
                     except CompassionError as exc:
-                        items.append(ExerciseItem(entry, None, exc.lines()[0], 0, 0))
+                        items.append(ExerciseItem(entry, None, exc.lines()[0]))
             yield ListView(*items, id="exercises")
             yield Label("", id="week-progress")
         yield Footer()
+
+    def _item(self, entry: Entry, script: Script) -> ExerciseItem:
+        """An exercise with the lengths it can run to: exact from made speech or the course's durations
+        manifest (nothing is made to show them), else estimated from its words and marked "about"."""
+        try:
+            plan = service.plan(self.app.ctx, script, self.app.engine, synthesize=False)
+        except CompassionError as exc:
+            return ExerciseItem(entry, None, exc.lines()[0])
+        return ExerciseItem(entry, script, None, plan.range_minutes(), plan.exact)
 
     def on_mount(self) -> None:
         self.query_one("#exercises", ListView).focus()
         if self.app.stats is not None:
             self.show_progress(self.app.stats)
-        self.measure()
-
-    def on_screen_suspend(self) -> None:
-        # A practice is starting: its own speech must not queue behind the measuring.
-        self._paused_measuring = True
-
-    def on_screen_resume(self) -> None:
-        if self._paused_measuring:
-            self._paused_measuring = False
-            self.measure()
-
-    def measure(self) -> None:
-        """Real length ranges come from synthesized speech (cached after the first time), shortest first."""
-        items = sorted((i for i in self.query(ExerciseItem) if i.script is not None), key=lambda i: i.hi)
-        self._measure(items)
-
-    @work(thread=True, exclusive=True, group="measure")
-    def _measure(self, items: list[ExerciseItem]) -> None:
-        for item in items:
-            if self._paused_measuring:
-                return
-            try:
-                lo, hi = service.plan(self.app.ctx, item.script).range_minutes()
-            except CompassionError as exc:
-                self.app.call_from_thread(item.meta.update, exc.lines()[0])
-                continue
-            self.app.call_from_thread(self._measured, item, lo, hi)
-
-    def _measured(self, item: ExerciseItem, lo: float, hi: float) -> None:
-        item.lo, item.hi = lo, hi
-        item.meta.update(f"{item.script.kind or '':<9} {span_text(lo, hi, False)}")
 
     def show_progress(self, stats) -> None:
         if self.number is None:
@@ -135,4 +112,4 @@ class WeekScreen(Screen):
         if item.script is None:
             self.app.notify(item.error or "this script cannot be used", severity="error")
             return
-        self.app.choose_length(item.entry, item.script, item.lo, item.hi)
+        self.app.choose_length(item.entry, item.script)
