@@ -3,7 +3,8 @@
 
 SHELL := /bin/bash
 PYTHON ?= python3
-VENV := .venv
+# One virtual environment per interpreter: `make test PYTHON=python3.13` keeps its own.
+VENV := $(if $(filter python3,$(PYTHON)),.venv,.venv-$(notdir $(PYTHON)))
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
@@ -83,4 +84,4 @@ durations: setup
 	$(PY) -m player.tts.manifest
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf .venv .venv-* .pytest_cache
