@@ -150,17 +150,6 @@ def bench_neural(work: Path) -> None:
     record("neural cold render, 5 min", took, "s", None, f"{minutes:.1f} min, {words} words", "-", None)
     record("  per audio minute", took / minutes, "s", None, "-", "-", None)
     record("  peak RSS (all processes)", rss, "MB", None, "-", "-", None)
-    env = env_with(COMPASSION_CACHE_DIR=str(work / "neural-core"), COMPASSION_ENGINE="piper")
-    import json
-
-    info = json.loads(subprocess.run(COMPASSION + ["info", "soothing-rhythm-breathing", "--json"], env=env,
-                                     capture_output=True, text=True).stdout)
-    import shutil
-
-    shutil.rmtree(work / "neural-core")  # measuring the range synthesized the speech; start cold again
-    took = timed(COMPASSION + ["render", "soothing-rhythm-breathing", "--minutes", str(info["max_minutes"]), "-o",
-                               str(work / "core.wav")], env)
-    record("neural 20-min core practice, cold", took, "s", None, "-", "< 30 s", took < 30)
 
 
 def bench_tui(work: Path) -> None:
@@ -201,59 +190,6 @@ def _first_paint(command: str, text: str, env: dict) -> float:
         raise SystemExit(f"{command} never showed {text!r}")
     finally:
         subprocess.run(["tmux", "-L", name, "kill-server"], capture_output=True)
-
-
-PLAY_RAW = """
-import sys, time, wave, simpleaudio
-t = time.perf_counter()
-w = wave.open(sys.argv[1]); data = w.readframes(w.getnframes())
-p = simpleaudio.play_buffer(data, 1, 2, w.getframerate())
-print(time.perf_counter() - t); p.stop()
-"""
-PLAY_OURS = """
-import sys, time
-from player import practice, service, tracking
-from player.playback.backends import SimpleaudioBackend
-t = time.perf_counter()  # the app is running; the person presses play
-ctx = service.open_context()
-entry, script = service.resolve_script(ctx, sys.argv[1])
-prepared = practice.prepare(ctx, entry, script, None)
-run = practice.Run(prepared, SimpleaudioBackend(), tracking.MemoryRecorder(), tracking.now_local())
-run.start()
-print(time.perf_counter() - t); run.player.stop()
-"""
-
-
-def bench_play_start(work: Path) -> None:
-    """From asking to play (audio already prepared) to sound starting, vs raw simpleaudio on the same WAV."""
-    import shutil
-
-    if not shutil.which("pulseaudio"):
-        print("no PulseAudio for a null sink; play start skipped")
-        return
-    print("play start")
-    run_dir, home = work / "pa-run", work / "pa-home"
-    run_dir.mkdir(mode=0o700)
-    home.mkdir()
-    (home / ".asoundrc").write_text("pcm.!default { type pulse }\nctl.!default { type pulse }\n")
-    env = env_with(XDG_RUNTIME_DIR=str(run_dir), HOME=str(home), COMPASSION_CACHE_DIR=str(work / "play-cache"),
-                   COMPASSION_DATA_DIR=str(work / "play-data"), COMPASSION_ENGINE="pyttsx3")
-    subprocess.run(["pulseaudio", "--daemonize=yes", "--exit-idle-time=-1", "-n",
-                    "--load=module-null-sink sink_name=nullsink", "--load=module-native-protocol-unix"],
-                   env=env, check=True, capture_output=True)
-    try:
-        time.sleep(0.5)
-        wav = work / "play.wav"
-        timed(COMPASSION + ["render", "safe-place", "-o", str(wav)], env)
-        timed([sys.executable, "-c", PLAY_OURS, "safe-place"], env)  # prepares and caches the session once
-        raw = median([float(subprocess.run([sys.executable, "-c", PLAY_RAW, str(wav)], env=env, capture_output=True,
-                                           text=True).stdout) for _ in range(RUNS)])
-        ours = median([float(subprocess.run([sys.executable, "-c", PLAY_OURS, "safe-place"], env=env,
-                                            capture_output=True, text=True).stdout) for _ in range(RUNS)])
-        record("play start (prepared session)", ours, "s", raw, "simpleaudio.play_buffer, same WAV", "<= 1.5x",
-               ours <= 1.5 * raw)
-    finally:
-        subprocess.run(["pulseaudio", "--kill"], env=env, capture_output=True)
 
 
 STATS = """
@@ -368,8 +304,26 @@ NOTES = """
 """
 
 
-BENCHES = [bench_render, bench_long_render, bench_course, bench_neural, bench_tui, bench_play_start, bench_stats,
-           profile_slowest]
+def bench_first_sound(work: Path) -> None:
+    import playback
+
+    playback.bench_first_sound(work, record, RUNS)
+
+
+def bench_cold_list(work: Path) -> None:
+    import synthesis
+
+    synthesis.bench_cold_list(work, record, RUNS)
+
+
+def bench_neural_render(work: Path) -> None:
+    import synthesis
+
+    synthesis.bench_neural_render(work, record, max(3, RUNS // 2))
+
+
+BENCHES = [bench_cold_list, bench_render, bench_long_render, bench_course, bench_neural, bench_neural_render,
+           bench_first_sound, bench_tui, bench_stats, profile_slowest]
 
 
 def main() -> None:

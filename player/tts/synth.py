@@ -46,18 +46,29 @@ def utterance(text: str, voice: SpeakAs) -> Utterance:
 # -- worker side ------------------------------------------------------------------------------
 
 
+def _finish(cache: SpeechCache, key: str, engine: str, volume: float, raw: bytes) -> tuple[str, int]:
+    """Level and trim a line at full volume, then turn it down to the voice's volume, and store it: a quiet
+    voice keeps every soft consonant, and a line is as long at any volume."""
+    pcm = trim_silence(level_speech(raw, SAMPLE_RATE, engine), SAMPLE_RATE)
+    return key, cache.write(key, pcm_gain(pcm, volume))
+
+
 def synthesize_into(cache: SpeechCache, items: Sequence[tuple[str, str, SpeakAs]]) -> list[tuple[str, int]]:
     """Synthesize, level, trim and store each (key, text, voice); returns (key, samples) pairs.
 
-    Lines are levelled and trimmed at full volume, then turned down to the voice's volume, so a quiet voice
-    keeps every soft consonant and a line is as long at any volume.
+    While the engine speaks one line, the line before is levelled and stored on a second thread (the
+    neural engine does its work outside Python's lock, so the two overlap).
     """
-    out = []
-    for key, text, voice in items:
-        pcm = get_engine(voice.engine).synthesize(text, voice)
-        pcm = trim_silence(level_speech(pcm, SAMPLE_RATE, voice.engine), SAMPLE_RATE)
-        out.append((key, cache.write(key, pcm_gain(pcm, voice.volume))))
-    return out
+    import concurrent.futures as cf
+
+    if len(items) == 1:
+        key, text, voice = items[0]
+        return [_finish(cache, key, voice.engine, voice.volume, get_engine(voice.engine).synthesize(text, voice))]
+    with cf.ThreadPoolExecutor(max_workers=1) as finisher:
+        pending = [finisher.submit(_finish, cache, key, voice.engine, voice.volume,
+                                   get_engine(voice.engine).synthesize(text, voice))
+                   for key, text, voice in items]
+        return [f.result() for f in pending]
 
 
 def _worker_batch(base: str, items: list[tuple[str, str, SpeakAs]]) -> tuple:
@@ -123,8 +134,9 @@ class Synthesis:
         neural = [u for u in self._todo if u.voice.engine in NEURAL]
         fast = [u for u in self._todo if u.voice.engine not in NEURAL]
         if neural:
-            # One line per job, in order, to the single neural worker: the first lines are ready first.
-            self._submit(workers.pool("neural"), [[u] for u in neural])
+            # In order, to the single neural worker: the first line on its own so it is ready soonest, then
+            # a few at a time (each job overlaps levelling one line with speaking the next).
+            self._submit(workers.pool("neural"), [neural[:1]] + [neural[i : i + 4] for i in range(1, len(neural), 4)])
         if fast and len(fast) >= self.parallel_min and (os.cpu_count() or 1) > 1:
             self._submit(workers.pool("fast"), [fast[i : i + _BATCH] for i in range(0, len(fast), _BATCH)])
         elif fast:

@@ -1,0 +1,133 @@
+"""Time to first sound: choosing a core practice in the app, cold cache, neural voice, heard in a null sink."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from sink import NullSink, Recorder
+
+CORE = "soothing-rhythm-breathing"
+
+FIRST_LINE = """
+import sys, time
+t = time.perf_counter()
+from piper import PiperVoice, SynthesisConfig
+from player.tts import piper_engine
+v = piper_engine.installed_voices()[0]
+voice = PiperVoice.load(v.model, v.config)
+cfg = SynthesisConfig(length_scale=piper_engine.length_scale(150), normalize_audio=False, noise_w_scale=0.0)
+b"".join(c.audio_int16_bytes for c in voice.synthesize(sys.argv[1], cfg))
+print(time.perf_counter() - t)
+"""
+
+
+class Terminal:
+    def __init__(self, name: str, command: str, env: dict) -> None:
+        self.sock = ["tmux", "-L", name]
+        exports = " ".join(f"{k}='{v}'" for k, v in env.items())
+        subprocess.run(self.sock + ["new-session", "-d", "-x", "100", "-y", "30", f"env {exports} {command}; sleep 30"],
+                       check=True)
+
+    def shows(self, text: str, timeout: float = 60) -> None:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if text in subprocess.run(self.sock + ["capture-pane", "-p"], capture_output=True, text=True).stdout:
+                return
+            time.sleep(0.02)
+        raise SystemExit(f"the app never showed {text!r}")
+
+    def key(self, key: str) -> float:
+        subprocess.run(self.sock + ["send-keys", key], check=True)
+        return time.monotonic()
+
+    def close(self) -> None:
+        subprocess.run(self.sock + ["kill-server"], capture_output=True)
+
+
+def _first_line_text() -> str:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from player.catalog import Catalog
+    from player.model.script import Speech
+
+    catalog = Catalog(Path("/nonexistent"))
+    script = catalog.load(catalog.course_entries()[CORE])
+    return next(e.text for e in script.events() if isinstance(e, Speech))
+
+
+def bench_first_sound(work: Path, record, runs: int) -> None:
+    """From pressing Enter on a core practice's length to the first sound, cold cache, neural voice."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from player.tts.engines import piper_installed
+
+    if not (piper_installed() and shutil.which("pulseaudio") and shutil.which("tmux")):
+        print("needs the neural voice, PulseAudio and tmux; time to first sound skipped")
+        return
+    print("time to first sound (app, cold cache, neural voice)")
+    sink = NullSink(work)
+    try:
+        app_times, cli_times = [], []
+        for i in range(runs):
+            app_times.append(_choose_in_app(work, sink, i))
+            cli_times.append(_play_command(work, sink, i))
+        raw = sorted(float(subprocess.run([sys.executable, "-c", FIRST_LINE, _first_line_text()], env=sink.env,
+                                          capture_output=True, text=True).stdout) for _ in range(runs))[runs // 2]
+    finally:
+        sink.close()
+    app = sorted(app_times)[runs // 2]
+    cli = sorted(cli_times)[runs // 2]
+    record("first sound after choosing a core practice", app, "s", raw, "Piper: load and speak the first line",
+           "<= 1.0 s", app <= 1.0)
+    record("  `play --no-tui` from launch (Python start-up included)", cli, "s", None, "-", "-", None)
+
+
+def _env(sink: NullSink, work: Path, i: int, what: str) -> dict:
+    conf = work / f"{what}-config-{i}"
+    conf.mkdir()
+    (conf / "config.toml").write_text("check_in = false\n")
+    return {k: v for k, v in sink.env.items() if k in ("XDG_RUNTIME_DIR", "HOME", "PULSE_RUNTIME_PATH")} | {
+        "COMPASSION_DATA_DIR": str(work / f"{what}-data-{i}"), "COMPASSION_CONFIG_DIR": str(conf),
+        "COMPASSION_CACHE_DIR": str(work / f"{what}-cache-{i}"), "TERM": "xterm-256color",
+        "PATH": os.environ.get("PATH", "")}
+
+
+def _choose_in_app(work: Path, sink: NullSink, i: int) -> float:
+    env = _env(sink, work, i, "app")
+    rec = Recorder(sink.env)
+    term = Terminal(f"bench-first-{os.getpid()}-{i}", f"{sys.executable} -m player", env)
+    try:
+        term.shows("Eight Weeks of Compassionate Mind")
+        time.sleep(1.5)  # the app has looked for its audio device, as it does while a person reads the screen
+        term.key("Enter")
+        term.shows("Soothing Rhythm Breathing")
+        term.key("Enter")
+        term.shows("How long would you like to practise")
+        chosen = term.key("Enter")
+        heard = rec.wait_for_sound(60)
+    finally:
+        term.close()
+        rec.close()
+    if heard is None:
+        raise SystemExit("no sound was heard after choosing the practice")
+    return heard - chosen
+
+
+def _play_command(work: Path, sink: NullSink, i: int) -> float:
+    env = dict(sink.env, **{k: v for k, v in _env(sink, work, i, "cli").items() if k.startswith("COMPASSION")})
+    rec = Recorder(sink.env)
+    launched = time.monotonic()
+    proc = subprocess.Popen([sys.executable, "-m", "player", "play", CORE, "--no-tui"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        heard = rec.wait_for_sound(60)
+    finally:
+        proc.kill()
+        proc.wait()
+        rec.close()
+    if heard is None:
+        raise SystemExit("no sound was heard from `play --no-tui`")
+    return heard - launched
