@@ -10,7 +10,9 @@ from typing import Any
 
 from player.errors import CompassionError, Problem, ScriptError
 from player.files import write_text
-from player.model.script import ENGINES, RATE_RANGE
+from player.model.checks import whole_in
+from player.model.script import RATE_RANGE
+from player.tts.engines import ENGINE_CHOICES
 from player.model.toml_lines import key_lines, line_of
 
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
@@ -52,23 +54,21 @@ def _check(key: str, value: Any) -> str | None:
     if key == "day_starts_at":
         return None if isinstance(value, str) and _TIME.match(value) else "day_starts_at must be a time like \"03:00\""
     if key == "weekly_goal_days":
-        ok = isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 7
-        return None if ok else "weekly_goal_days must be a whole number from 1 to 7"
+        return None if whole_in(value, 1, 7) else "weekly_goal_days must be a whole number from 1 to 7"
     if key in ("show_streaks", "check_in"):
         return None if isinstance(value, bool) else f"{key} must be true or false"
     if key == "pace":
         return None if value in ("course", "free") else "pace must be \"course\" or \"free\""
     if key == "voice_engine":
-        return None if value in ENGINES else f"voice_engine must be one of {', '.join(ENGINES)}"
+        return None if value in ENGINE_CHOICES else f"voice_engine must be one of {', '.join(ENGINE_CHOICES)}"
     if key == "voice":
         ok = isinstance(value, str) and len(value) <= 100 and value.isprintable()
         return None if ok else "voice must be a voice id on one line, like en-gb (see `compassion voices`)"
     if key == "rate":
-        ok = isinstance(value, int) and not isinstance(value, bool) and (value == 0 or RATE_RANGE[0] <= value <= RATE_RANGE[1])
+        ok = whole_in(value, 0, 0) or whole_in(value, *RATE_RANGE)
         return None if ok else f"rate must be 0 or a whole number from {RATE_RANGE[0]} to {RATE_RANGE[1]}"
     if key == "cache_max_mb":
-        ok = isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 100_000
-        return None if ok else "cache_max_mb must be a whole number of megabytes from 1 to 100000"
+        return None if whole_in(value, 1, 100_000) else "cache_max_mb must be a whole number of megabytes from 1 to 100000"
     return f"unknown setting '{key}'"
 
 

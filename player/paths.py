@@ -1,4 +1,5 @@
-"""Where things live: the bundled course and sounds, and the user's data, cache and config folders.
+"""Where things live (the bundled course and sounds, the user's data, cache and config folders), and every
+other setting that comes from the environment: this is the one module that reads environment variables.
 
 Nothing is created at import time; callers create folders when they first write to them.
 """
@@ -62,6 +63,21 @@ def config_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def config_dir_overridden() -> bool:
+    """Whether COMPASSION_CONFIG_DIR names the settings folder (otherwise `--data-dir` holds settings too)."""
+    return bool(os.environ.get("COMPASSION_CONFIG_DIR"))
+
+
+def engine_override() -> str | None:
+    """COMPASSION_ENGINE: the speech engine to use when neither the command nor the script names one."""
+    return os.environ.get("COMPASSION_ENGINE") or None
+
+
+def audio_disabled() -> bool:
+    """COMPASSION_NO_AUDIO: play silently, as if there were no audio device."""
+    return bool(os.environ.get("COMPASSION_NO_AUDIO"))
 
 
 def user_scripts_dir(data: Path) -> Path:

@@ -19,7 +19,7 @@ from player.audio.timeline import Cue
 from player.catalog import Entry
 from player.errors import WorkFailed
 from player.model.script import Script
-from player.playback.backends import Backend
+from player.playback.device import Backend
 from player.playback.player import PlaybackState, Player
 from player.store.sessions import Session as SessionRecord
 from player.tts import synth

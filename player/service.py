@@ -41,10 +41,8 @@ class Context:
 
 def open_context(data_dir: str | Path | None = None) -> Context:
     """Resolve folders and read settings. With `--data-dir`, settings live there too (unless overridden)."""
-    import os
-
     data = paths.data_dir(data_dir)
-    if data_dir and not os.environ.get("COMPASSION_CONFIG_DIR"):
+    if data_dir and not paths.config_dir_overridden():
         conf_dir = data
     else:
         conf_dir = paths.config_dir()
@@ -54,13 +52,11 @@ def open_context(data_dir: str | Path | None = None) -> Context:
 
 def speak_as(script: Script, settings: config.Settings, engine: str | None = None) -> SpeakAs:
     """The voice for a script: `--engine`, the script's [voice], `COMPASSION_ENGINE`, settings, defaults."""
-    import os
-
     v = script.voice
     wanted = (
         engine
         or (v.engine if v.engine not in (None, "auto") else None)
-        or os.environ.get("COMPASSION_ENGINE")
+        or paths.engine_override()
         or settings.voice_engine
     )
     name = resolve_engine(wanted)
@@ -235,6 +231,21 @@ def output_format(out: Path | None, fmt: str | None) -> str:
     return "wav"
 
 
+def output_path(exercise_id: str, out: Path | None, fmt: str) -> Path:
+    """Where one rendered exercise goes: `out` (a file, or a folder to put it in), else `ID.FMT` here; the
+    extension always matches the format."""
+    from player.files import safe_name
+
+    default = f"{safe_name(exercise_id)}.{fmt}"
+    if out is None:
+        return Path(default)
+    if out.is_dir():
+        return out / default
+    if out.suffix.lower().lstrip(".") != fmt:
+        return out.with_name(out.name + f".{fmt}") if not out.suffix else out.with_suffix(f".{fmt}")
+    return out
+
+
 def render(
     ctx: Context,
     script: Script,
@@ -280,6 +291,33 @@ def album_name(course_title: str, week: int, theme: str) -> str:
 def resolve_script(ctx: Context, target: str) -> tuple[Entry, Script]:
     entry = ctx.catalog.resolve(target)
     return entry, ctx.catalog.load(entry)
+
+
+def exercise_info(ctx: Context, entry: Entry, script: Script, engine: str | None = None) -> dict:
+    """Everything `compassion info` tells about one exercise (no speech is made to tell it)."""
+    from player.model.script import Gap
+
+    p = plan(ctx, script, engine, synthesize=False)
+    events = script.events()
+    gaps = [e.pause for e in events if isinstance(e, Gap)]
+    lo, hi = p.range_minutes()
+    low_s, high_s = p.range_seconds()
+    return {
+        "id": script.id,
+        "title": script.title,
+        "summary": script.summary,
+        "kind": script.kind,
+        "week": entry.week,
+        "path": str(entry.path),
+        "steps": len(script.steps),
+        "spoken_segments": sum(1 for e in events if isinstance(e, Speech)),
+        "pause_seconds": {"min": round(sum(g.low for g in gaps), 1), "max": round(sum(g.high for g in gaps), 1)},
+        "engine": p.voice.engine,
+        "duration_seconds": {"min": round(low_s, 1), "max": round(high_s, 1)},
+        "min_minutes": lo,
+        "max_minutes": hi,
+        "exact": p.exact,
+    }
 
 
 def exercise_summary(ctx: Context, entry: Entry, script: Script, engine: str | None = None) -> dict:

@@ -100,11 +100,36 @@ def record_manual(ctx: Context, entry: Entry, duration_s: float, at: datetime, p
 
 @dataclass(frozen=True)
 class Stats:
-    data: dict
-    states: list[progress.WeekState]
-    day_minutes: dict[date, float]
-    moods: list[tuple[date, int | None, int | None]]
+    """Every number about practice, as of `today` (see the README for how each is counted)."""
+
     today: date
+    current_streak: int
+    longest_streak: int
+    weeks_goal_streak: int
+    total_sessions: int
+    partial_sessions: int
+    total_minutes: float
+    practice_days: int
+    current_week: int
+    last_practiced: date | None
+    states: tuple[progress.WeekState, ...]
+    day_minutes: dict[date, float]
+    moods: tuple[tuple[date, int | None, int | None], ...]
+
+    def as_json(self) -> dict:
+        """What `compassion stats --json` prints."""
+        return {
+            "current_streak": self.current_streak,
+            "longest_streak": self.longest_streak,
+            "weeks_goal_streak": self.weeks_goal_streak,
+            "total_sessions": self.total_sessions,
+            "partial_sessions": self.partial_sessions,
+            "total_minutes": self.total_minutes,
+            "practice_days": self.practice_days,
+            "current_week": self.current_week,
+            "last_practiced": self.last_practiced.isoformat() if self.last_practiced else None,
+            "weeks": [s.as_json() for s in self.states],
+        }
 
 
 def stats(ctx: Context, today: date | None = None) -> Stats:
@@ -121,19 +146,21 @@ def stats(ctx: Context, today: date | None = None) -> Stats:
     days = list(facts.day_minutes)
     per_week = {w.number: sum(facts.exercise_sessions.get(ex, 0) for ex in w.exercises) for w in weeks}
     states = progress.week_states(weeks, facts.exercise_days, per_week, today, ctx.settings.pace)
-    data = {
-        "current_streak": progress.current_streak(days, today),
-        "longest_streak": progress.longest_streak(days),
-        "weeks_goal_streak": progress.weeks_goal_streak(days, today, ctx.settings.weekly_goal_days),
-        "total_sessions": facts.completed_sessions,
-        "partial_sessions": facts.partial_sessions,
-        "total_minutes": round(sum(facts.day_minutes.values()), 1),
-        "practice_days": len(days),
-        "current_week": progress.current_week(states),
-        "last_practiced": max(days).isoformat() if days else None,
-        "weeks": [s.as_json() for s in states],
-    }
-    return Stats(data, states, facts.day_minutes, facts.moods, today)
+    return Stats(
+        today=today,
+        current_streak=progress.current_streak(days, today),
+        longest_streak=progress.longest_streak(days),
+        weeks_goal_streak=progress.weeks_goal_streak(days, today, ctx.settings.weekly_goal_days),
+        total_sessions=facts.completed_sessions,
+        partial_sessions=facts.partial_sessions,
+        total_minutes=round(sum(facts.day_minutes.values()), 1),
+        practice_days=len(days),
+        current_week=progress.current_week(states),
+        last_practiced=max(days) if days else None,
+        states=tuple(states),
+        day_minutes=facts.day_minutes,
+        moods=tuple(facts.moods),
+    )
 
 
 def _week_plans(ctx: Context) -> list[Week]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from player.errors import Problem, ScriptError
+from player.model.checks import whole_in
 from player.model.toml_lines import key_lines, line_of
 
 WEEK_KEYS = ("number", "theme", "intention", "goal_days", "exercises")
@@ -71,7 +72,7 @@ def load_course(path: Path) -> Course:
             if key not in WEEK_KEYS:
                 err(where + (key,), f"unknown key '{key}' in week {i + 1}")
         number = raw.get("number")
-        if not isinstance(number, int) or isinstance(number, bool) or number != i + 1:
+        if not whole_in(number, i + 1, i + 1):
             err(where + ("number",), f"week {i + 1} must have number = {i + 1}")
             continue
         theme, intention = raw.get("theme"), raw.get("intention")
@@ -80,7 +81,7 @@ def load_course(path: Path) -> Course:
         if not isinstance(intention, str) or not intention.strip():
             err(where + ("intention",), f"week {number} needs an intention")
         goal = raw.get("goal_days", DEFAULT_GOAL_DAYS)
-        if not isinstance(goal, int) or isinstance(goal, bool) or not 1 <= goal <= 7:
+        if not whole_in(goal, 1, 7):
             err(where + ("goal_days",), f"goal_days in week {number} must be 1 to 7")
         ids = raw.get("exercises")
         if not isinstance(ids, list) or not ids or not all(isinstance(x, str) for x in ids):

@@ -19,7 +19,8 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from player.playback.backends import Backend
+from player.playback.device import Backend
+from player.playback.handover import Handover
 
 BLOCK = 2048
 LOOKAHEAD_S = 1.0
@@ -33,16 +34,6 @@ class PlaybackState(enum.Enum):
     PLAYING = "playing"
     PAUSED = "paused"
     FINISHED = "finished"
-
-
-@dataclass
-class _Run:
-    """Device frames [d, d+n) carried session frames [t, t+n) (`moving`), or silence at session frame t."""
-
-    d: int
-    n: int
-    t: int
-    moving: bool
 
 
 @dataclass
@@ -89,7 +80,7 @@ class Player:
         self._cursor = 0           # session frame the feeder makes next
         self._take = 0             # session frame the device is handed next
         self._paused = True
-        self._runs: list[_Run] = []
+        self._log = Handover()
         self._handed = 0           # device frames handed over so far
         self._heard_max = 0
         self._finished_fired = False
@@ -115,10 +106,7 @@ class Player:
         return h
 
     def _session_frame(self, h: int) -> int:
-        for run in reversed(self._runs):
-            if run.d <= h:
-                return run.t + min(h - run.d, run.n) if run.moving else run.t
-        return self._take if not self._runs else self._runs[0].t
+        return self._log.frame_at(h, self._take)
 
     @property
     def frame(self) -> int:
@@ -126,7 +114,7 @@ class Player:
         with self._lock:
             if self._hold is not None:
                 return self._hold
-            if self._state is PlaybackState.STOPPED and not self._runs:
+            if self._state is PlaybackState.STOPPED and not self._log.runs:
                 return self._take
             return self._session_frame(self._heard())
 
@@ -138,15 +126,7 @@ class Player:
     def listened(self) -> float:
         """Seconds of the session actually heard, each moment counted once."""
         with self._lock:
-            h = self._heard()
-            spans = [(r.t, r.t + min(r.n, h - r.d)) for r in self._runs if r.moving and r.d < h]
-        total, end = 0, -1
-        for a, b in sorted(spans):
-            if b <= end:
-                continue
-            total += b - max(a, end)
-            end = b
-        return total / self.rate
+            return self._log.heard_frames(self._heard()) / self.rate
 
     # -- control -------------------------------------------------------------------------------------
     def play(self, start_at: float = 0.0) -> None:
@@ -193,7 +173,7 @@ class Player:
         speech has been made."""
         with self._lock:
             target = self._reachable(seconds)
-            if self.backend.flushes and self._runs:
+            if self.backend.flushes and self._log.runs:
                 self._flush()
             self._set_cursor(target)
             if self._state is PlaybackState.FINISHED:
@@ -247,22 +227,9 @@ class Player:
         """Forget everything handed after device frame `h`; playback goes on from the session frame there."""
         self._heard_max = min(self._heard_max, h)
         pos = self._session_frame(h)
-        while self._runs and self._runs[-1].d >= h:
-            self._runs.pop()
-        if self._runs:
-            last = self._runs[-1]
-            last.n = min(last.n, h - last.d)
+        self._log.forget_after(h)
         self._handed = h
         self._set_cursor(pos)
-
-    def _note(self, d: int, n: int, t: int, moving: bool) -> None:
-        if self._runs:
-            last = self._runs[-1]
-            if last.d + last.n == d and last.moving == moving and (
-                    (moving and last.t + last.n == t) or (not moving and last.t == t)):
-                last.n += n
-                return
-        self._runs.append(_Run(d, n, t, moving))
 
     def pull(self, frames: int) -> bytes:
         """The next `frames` frames for the device (called from the audio thread; never blocks for long)."""
@@ -278,7 +245,7 @@ class Player:
                         continue
                     take = min(frames - len(out) // 2, blk.frames - self._head)
                     out += blk.pcm[self._head * 2 : (self._head + take) * 2]
-                    self._note(d + len(out) // 2 - take, take, blk.t + self._head, True)
+                    self._log.note(d + len(out) // 2 - take, take, blk.t + self._head, True)
                     self._head += take
                     self._take = blk.t + self._head
                     if self._head >= blk.frames:
@@ -286,7 +253,7 @@ class Player:
                         self._head = 0
             short = frames - len(out) // 2
             if short:
-                self._note(d + len(out) // 2, short, self._take, False)
+                self._log.note(d + len(out) // 2, short, self._take, False)
                 out += bytes(short * 2)
             self._handed += frames
             self._wake.notify_all()
@@ -370,7 +337,7 @@ class Player:
             return
         if not self.source.complete() or self._cursor < self.source.total() or self._queued() > 0:
             return
-        if self._heard() < self._last_moving_end() or not self.backend.drained():
+        if self._heard() < self._log.last_sound_end() or not self.backend.drained():
             return
         self._finished_fired = True
         self._state = PlaybackState.FINISHED
@@ -379,9 +346,3 @@ class Player:
         callback = self.on_finished
         if callback:
             threading.Thread(target=callback, daemon=True, name="player-finished").start()
-
-    def _last_moving_end(self) -> int:
-        for run in reversed(self._runs):
-            if run.moving:
-                return run.d + run.n
-        return 0

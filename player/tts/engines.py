@@ -8,7 +8,10 @@ from functools import lru_cache
 from player.errors import CompassionError
 from player.tts.base import Engine
 
+#: Every speech engine, by the name scripts, settings and `--engine` use.
 ENGINE_NAMES = ("pyttsx3", "piper")
+#: What may be asked for: an engine, or "auto" (the neural voice when installed).
+ENGINE_CHOICES = ("auto", *ENGINE_NAMES)
 
 
 def piper_installed() -> bool:

@@ -13,7 +13,7 @@ from player import service, tracking
 from player.catalog import Entry
 from player.errors import CompassionError
 from player.model.script import Script
-from player.playback import backends
+from player.playback import device
 from player.tui.commands import ExerciseCommands
 from player.tui.messages import ProgressLoaded, StoreProblem
 
@@ -62,7 +62,7 @@ class CompassionApp(App):
 
     @work(thread=True, exclusive=True, group="audio")
     def find_audio(self) -> None:
-        backend, notice = backends.choose(self.no_audio)
+        backend, notice = device.choose(self.no_audio)
         self._backend, self.audio_notice = backend, notice
         self._audio_ready.set()
 

@@ -10,7 +10,8 @@ import mutagen
 import pytest
 
 from player.catalog import Catalog
-from player.model.script import Bell, Say, parse_script, spoken_text
+from player.model.script import Bell, Say, spoken_text
+from player.model.parse import parse_script
 from tests import audiocheck as ac
 from tests.conftest import REPO
 

@@ -259,7 +259,7 @@ def test_stats_from_the_database_match_a_reference(tmp_path_factory, sessions, t
             if done and moment.date() <= today:
                 days.add(moment.date())
         rec.close()
-        s = tracking.stats(ctx, today).data
+        s = tracking.stats(ctx, today).as_json()
         assert s["practice_days"] == len(days)
         assert s["current_streak"] == ref.current_streak(days, today)
         assert s["longest_streak"] == ref.longest_streak(days)

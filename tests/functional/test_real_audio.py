@@ -160,7 +160,7 @@ def edges(recorded: np.ndarray, source: np.ndarray, run: ac.Run) -> tuple[float,
 STATIC_SOURCE = """
 import json, sys, time
 import numpy as np
-from player.playback.backends import choose
+from player.playback.device import choose
 from player.playback.player import Player
 
 class Static:
@@ -350,7 +350,7 @@ def test_the_simpleaudio_fallback_does_not_crash_on_new_pythons(null_sink):
 def test_the_simpleaudio_fallback_plays_every_sound_whole(null_sink, tmp_path):
     sig, starts = _bursts(4.0, every=0.8)
     np.save(tmp_path / "sig.npy", sig)
-    driver = STATIC_SOURCE.replace("backend, notice = choose(False)", "from player.playback.backends import "
+    driver = STATIC_SOURCE.replace("backend, notice = choose(False)", "from player.playback.clocked import "
                                    "SimpleaudioBackend; backend, notice = SimpleaudioBackend(), None").replace(
         'backend.name == "portaudio"', 'backend.name == "simpleaudio"') + """
 p.play(0)

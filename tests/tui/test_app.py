@@ -8,7 +8,7 @@ import pytest
 
 from player import service, tracking
 from player.config import Settings
-from player.playback.backends import SilentBackend
+from player.playback.clocked import SilentBackend
 from player.playback.player import PlaybackState
 from player.store.sessions import Session
 from player.tui.app import CompassionApp

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from player.errors import ScriptError
-from player.model.script import Gap, Pause, Speech, parse_script, split_inline_pauses
+from player.model.script import Gap, Pause, Speech, split_inline_pauses
+from player.model.parse import parse_script
 from player.model.toml_lines import key_lines
 
 FULL = b'''title = "Soothing Rhythm Breathing"

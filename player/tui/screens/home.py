@@ -78,11 +78,10 @@ class HomeScreen(Screen):
         self.query_one("#weeks", ListView).focus()
 
     def show_progress(self, stats) -> None:
-        data = stats.data
         show = self.app.ctx.settings.show_streaks
-        self.query_one("#greeting", Label).update(wording.greeting(data["last_practiced"], stats.today))
-        self.query_one("#summary", Label).update(wording.summary_line(data, stats.day_minutes, stats.today, show))
-        current = data["current_week"]
+        self.query_one("#greeting", Label).update(wording.greeting(stats.last_practiced, stats.today))
+        self.query_one("#summary", Label).update(wording.summary_line(stats, show))
+        current = stats.current_week
         for state in stats.states:
             items = self.query(f"#week-{state.number}")
             if not items:

@@ -39,22 +39,22 @@ class StatsScreen(Screen):
             self.query_one("#stats-greeting", Label).update("Reading your progress…")
 
     def show_progress(self, stats) -> None:
-        d = stats.data
+        d = stats
         show = self.app.ctx.settings.show_streaks
-        self.query_one("#stats-greeting", Label).update(wording.greeting(d["last_practiced"], stats.today))
+        self.query_one("#stats-greeting", Label).update(wording.greeting(d.last_practiced, stats.today))
         rows = []
         if show:
-            rows.append(f"Days in a row      {d['current_streak']}")
-            rows.append(f"Longest run        {d['longest_streak']}")
-            rows.append(f"Weeks on goal      {d['weeks_goal_streak']}")
+            rows.append(f"Days in a row      {d.current_streak}")
+            rows.append(f"Longest run        {d.longest_streak}")
+            rows.append(f"Weeks on goal      {d.weeks_goal_streak}")
         rows += [
-            f"Practice days      {d['practice_days']}",
+            f"Practice days      {d.practice_days}",
             f"This week          {wording.days_this_week(stats.day_minutes, stats.today)}",
-            f"Sessions           {d['total_sessions']}",
-            f"Minutes            {d['total_minutes']:g}",
+            f"Sessions           {d.total_sessions}",
+            f"Minutes            {d.total_minutes:g}",
         ]
-        if d["partial_sessions"]:
-            rows.append(f"Paused along the way {d['partial_sessions']}")
+        if d.partial_sessions:
+            rows.append(f"Paused along the way {d.partial_sessions}")
         self.query_one("#numbers", Static).update("\n".join(rows))
         self.query_one("#heatmap", Heatmap).show(stats.day_minutes, stats.today)
         table = []

@@ -1,0 +1,55 @@
+"""The `compassion` command line: parse, call the service, and turn expected problems into one message.
+
+Expected problems print one clear message and exit 2 (input or set-up) or 1 (the work failed); only real
+bugs may show a traceback. The command line never imports the TUI: whoever starts it (`player.__main__`)
+passes in how to open the app.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+from collections.abc import Callable, Sequence
+
+from player.errors import CompassionError
+
+EXIT_INTERRUPTED = 130
+
+OpenApp = Callable[..., int]
+
+
+def main(argv: Sequence[str] | None = None, open_app: OpenApp | None = None) -> int:
+    """Run one command; with no command, open the app (when `open_app` is given)."""
+    from player.cli.parser import build_parser
+
+    # A file-size limit should surface as an error we can report, not kill the process.
+    if hasattr(signal, "SIGXFSZ"):
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    args = build_parser().parse_args(argv)
+    try:
+        if not getattr(args, "command", None):
+            return _open_home(args, open_app)
+        if args.command == "play":
+            from player.cli.practice import cmd_play
+
+            return cmd_play(args, open_app)
+        return int(args.func(args))
+    except CompassionError as exc:
+        for line in exc.lines():
+            print(line, file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("\nstopped; nothing half-written was left behind", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return 0
+
+
+def _open_home(args, open_app: OpenApp | None) -> int:
+    from player import paths, service
+
+    if open_app is None:
+        print("error: the app cannot open from here; run `compassion`", file=sys.stderr)
+        return 2
+    ctx = service.open_context(args.data_dir)
+    return open_app(ctx, no_audio=paths.audio_disabled())

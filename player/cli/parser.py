@@ -1,0 +1,150 @@
+"""The command line's shape: every command, its arguments, and the checks on argument values."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from player import __version__
+from player.audio.captions import FORMATS as CAPTION_FORMATS
+from player.audio.export import FORMATS as AUDIO_FORMATS
+from player.tts.engines import ENGINE_CHOICES
+
+MAX_MINUTES = 24 * 60
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]  # exit 2 with one line and a pointer to --help
+        self.print_usage(sys.stderr)
+        self.exit(2, f"error: {message}\nhint: run `{self.prog} --help` for details\n")
+
+
+def minutes(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of minutes") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of minutes")
+    if value <= 0:
+        raise argparse.ArgumentTypeError("minutes must be more than 0")
+    if value > MAX_MINUTES:
+        raise argparse.ArgumentTypeError(
+            f"{text} minutes is more than a day; the most is {MAX_MINUTES} (each exercise shows its own range "
+            "in `compassion list`)")
+    return value
+
+
+def mood(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("a check-in is a whole number from 0 to 10") from None
+    if not 0 <= value <= 10:
+        raise argparse.ArgumentTypeError("a check-in is a whole number from 0 to 10")
+    return value
+
+
+def day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-11-24") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from player.cli import library, practice, progress, render, settings
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", metavar="DIR", help="keep progress and settings in DIR (env COMPASSION_DATA_DIR)")
+
+    parser = _Parser(
+        prog="compassion",
+        description="Guided compassionate-mind practice: play, render and track an 8-week course.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"compassion-player {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    engine_help = "speech engine (default from settings; auto is the neural voice when installed)"
+
+    p = sub.add_parser("render", parents=[common], help="render an exercise, a week or the course to audio files")
+    p.add_argument("target", metavar="TARGET", help="exercise id, path to a .toml script, week:N, or course")
+    p.add_argument("-o", "--output", metavar="OUT", type=Path, help="output file (or folder for week:N / course)")
+    p.add_argument("--format", choices=AUDIO_FORMATS, help="audio format (default: from OUT, else wav)")
+    p.add_argument("--minutes", type=minutes, metavar="N", help="stretch the elastic pauses to make N minutes")
+    p.add_argument("--captions", choices=CAPTION_FORMATS, default="vtt", help="caption sidecar (default vtt)")
+    p.add_argument("--engine", choices=ENGINE_CHOICES, help=engine_help)
+    p.add_argument("--background", metavar="NAME", help="ambience under the session (brown, rain, drone) or none")
+    p.set_defaults(func=render.cmd_render)
+
+    p = sub.add_parser("validate", parents=[common], help="check scripts and report every problem with its line")
+    p.add_argument("paths", nargs="+", metavar="PATH", type=Path)
+    p.set_defaults(func=library.cmd_validate)
+
+    p = sub.add_parser("info", parents=[common], help="describe an exercise: steps, speech, pauses, length range")
+    p.add_argument("target", metavar="TARGET", help="exercise id or path to a .toml script")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--engine", choices=ENGINE_CHOICES, help="speech engine the lengths are for")
+    p.set_defaults(func=library.cmd_info)
+
+    p = sub.add_parser("list", parents=[common], help="the course's weeks and exercises, and your own scripts")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--engine", choices=ENGINE_CHOICES, help="speech engine the lengths are for")
+    p.set_defaults(func=library.cmd_list)
+
+    p = sub.add_parser("play", parents=[common], help="play an exercise with live captions")
+    p.add_argument("target", metavar="TARGET", help="exercise id or path to a .toml script")
+    p.add_argument("--minutes", type=minutes, metavar="N", help="length in minutes (within the exercise's range)")
+    p.add_argument("--no-audio", action="store_true", help="play silently, captions only")
+    p.add_argument("--no-tui", action="store_true", help="play in the plain terminal (Ctrl-C stops)")
+    p.add_argument("--engine", choices=ENGINE_CHOICES, help=engine_help)
+    p.add_argument("--background", metavar="NAME", help="ambience under the session (brown, rain, drone) or none")
+    p.set_defaults(func=practice.cmd_play)
+
+    p = sub.add_parser("voices", parents=[common], help="every voice of every installed speech engine")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=library.cmd_voices)
+
+    p = sub.add_parser("record", parents=[common], help="log practice done elsewhere (for example with rendered files)")
+    p.add_argument("target", metavar="EXERCISE", help="exercise id or path to a .toml script")
+    p.add_argument("--at", metavar="WHEN", help="when it started, ISO-8601 with offset (default: now)")
+    p.add_argument("--minutes", type=minutes, metavar="M", help="how long it was (default: its shortest length)")
+    p.add_argument("--partial", action="store_true", help="you stopped early; give --listened")
+    p.add_argument("--listened", type=float, metavar="S", help="seconds you listened to")
+    p.add_argument("--mood-before", type=mood, metavar="0-10", help="check-in before: how kind to yourself, 0 to 10")
+    p.add_argument("--mood-after", type=mood, metavar="0-10", help="check-in after, 0 to 10")
+    p.set_defaults(func=practice.cmd_record)
+
+    p = sub.add_parser("stats", parents=[common], help="streaks, totals and course progress")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--today", type=day, metavar="YYYY-MM-DD", help="evaluate as of this practice date")
+    p.set_defaults(func=progress.cmd_stats)
+
+    p = sub.add_parser("history", parents=[common], help="every session you have recorded")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="print JSON")
+    fmt.add_argument("--csv", action="store_true", help="print CSV")
+    p.add_argument("--since", type=day, metavar="YYYY-MM-DD", help="only from this practice date on")
+    p.set_defaults(func=progress.cmd_history)
+
+    p = sub.add_parser("export", parents=[common], help="save all your sessions to a JSON file you own")
+    p.add_argument("file", metavar="FILE.json", type=Path)
+    p.set_defaults(func=progress.cmd_export)
+
+    p = sub.add_parser("import", parents=[common], help="add sessions from an export file (duplicates skipped)")
+    p.add_argument("file", metavar="FILE.json", type=Path)
+    p.set_defaults(func=progress.cmd_import)
+
+    p = sub.add_parser("cache", parents=[common], help="how much disk space made speech takes, or clear it")
+    p.add_argument("action", nargs="?", choices=("show", "clear"), default="show", help="show (default) or clear")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=settings.cmd_cache)
+
+    p = sub.add_parser("config", parents=[common], help="show or change settings")
+    p.add_argument("action", choices=("get", "set", "list"), help="get KEY, set KEY VALUE, or list all")
+    p.add_argument("key", nargs="?", metavar="KEY")
+    p.add_argument("value", nargs="?", metavar="VALUE")
+    p.set_defaults(func=settings.cmd_config)
+    return parser

@@ -1,0 +1,61 @@
+"""Practising: `play` (in the app or the plain terminal) and `record` (practice done elsewhere)."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+from player.cli.output import Progress, plain_playback
+
+
+def cmd_play(args: argparse.Namespace, open_app: Callable[..., int] | None = None) -> int:
+    import concurrent.futures as cf
+
+    from player import paths, practice, service, tracking
+    from player.playback import device
+
+    ctx = service.open_context(args.data_dir)
+    entry, script = service.resolve_script(ctx, args.target)
+    # The same checks whatever the screen: engine, ambience, and a length the exercise can run to (at once
+    # when every length is known; after making the speech otherwise).
+    service.speak_as(script, ctx.settings, args.engine)
+    service.resolve_background(script, args.background)
+    no_audio = args.no_audio or paths.audio_disabled()
+    if not args.no_tui and open_app is not None:
+        p = service.plan(ctx, script, args.engine, synthesize=False)
+        if args.minutes is not None and p.exact:
+            p.check(args.minutes)
+        return open_app(ctx, no_audio=no_audio, play=(entry, script), minutes=args.minutes, engine=args.engine,
+                        background=args.background)
+    finder = cf.ThreadPoolExecutor(1).submit(device.choose, no_audio)  # look for a device meanwhile
+    with Progress() as progress:
+        session = practice.open_session(ctx, entry, script, args.minutes, args.engine, args.background, progress)
+    backend, notice = finder.result()
+    if notice:
+        import sys
+
+        print(notice, file=sys.stderr)
+    run = practice.Run(session, backend, tracking.SqliteRecorder(ctx), tracking.now_local())
+    from player.cli.output import clock
+
+    print(f"{script.title} ({clock(session.duration)})", flush=True)
+    return plain_playback(run)
+
+
+def cmd_record(args: argparse.Namespace) -> int:
+    from player import service, tracking
+
+    ctx = service.open_context(args.data_dir)
+    entry, script = service.resolve_script(ctx, args.target)
+    if args.minutes is not None:
+        duration = args.minutes * 60
+    else:
+        duration = service.plan(ctx, script, synthesize=False).range_seconds()[0]
+    at = tracking.parse_at(args.at) if args.at else tracking.now_local()
+    session, completed = tracking.record_manual(
+        ctx, entry, duration, at, args.partial, args.listened, (args.mood_before, args.mood_after))
+    day = session.local_date(ctx.settings.day_start_minutes)
+    kind = "completed" if completed else f"partial, {session.listened_s / 60:.1f} minutes listened"
+    print(f"recorded {script.title} ({entry.id}), {duration / 60:.1f} minutes, {kind}, "
+          f"practice day {day.isoformat()}")
+    return 0

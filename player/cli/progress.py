@@ -1,0 +1,63 @@
+"""Your progress: `stats`, `history`, `export` and `import`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from player import service, tracking
+
+    ctx = service.open_context(args.data_dir)
+    st = tracking.stats(ctx, args.today)
+    if args.json:
+        print(json.dumps(st.as_json(), indent=2))
+        return 0
+    from player import wording
+
+    print("\n".join(wording.stats_summary(st, ctx.settings.show_streaks)))
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from player import service, tracking
+    from player.store.sessions import as_dict
+
+    ctx = service.open_context(args.data_dir)
+    rows = [as_dict(s) for s in tracking.history(ctx, args.since)]
+    if args.json:
+        print(json.dumps(rows, indent=1, ensure_ascii=False))
+    elif args.csv:
+        import csv
+
+        fields = ["id", "exercise_id", "week", "started_at", "local_date", "duration_s", "listened_s", "completed",
+                  "minutes_variant", "mood_before", "mood_after", "source"]
+        writer = csv.DictWriter(sys.stdout, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        if not rows:
+            print("No sessions recorded yet. Whenever you are ready, `compassion` opens the course.")
+        for r in rows:
+            mark = "done" if r["completed"] else f"partial ({r['listened_s'] / 60:.1f} min)"
+            print(f"{r['local_date']}  {r['started_at'][11:16]}  {r['exercise_id']:<34} "
+                  f"{r['duration_s'] / 60:5.1f} min  {mark}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from player import service, tracking
+
+    n = tracking.export_file(service.open_context(args.data_dir), args.file)
+    print(f"exported {n} session(s) to {args.file}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from player import service, tracking
+
+    added, skipped = tracking.import_file(service.open_context(args.data_dir), args.file)
+    print(f"imported {added} session(s); {skipped} already present, skipped")
+    return 0
