@@ -69,8 +69,11 @@ run: setup
 	$(VENV)/bin/compassion
 
 test: setup-test
-	$(PY) -m pytest -q -n 2 --dist loadgroup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
+	$(PY) -m pytest -q -n 2 --dist loadgroup
 
 bench: setup-test
 	$(PY) -m pip install -q -e '.[neural,test,bench]'

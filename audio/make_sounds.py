@@ -37,7 +37,9 @@ def write_wav(path: Path, samples: list[float], peak: float) -> None:
         w.writeframes(data.tobytes())
 
 
-def struck(fundamental: float, partials: list[tuple[float, float, float]], seconds: float, strike: float) -> list[float]:
+def struck(
+    fundamental: float, partials: list[tuple[float, float, float]], seconds: float, strike: float
+) -> list[float]:
     """A struck metal tone. `partials` holds (ratio, amplitude, decay time constant in seconds)."""
     n = int(seconds * RATE)
     out = [0.0] * n

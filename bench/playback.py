@@ -30,8 +30,9 @@ class Terminal:
     def __init__(self, name: str, command: str, env: dict) -> None:
         self.sock = ["tmux", "-L", name]
         exports = " ".join(f"{k}='{v}'" for k, v in env.items())
-        subprocess.run(self.sock + ["new-session", "-d", "-x", "100", "-y", "30", f"env {exports} {command}; sleep 30"],
-                       check=True)
+        subprocess.run(
+            self.sock + ["new-session", "-d", "-x", "100", "-y", "30", f"env {exports} {command}; sleep 30"], check=True
+        )
 
     def shows(self, text: str, timeout: float = 60) -> None:
         end = time.monotonic() + timeout
@@ -74,14 +75,27 @@ def bench_first_sound(work: Path, record, runs: int) -> None:
         for i in range(runs):
             app_times.append(_choose_in_app(work, sink, i))
             cli_times.append(_play_command(work, sink, i))
-        raw = sorted(float(subprocess.run([sys.executable, "-c", FIRST_LINE, _first_line_text()], env=sink.env,
-                                          capture_output=True, text=True).stdout) for _ in range(runs))[runs // 2]
+        raw = sorted(
+            float(
+                subprocess.run(
+                    [sys.executable, "-c", FIRST_LINE, _first_line_text()], env=sink.env, capture_output=True, text=True
+                ).stdout
+            )
+            for _ in range(runs)
+        )[runs // 2]
     finally:
         sink.close()
     app = sorted(app_times)[runs // 2]
     cli = sorted(cli_times)[runs // 2]
-    record("first sound after choosing a core practice", app, "s", raw, "Piper: load and speak the first line",
-           "<= 1.0 s", app <= 1.0)
+    record(
+        "first sound after choosing a core practice",
+        app,
+        "s",
+        raw,
+        "Piper: load and speak the first line",
+        "<= 1.0 s",
+        app <= 1.0,
+    )
     record("  `play --no-tui` from launch (Python start-up included)", cli, "s", None, "-", "-", None)
 
 
@@ -90,9 +104,12 @@ def _env(sink: NullSink, work: Path, i: int, what: str) -> dict:
     conf.mkdir()
     (conf / "config.toml").write_text("check_in = false\n")
     return {k: v for k, v in sink.env.items() if k in ("XDG_RUNTIME_DIR", "HOME", "PULSE_RUNTIME_PATH")} | {
-        "COMPASSION_DATA_DIR": str(work / f"{what}-data-{i}"), "COMPASSION_CONFIG_DIR": str(conf),
-        "COMPASSION_CACHE_DIR": str(work / f"{what}-cache-{i}"), "TERM": "xterm-256color",
-        "PATH": os.environ.get("PATH", "")}
+        "COMPASSION_DATA_DIR": str(work / f"{what}-data-{i}"),
+        "COMPASSION_CONFIG_DIR": str(conf),
+        "COMPASSION_CACHE_DIR": str(work / f"{what}-cache-{i}"),
+        "TERM": "xterm-256color",
+        "PATH": os.environ.get("PATH", ""),
+    }
 
 
 def _choose_in_app(work: Path, sink: NullSink, i: int) -> float:
@@ -120,8 +137,12 @@ def _play_command(work: Path, sink: NullSink, i: int) -> float:
     env = dict(sink.env, **{k: v for k, v in _env(sink, work, i, "cli").items() if k.startswith("COMPASSION")})
     rec = Recorder(sink.env)
     launched = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-m", "player", "play", CORE, "--no-tui"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "player", "play", CORE, "--no-tui"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         heard = rec.wait_for_sound(60)
     finally:

@@ -39,8 +39,9 @@ class Row:
 ROWS: list[Row] = []
 
 
-def record(name: str, value: float, unit: str, base: float | None, base_name: str, target: str,
-           ok: bool | None) -> None:
+def record(
+    name: str, value: float, unit: str, base: float | None, base_name: str, target: str, ok: bool | None
+) -> None:
     ratio = f"{value / base:.2f}x" if base else "-"
     baseline = f"{base:.3f} {unit} ({base_name})" if base else base_name
     met = "-" if ok is None else ("yes" if ok else "NO")
@@ -123,8 +124,11 @@ def bench_course(work: Path) -> None:
     took = timed(COMPASSION + ["render", "course", "-o", str(out), "--format", "mp3"], env)
     seconds = 0.0
     for m3u in out.rglob("*.m3u"):
-        seconds += sum(float(line.split(":", 1)[1].split(",", 1)[0]) for line in m3u.read_text().splitlines()
-                       if line.startswith("#EXTINF"))
+        seconds += sum(
+            float(line.split(":", 1)[1].split(",", 1)[0])
+            for line in m3u.read_text().splitlines()
+            if line.startswith("#EXTINF")
+        )
     record("render course, mp3, cold", took, "s", None, f"{seconds / 3600:.2f} h of audio", "-", None)
     record("  per hour of audio", took / (seconds / 3600), "s", None, "-", "-", None)
 
@@ -161,14 +165,21 @@ def bench_tui(work: Path) -> None:
         return
     print("TUI first paint")
     bare = work / "bare.py"
-    bare.write_text("from textual.app import App\nfrom textual.widgets import Label\n"
-                    "class Bare(App):\n    def compose(self):\n        yield Label('Bare app ready')\n"
-                    "Bare().run()\n")
-    env = {"COMPASSION_DATA_DIR": str(work / "tui-data"), "COMPASSION_CACHE_DIR": str(work / "tui-cache"),
-           "COMPASSION_ENGINE": "pyttsx3", "COMPASSION_NO_AUDIO": "1"}
+    bare.write_text(
+        "from textual.app import App\nfrom textual.widgets import Label\n"
+        "class Bare(App):\n    def compose(self):\n        yield Label('Bare app ready')\n"
+        "Bare().run()\n"
+    )
+    env = {
+        "COMPASSION_DATA_DIR": str(work / "tui-data"),
+        "COMPASSION_CACHE_DIR": str(work / "tui-cache"),
+        "COMPASSION_ENGINE": "pyttsx3",
+        "COMPASSION_NO_AUDIO": "1",
+    }
     base = median([_first_paint(f"{sys.executable} {bare}", "Bare app ready", {}) for _ in range(RUNS)])
-    ours = median([_first_paint(f"{sys.executable} -m player", "Eight Weeks of Compassionate Mind", env)
-                   for _ in range(RUNS)])
+    ours = median(
+        [_first_paint(f"{sys.executable} -m player", "Eight Weeks of Compassionate Mind", env) for _ in range(RUNS)]
+    )
     record("TUI first paint", ours, "s", base, "bare Textual app", "<= 1.3x", ours <= 1.3 * base)
 
 
@@ -179,8 +190,10 @@ def _first_paint(command: str, text: str, env: dict) -> float:
     name = f"bench-{os.getpid()}-{next(_PAINTS)}"
     exports = " ".join(f"{k}='{v}'" for k, v in env.items())
     start = time.perf_counter()
-    subprocess.run(["tmux", "-L", name, "new-session", "-d", "-x", "100", "-y", "30", f"env {exports} {command}; sleep 30"],
-                   check=True)
+    subprocess.run(
+        ["tmux", "-L", name, "new-session", "-d", "-x", "100", "-y", "30", f"env {exports} {command}; sleep 30"],
+        check=True,
+    )
     try:
         while time.perf_counter() - start < 30:
             shown = subprocess.run(["tmux", "-L", name, "capture-pane", "-p"], capture_output=True, text=True).stdout
@@ -211,8 +224,9 @@ def bench_stats(work: Path) -> None:
 
     print("progress over 100,000 sessions")
     data = work / "big-data"
-    env = env_with(COMPASSION_DATA_DIR=str(data), COMPASSION_CACHE_DIR=str(work / "stats-cache"),
-                   COMPASSION_ENGINE="pyttsx3")
+    env = env_with(
+        COMPASSION_DATA_DIR=str(data), COMPASSION_CACHE_DIR=str(work / "stats-cache"), COMPASSION_ENGINE="pyttsx3"
+    )
     timed(COMPASSION + ["record", "pocket-practice", "--minutes", "2"], env)  # creates the database
     rng = random.Random(3)
     ids = ["soothing-touch", "safe-place", "pocket-practice", "core-values", "multiple-selves"]
@@ -220,14 +234,29 @@ def bench_stats(work: Path) -> None:
     rows = []
     for i in range(100_000):
         day = 20000 + i // 12
-        rows.append((rng.choice(ids), 1, f"2026-01-01T00:00:{i // 1000:02d}.{i:06d}Z", 60,
-                     f"{2000 + day // 365:04d}-{day % 12 + 1:02d}-{day % 28 + 1:02d}", 600, 600, 1, "import"))
-    conn.executemany("INSERT INTO sessions (exercise_id, week, started_at, utc_offset_minutes, local_date, "
-                     "duration_s, listened_s, completed, source) VALUES (?,?,?,?,?,?,?,?,?)", rows)
+        rows.append(
+            (
+                rng.choice(ids),
+                1,
+                f"2026-01-01T00:00:{i // 1000:02d}.{i:06d}Z",
+                60,
+                f"{2000 + day // 365:04d}-{day % 12 + 1:02d}-{day % 28 + 1:02d}",
+                600,
+                600,
+                1,
+                "import",
+            )
+        )
+    conn.executemany(
+        "INSERT INTO sessions (exercise_id, week, started_at, utc_offset_minutes, local_date, "
+        "duration_s, listened_s, completed, source) VALUES (?,?,?,?,?,?,?,?,?)",
+        rows,
+    )
     conn.commit()
     conn.close()
-    took = float(subprocess.run([sys.executable, "-c", STATS, str(data)], env=env, capture_output=True,
-                                text=True).stdout)
+    took = float(
+        subprocess.run([sys.executable, "-c", STATS, str(data)], env=env, capture_output=True, text=True).stdout
+    )
     record("stats over 100,000 sessions", took * 1000, "ms", None, "-", "< 50 ms", took < 0.05)
     rec = median([timed(COMPASSION + ["record", "pocket-practice", "--minutes", "2"], env) for _ in range(RUNS)])
     record("record (whole command)", rec * 1000, "ms", None, "-", "-", None)
@@ -242,8 +271,12 @@ def profile_slowest(work: Path) -> None:
     script = work / "profile.toml"
     scripts.write_script(script, 12, 2.0)
     env = env_with(COMPASSION_CACHE_DIR=str(work / "profile-cache"))
-    out = subprocess.run([sys.executable, "-m", "pyinstrument", "-m", "player", "render", str(script), "-o",
-                          str(work / "p.wav")], env=env, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "pyinstrument", "-m", "player", "render", str(script), "-o", str(work / "p.wav")],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     (HERE / "PROFILE.txt").write_text(out.stdout)
     print("profile of a cold render written to bench/PROFILE.txt")
 
@@ -258,8 +291,10 @@ def describe_machine() -> str:
     except OSError:
         pass
     espeak = subprocess.run(["espeak-ng", "--version"], capture_output=True, text=True).stdout.strip()
-    return (f"{platform.system()} {platform.release()}, {os.cpu_count()} cores ({cpu}), "
-            f"Python {platform.python_version()}, {espeak.splitlines()[0] if espeak else 'espeak-ng ?'}")
+    return (
+        f"{platform.system()} {platform.release()}, {os.cpu_count()} cores ({cpu}), "
+        f"Python {platform.python_version()}, {espeak.splitlines()[0] if espeak else 'espeak-ng ?'}"
+    )
 
 
 def write_results(machine: str) -> None:
@@ -322,8 +357,18 @@ def bench_neural_render(work: Path) -> None:
     synthesis.bench_neural_render(work, record, max(3, RUNS // 2))
 
 
-BENCHES = [bench_cold_list, bench_render, bench_long_render, bench_course, bench_neural, bench_neural_render,
-           bench_first_sound, bench_tui, bench_stats, profile_slowest]
+BENCHES = [
+    bench_cold_list,
+    bench_render,
+    bench_long_render,
+    bench_course,
+    bench_neural,
+    bench_neural_render,
+    bench_first_sound,
+    bench_tui,
+    bench_stats,
+    profile_slowest,
+]
 
 
 def main() -> None:

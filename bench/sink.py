@@ -20,9 +20,19 @@ class NullSink:
         home.mkdir(exist_ok=True)
         (home / ".asoundrc").write_text("pcm.!default { type pulse }\nctl.!default { type pulse }\n")
         self.env = dict(os.environ, XDG_RUNTIME_DIR=str(run), HOME=str(home), PULSE_RUNTIME_PATH=str(run / "pulse"))
-        subprocess.run(["pulseaudio", "--daemonize=yes", "--exit-idle-time=-1", "-n",
-                        "--load=module-null-sink sink_name=nullsink", "--load=module-native-protocol-unix"],
-                       env=self.env, check=True, capture_output=True)
+        subprocess.run(
+            [
+                "pulseaudio",
+                "--daemonize=yes",
+                "--exit-idle-time=-1",
+                "-n",
+                "--load=module-null-sink sink_name=nullsink",
+                "--load=module-native-protocol-unix",
+            ],
+            env=self.env,
+            check=True,
+            capture_output=True,
+        )
         for _ in range(100):
             if subprocess.run(["pactl", "info"], env=self.env, capture_output=True).returncode == 0:
                 break
@@ -37,9 +47,20 @@ class Recorder:
     """Records the sink's monitor; knows the monotonic time at which the first loud sample arrived."""
 
     def __init__(self, env: dict) -> None:
-        self.proc = subprocess.Popen(["parec", "-d", "nullsink.monitor", f"--rate={RATE}", "--channels=1",
-                                      "--format=s16le", "--raw", "--latency-msec=5"], env=env,
-                                     stdout=subprocess.PIPE)
+        self.proc = subprocess.Popen(
+            [
+                "parec",
+                "-d",
+                "nullsink.monitor",
+                f"--rate={RATE}",
+                "--channels=1",
+                "--format=s16le",
+                "--raw",
+                "--latency-msec=5",
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+        )
         self.first_sound: float | None = None
         self._thread = threading.Thread(target=self._read, daemon=True)
         self._thread.start()

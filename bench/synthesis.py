@@ -33,8 +33,11 @@ def bench_cold_list(work: Path, record, runs: int) -> None:
     print("cold `list`")
     times = []
     for i in range(runs):
-        env = dict(os.environ, COMPASSION_CACHE_DIR=str(work / f"list-cache-{i}"),
-                   COMPASSION_DATA_DIR=str(work / f"list-data-{i}"))
+        env = dict(
+            os.environ,
+            COMPASSION_CACHE_DIR=str(work / f"list-cache-{i}"),
+            COMPASSION_DATA_DIR=str(work / f"list-data-{i}"),
+        )
         env.pop("COMPASSION_ENGINE", None)
         start = time.perf_counter()
         r = subprocess.run(COMPASSION + ["list", "--json"], env=env, capture_output=True)
@@ -72,18 +75,30 @@ def bench_neural_render(work: Path, record, runs: int) -> None:
     ours, peaks, alone = [], [], []
     for i in range(runs):
         cache = work / f"neural-render-{i}"
-        env = dict(os.environ, COMPASSION_CACHE_DIR=str(cache), COMPASSION_ENGINE="piper",
-                   COMPASSION_DATA_DIR=str(work / f"neural-data-{i}"))
+        env = dict(
+            os.environ,
+            COMPASSION_CACHE_DIR=str(cache),
+            COMPASSION_ENGINE="piper",
+            COMPASSION_DATA_DIR=str(work / f"neural-data-{i}"),
+        )
         took, peak = run_measuring_tree(COMPASSION + ["render", CORE, "-o", str(work / "core.wav")], env)
         ours.append(took)
         peaks.append(peak)
         shutil.rmtree(cache, ignore_errors=True)
         start = time.perf_counter()  # the whole process, as for ours
-        subprocess.run([sys.executable, "-c", PIPER_ALONE, str(text), str(rate)], capture_output=True, env=env,
-                       check=True)
+        subprocess.run(
+            [sys.executable, "-c", PIPER_ALONE, str(text), str(rate)], capture_output=True, env=env, check=True
+        )
         alone.append(time.perf_counter() - start)
     mid = runs // 2
     ours_m, alone_m, peak_m = sorted(ours)[mid], sorted(alone)[mid], sorted(peaks)[mid]
-    record("neural core practice, cold render", ours_m, "s", alone_m, f"Piper alone, same {len(lines)} lines",
-           "<= 1.05x", ours_m <= 1.05 * alone_m)
+    record(
+        "neural core practice, cold render",
+        ours_m,
+        "s",
+        alone_m,
+        f"Piper alone, same {len(lines)} lines",
+        "<= 1.05x",
+        ours_m <= 1.05 * alone_m,
+    )
     record("  peak RSS, all processes together", peak_m, "MB", None, "-", "-", None)

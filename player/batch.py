@@ -13,16 +13,17 @@ from pathlib import Path
 
 from player import service
 from player.audio import export
+from player.audio.timeline import Timeline
 from player.errors import CompassionError
 from player.files import safe_name, write_text
 from player.model.course import Week
-from player.audio.timeline import Timeline
 from player.model.script import Speech
 from player.tts import synth
 
 MANIFEST = ".compassion-render.json"
 #: Part of every signature; bump when rendering changes in a way listeners would hear.
 RENDER_VERSION = 2
+
 
 @dataclass
 class BatchResult:
@@ -80,8 +81,9 @@ def render_weeks(
     scripts = {ex: ctx.catalog.load(entries[ex]) for w in weeks for ex in w.exercises}
     beds = {ex: service.resolve_background(sc, background) for ex, sc in scripts.items()}
     voices = {ex: service.speak_as(sc, ctx.settings, engine) for ex, sc in scripts.items()}
-    every = [synth.utterance(e.text, voices[ex]) for ex, sc in scripts.items()
-             for e in sc.events() if isinstance(e, Speech)]
+    every = [
+        synth.utterance(e.text, voices[ex]) for ex, sc in scripts.items() for e in sc.events() if isinstance(e, Speech)
+    ]
     report = (lambda d, t: progress("speech", d, t)) if progress else None
     job = synth.ensure(ctx.cache, every, report)
     if job.total:
@@ -100,11 +102,20 @@ def render_weeks(
             timeline = plan.fit(chosen)
             if minutes is not None and abs(timeline.duration - minutes * 60) > 1:
                 result.notes.append(
-                    f"{ex} runs about {timeline.duration / 60:.1f} minutes (it can run {_span(plan.range_minutes())})")
+                    f"{ex} runs about {timeline.duration / 60:.1f} minutes (it can run {_span(plan.range_minutes())})"
+                )
             name = safe_name(f"{track:02d} - {script.title}") + f".{fmt}"
             tags = export.Tags(title=script.title, album=album, track=f"{track}/{len(week.exercises)}")
-            signature = _signature(script.digest, plan.voice, timeline.fraction, fmt, caption_format, tags, chosen,
-                                   beds[ex][1] if beds[ex] else None)
+            signature = _signature(
+                script.digest,
+                plan.voice,
+                timeline.fraction,
+                fmt,
+                caption_format,
+                tags,
+                chosen,
+                bed[1] if (bed := beds[ex]) else None,
+            )
             playlist.append((name, timeline.duration, script.title))
             audio = folder / name
             if manifest.get(name) == signature and audio.exists() and _captions_ok(audio, caption_format):
@@ -116,8 +127,15 @@ def render_weeks(
     return result
 
 
-def _encode_all(ctx: service.Context, jobs: list[_Job], fmt: str, caption_format: str,
-                manifests: dict[Path, dict], result: BatchResult, progress: service.Progress | None) -> None:
+def _encode_all(
+    ctx: service.Context,
+    jobs: list[_Job],
+    fmt: str,
+    caption_format: str,
+    manifests: dict[Path, dict],
+    result: BatchResult,
+    progress: service.Progress | None,
+) -> None:
     import concurrent.futures as cf
     import os
     import threading
@@ -129,8 +147,15 @@ def _encode_all(ctx: service.Context, jobs: list[_Job], fmt: str, caption_format
 
     def encode(job: _Job) -> Path:
         audio = job.folder / job.name
-        export.write(job.timeline, service.clip_source(ctx, job.plan.user_sounds), audio, fmt, job.tags,
-                     background=job.bed, voice_volume=job.plan.voice.volume)
+        export.write(
+            job.timeline,
+            service.clip_source(ctx, job.plan.user_sounds),
+            audio,
+            fmt,
+            job.tags,
+            background=job.bed,
+            voice_volume=job.plan.voice.volume,
+        )
         captions.write(audio, caption_format, job.timeline.cues(), job.plan.script.title, job.tags.album)
         return audio
 
@@ -166,15 +191,31 @@ def _span(span: tuple[float, float]) -> str:
     return f"{lo:g} minutes" if lo == hi else f"{lo:g} to {hi:g} minutes"
 
 
-def _signature(digest: str, voice, fraction: float, fmt: str, caption_format: str, tags: export.Tags,
-               minutes: float | None, bed) -> str:
+def _signature(
+    digest: str, voice, fraction: float, fmt: str, caption_format: str, tags: export.Tags, minutes: float | None, bed
+) -> str:
     from player.tts.cache import FORMAT_VERSION
     from player.tts.engines import get_engine
 
-    blob = json.dumps([RENDER_VERSION, FORMAT_VERSION, digest, voice.engine,
-                       get_engine(voice.engine).identity(voice.voice), voice.voice, voice.rate, voice.volume,
-                       round(fraction, 6), fmt, caption_format, tags.album, tags.track, minutes,
-                       bed.__dict__ if bed else None])
+    blob = json.dumps(
+        [
+            RENDER_VERSION,
+            FORMAT_VERSION,
+            digest,
+            voice.engine,
+            get_engine(voice.engine).identity(voice.voice),
+            voice.voice,
+            voice.rate,
+            voice.volume,
+            round(fraction, 6),
+            fmt,
+            caption_format,
+            tags.album,
+            tags.track,
+            minutes,
+            bed.__dict__ if bed else None,
+        ]
+    )
     return hashlib.sha256(blob.encode()).hexdigest()
 
 

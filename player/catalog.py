@@ -11,8 +11,8 @@ from player import paths
 from player.audio import sounds
 from player.errors import ScriptError, UnknownExercise
 from player.model.course import Course, load_course
-from player.model.script import Script
 from player.model.parse import parse_script
+from player.model.script import Script
 
 
 @dataclass(frozen=True)

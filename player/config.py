@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import tomllib
 from dataclasses import asdict, dataclass, fields, replace
@@ -12,8 +13,8 @@ from player.errors import CompassionError, Problem, ScriptError
 from player.files import write_text
 from player.model.checks import whole_in
 from player.model.script import RATE_RANGE
-from player.tts.engines import ENGINE_CHOICES
 from player.model.toml_lines import key_lines, line_of
+from player.tts.engines import ENGINE_CHOICES
 
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
@@ -52,13 +53,13 @@ DESCRIPTIONS = {
 def _check(key: str, value: Any) -> str | None:
     """An error message when `value` is not valid for `key`, else None."""
     if key == "day_starts_at":
-        return None if isinstance(value, str) and _TIME.match(value) else "day_starts_at must be a time like \"03:00\""
+        return None if isinstance(value, str) and _TIME.match(value) else 'day_starts_at must be a time like "03:00"'
     if key == "weekly_goal_days":
         return None if whole_in(value, 1, 7) else "weekly_goal_days must be a whole number from 1 to 7"
     if key in ("show_streaks", "check_in"):
         return None if isinstance(value, bool) else f"{key} must be true or false"
     if key == "pace":
-        return None if value in ("course", "free") else "pace must be \"course\" or \"free\""
+        return None if value in ("course", "free") else 'pace must be "course" or "free"'
     if key == "voice_engine":
         return None if value in ENGINE_CHOICES else f"voice_engine must be one of {', '.join(ENGINE_CHOICES)}"
     if key == "voice":
@@ -68,7 +69,9 @@ def _check(key: str, value: Any) -> str | None:
         ok = whole_in(value, 0, 0) or whole_in(value, *RATE_RANGE)
         return None if ok else f"rate must be 0 or a whole number from {RATE_RANGE[0]} to {RATE_RANGE[1]}"
     if key == "cache_max_mb":
-        return None if whole_in(value, 1, 100_000) else "cache_max_mb must be a whole number of megabytes from 1 to 100000"
+        return (
+            None if whole_in(value, 1, 100_000) else "cache_max_mb must be a whole number of megabytes from 1 to 100000"
+        )
     return f"unknown setting '{key}'"
 
 
@@ -123,10 +126,8 @@ def parse_value(key: str, text: str) -> Any:
         elif lowered in ("false", "no", "off", "0"):
             value = False
     elif isinstance(default, int):
-        try:
+        with contextlib.suppress(ValueError):
             value = int(text)
-        except ValueError:
-            pass
     msg = _check(key, value)
     if msg:
         raise CompassionError(msg, DESCRIPTIONS[key])

@@ -43,8 +43,16 @@ class Session:
     """A practice ready to play: laid out as it plays, its speech made in the background in the order it
     will be heard, its sound read piece by piece (a sixty-minute session needs no more memory than one)."""
 
-    def __init__(self, ctx: service.Context, entry: Entry, script: Script, plan: service.Plan,
-                 minutes: float | None, background=None, progress: Progress | None = None) -> None:
+    def __init__(
+        self,
+        ctx: service.Context,
+        entry: Entry,
+        script: Script,
+        plan: service.Plan,
+        minutes: float | None,
+        background=None,
+        progress: Progress | None = None,
+    ) -> None:
         self.ctx, self.entry, self.script, self.plan, self.minutes = ctx, entry, script, plan, minutes
         self.rate = SAMPLE_RATE
         self.layout = LiveLayout(plan.items, self.rate, minutes)
@@ -132,8 +140,9 @@ class Session:
         if pcm is None:
             pcm = self.ctx.cache.read(ref)
             if pcm is None:
-                raise WorkFailed("a spoken line went missing from the speech cache while playing",
-                                 "play the practice again")
+                raise WorkFailed(
+                    "a spoken line went missing from the speech cache while playing", "play the practice again"
+                )
             if len(self._speech) >= 4:
                 self._speech.pop(next(iter(self._speech)))
             self._speech[ref] = pcm
@@ -152,9 +161,18 @@ class Session:
             self.ctx.tidy_cache({u.key for u in self.plan.utterances})
 
 
-def open_session(ctx: service.Context, entry: Entry, script: Script, minutes: float | None,
-                 engine: str | None = None, background: str | None = None, progress: Progress | None = None,
-                 *, clamp: bool = False, cancel: threading.Event | None = None) -> Session:
+def open_session(
+    ctx: service.Context,
+    entry: Entry,
+    script: Script,
+    minutes: float | None,
+    engine: str | None = None,
+    background: str | None = None,
+    progress: Progress | None = None,
+    *,
+    clamp: bool = False,
+    cancel: threading.Event | None = None,
+) -> Session:
     """A session ready to start at once.
 
     `minutes` is checked against the real range: at once when every length is known (made speech or the
@@ -224,8 +242,14 @@ class Captions:
 class Run:
     """Playing one session, and reporting it once when it ends (finished, stopped or the app closing)."""
 
-    def __init__(self, session: Session, backend: Backend, recorder, started_at: datetime,
-                 on_finished: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        backend: Backend,
+        recorder,
+        started_at: datetime,
+        on_finished: Callable[[], None] | None = None,
+    ) -> None:
         self.session = session
         self.captions = Captions(session)
         self.recorder = recorder
@@ -268,8 +292,16 @@ class Run:
             listened = self.player.listened
             if listened < 1.0:
                 return None
-            record = SessionRecord(self.session.entry.id, self.started_at, round(self.session.duration, 3),
-                                   round(listened, 3), "app", self.session.entry.week, self.session.minutes,
-                                   self.mood_before, self.mood_after)
+            record = SessionRecord(
+                self.session.entry.id,
+                self.started_at,
+                round(self.session.duration, 3),
+                round(listened, 3),
+                "app",
+                self.session.entry.week,
+                self.session.minutes,
+                self.mood_before,
+                self.mood_after,
+            )
             self.completed = bool(self.recorder.record(record))
             return self.completed

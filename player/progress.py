@@ -87,9 +87,16 @@ class WeekState:
     unlocks_on: date | None
     locked_reason: str
 
-    def as_json(self) -> dict:
-        return {"number": self.number, "theme": self.theme, "unlocked": self.unlocked, "completed": self.completed,
-                "sessions": self.sessions, "days_practiced": self.days_practiced, "goal_days": self.goal_days}
+    def as_json(self) -> dict[str, object]:
+        return {
+            "number": self.number,
+            "theme": self.theme,
+            "unlocked": self.unlocked,
+            "completed": self.completed,
+            "sessions": self.sessions,
+            "days_practiced": self.days_practiced,
+            "goal_days": self.goal_days,
+        }
 
 
 def week_states(
@@ -136,8 +143,20 @@ def week_states(
             previous_open_on = min(opens) if opens else None
         else:
             previous_open_on = None
-        out.append(WeekState(week.number, week.theme, unlocked, completed, sessions_per_week.get(week.number, 0),
-                             len(distinct), week.goal_days, done_ids, None if unlocked else unlocks_on, reason))
+        out.append(
+            WeekState(
+                week.number,
+                week.theme,
+                unlocked,
+                completed,
+                sessions_per_week.get(week.number, 0),
+                len(distinct),
+                week.goal_days,
+                done_ids,
+                None if unlocked else unlocks_on,
+                reason,
+            )
+        )
     return out
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from player import progress
 from player.catalog import Entry
@@ -59,7 +59,7 @@ class SqliteRecorder:
 
 def now_local() -> datetime:
     """The current moment with the local UTC offset (read once, at the edge)."""
-    return datetime.now(timezone.utc).astimezone()
+    return datetime.now(UTC).astimezone()
 
 
 def practice_today(ctx: Context, moment: datetime | None = None) -> date:
@@ -77,9 +77,16 @@ def parse_at(text: str) -> datetime:
     return moment
 
 
-def record_manual(ctx: Context, entry: Entry, duration_s: float, at: datetime, partial: bool,
-                  listened_s: float | None, moods: tuple[int | None, int | None] = (None, None),
-                  now: datetime | None = None) -> tuple[Session, bool]:
+def record_manual(
+    ctx: Context,
+    entry: Entry,
+    duration_s: float,
+    at: datetime,
+    partial: bool,
+    listened_s: float | None,
+    moods: tuple[int | None, int | None] = (None, None),
+    now: datetime | None = None,
+) -> tuple[Session, bool]:
     """`compassion record`: log practice done elsewhere (with rendered files on a phone, say)."""
     if at > (now or now_local()) + timedelta(minutes=5):
         raise CompassionError(f"{at.isoformat()} is in the future", "record practice that has already happened")
@@ -89,11 +96,14 @@ def record_manual(ctx: Context, entry: Entry, duration_s: float, at: datetime, p
         listened = min(listened_s, duration_s)
     else:
         listened = duration_s if listened_s is None else min(listened_s, duration_s)
-    session = Session(entry.id, at, duration_s, listened, "manual", entry.week, round(duration_s / 60, 2),
-                      moods[0], moods[1])
+    session = Session(
+        entry.id, at, duration_s, listened, "manual", entry.week, round(duration_s / 60, 2), moods[0], moods[1]
+    )
     if partial and session.completed:
-        raise CompassionError("with --partial, --listened must be under 90% of the length",
-                              "leave out --partial to record a completed session")
+        raise CompassionError(
+            "with --partial, --listened must be under 90% of the length",
+            "leave out --partial to record a completed session",
+        )
     completed = SqliteRecorder(ctx).record(session)
     return session, completed
 
@@ -199,8 +209,9 @@ def import_file(ctx: Context, source: Path) -> tuple[int, int]:
     except FileNotFoundError:
         raise CompassionError(f"{source}: file not found") from None
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise CompassionError(f"{source}: not a compassion-player export ({exc})",
-                              "use a file written by `compassion export`") from None
+        raise CompassionError(
+            f"{source}: not a compassion-player export ({exc})", "use a file written by `compassion export`"
+        ) from None
     if not isinstance(doc, dict) or doc.get("format") != EXPORT_FORMAT or not isinstance(doc.get("sessions"), list):
         raise CompassionError(f"{source}: not a compassion-player export", "use a file written by `compassion export`")
     parsed = [_session_from(i, item, source) for i, item in enumerate(doc["sessions"], 1)]
@@ -213,8 +224,10 @@ def import_file(ctx: Context, source: Path) -> tuple[int, int]:
 
 def _session_from(index: int, item: object, source: Path) -> Session:
     """One exported session, checked field by field (real checks: they hold under `python -O` too)."""
-    problem = CompassionError(f"{source}: session {index} is incomplete or invalid",
-                              "the file may have been edited by hand; nothing was imported")
+    problem = CompassionError(
+        f"{source}: session {index} is incomplete or invalid",
+        "the file may have been edited by hand; nothing was imported",
+    )
     if not isinstance(item, dict):
         raise problem
     try:
@@ -229,17 +242,28 @@ def _session_from(index: int, item: object, source: Path) -> Session:
     valid = (
         started.tzinfo is not None
         and all(math.isfinite(x) for x in (duration, listened))
-        and 0 <= duration and 0 <= listened
+        and duration >= 0
+        and listened >= 0
         and (variant is None or (math.isfinite(variant) and variant >= 0))
-        and isinstance(exercise, str) and bool(exercise.strip())
+        and isinstance(exercise, str)
+        and bool(exercise.strip())
         and (week is None or (isinstance(week, int) and not isinstance(week, bool)))
         and all(m is None or (isinstance(m, int) and not isinstance(m, bool) and 0 <= m <= 10) for m in moods)
     )
     if not valid:
         raise problem
     source_kind = item.get("source", "import")
-    return Session(exercise, started, duration, listened,
-                   source_kind if source_kind in store.SOURCES else "import", week, variant, moods[0], moods[1])
+    return Session(
+        str(exercise),
+        started,
+        duration,
+        listened,
+        source_kind if source_kind in store.SOURCES else "import",
+        week,
+        variant,
+        moods[0],
+        moods[1],
+    )
 
 
 def set_setting(ctx: Context, key: str, value: object) -> Path:
@@ -249,7 +273,8 @@ def set_setting(ctx: Context, key: str, value: object) -> Path:
     from player import config
 
     before = ctx.settings
-    ctx.settings = replace(before, **{key: value})
+    changes: dict[str, Any] = {key: value}
+    ctx.settings = replace(before, **changes)
     path = config.save(ctx.config_dir, ctx.settings)
     if key == "day_starts_at" and before.day_starts_at != value:
         db = dbmod.open_database(ctx.data_dir, create=False)

@@ -24,7 +24,8 @@ def decode(path: Path, rate: int = 22050) -> np.ndarray:
     """Any audio file decoded by ffmpeg to mono 16-bit samples."""
     raw = subprocess.run(
         ["ffmpeg", "-v", "error", "-i", str(path), "-f", "s16le", "-ac", "1", "-ar", str(rate), "-"],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     ).stdout
     return np.frombuffer(raw, dtype="<i2").astype(np.float64)
 

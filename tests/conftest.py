@@ -47,7 +47,12 @@ def run_cli(*args: str, env: dict | None = None, cwd: Path | None = None, timeou
     full_env.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "player", *args],
-        capture_output=True, text=True, env=full_env, cwd=cwd, timeout=timeout, **kw,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=cwd,
+        timeout=timeout,
+        **kw,
     )
 
 

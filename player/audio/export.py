@@ -12,6 +12,7 @@ import wave
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, cast
 
 from player.audio.timeline import Clip, Timeline
 from player.errors import MissingTool, WorkFailed
@@ -129,14 +130,13 @@ def write(
         mixer = Mixer(background[0], background[1], timeline.rate, voice_volume)  # type: ignore[arg-type]
         stream = mixer.mix(stream, timeline.total)
     if fmt == "wav":
-        with atomic_path(out, "audio file") as tmp:
-            with wave.open(str(tmp), "wb") as w:
-                w.setnchannels(1)
-                w.setsampwidth(2)
-                w.setframerate(timeline.rate)
-                w.setnframes(timeline.total)
-                for piece in stream:
-                    w.writeframesraw(piece)
+        with atomic_path(out, "audio file") as tmp, wave.open(str(tmp), "wb") as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(timeline.rate)
+            w.setnframes(timeline.total)
+            for piece in stream:
+                w.writeframesraw(piece)
         return out
     exe = require_ffmpeg(fmt)
     with atomic_path(out, "audio file") as tmp:
@@ -146,25 +146,43 @@ def write(
 
 
 def _encode(exe: str, stream: Iterator[bytes], tmp: Path, fmt: str, rate: int) -> None:
-    cmd = [exe, "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
-           "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
-           "-map_metadata", "-1", *_CODECS[fmt], str(tmp)]
+    cmd = [
+        exe,
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-nostdin",
+        "-y",
+        "-f",
+        "s16le",
+        "-ar",
+        str(rate),
+        "-ac",
+        "1",
+        "-i",
+        "pipe:0",
+        "-map_metadata",
+        "-1",
+        *_CODECS[fmt],
+        str(tmp),
+    ]
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    stdin, stderr = cast(IO[bytes], proc.stdin), cast(IO[bytes], proc.stderr)  # both are pipes, as asked
     try:
         try:
             for piece in stream:
-                proc.stdin.write(piece)
-            proc.stdin.close()
+                stdin.write(piece)
+            stdin.close()
         except BrokenPipeError:
             pass
-        err = proc.stderr.read().decode(errors="replace")
+        err = stderr.read().decode(errors="replace")
         code = proc.wait()
     except BaseException:
         proc.kill()
         proc.wait()
         raise
     finally:
-        proc.stderr.close()
+        stderr.close()
     if code != 0:
         low = err.lower()
         if "no space" in low or "file too large" in low:

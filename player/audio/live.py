@@ -30,10 +30,10 @@ class LiveLayout:
         self.rate = rate
         self.target = None if minutes is None else minutes * 60 * rate
         self.clips: list[Clip] = []
-        self.end = 0          # frames laid out for good
-        self.next = 0         # index of the next item to lay out
-        self.done = False     # everything, the closing silence too, is laid out
-        self.version = 0      # changes whenever the prediction may have changed
+        self.end = 0  # frames laid out for good
+        self.next = 0  # index of the next item to lay out
+        self.done = False  # everything, the closing silence too, is laid out
+        self.version = 0  # changes whenever the prediction may have changed
         self._residue = 0.0
         self._predicted: tuple[int, list[Clip]] | None = None
         self._silence(LEAD_S * rate)

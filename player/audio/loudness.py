@@ -86,7 +86,7 @@ def _limited(pcm: bytes, factor: float, rate: int) -> bytes:
         for j in range(i - reach, i + reach + 1):
             dip[j] = min(dip.get(j, 1.0), g)
     gains = {}
-    for i in set(dip) | {j for i in dip for j in range(i - reach, i + reach + 1)}:
+    for i in set(dip) | {j for k in dip for j in range(k - reach, k + reach + 1)}:
         window = [dip.get(j, 1.0) for j in range(i - reach, i + reach + 1)]
         gains[i] = min(dip.get(i, 1.0), sum(window) / len(window))
     out = bytearray(pcmops.gain(pcm, factor))

@@ -9,6 +9,8 @@ with warnings.catch_warnings():
     import audioop
 
 WIDTH = 2
+#: Raw mono 16-bit samples, or a view into them.
+Pcm = bytes | bytearray | memoryview
 #: Windows quieter than this RMS (about -50 dBFS) count as silence.
 SILENCE_RMS = 100
 #: Kept around speech when trimming so soft consonants at the edges stay intact.
@@ -66,7 +68,7 @@ def resample(pcm: bytes, from_rate: int, to_rate: int) -> bytes:
     return out
 
 
-def gain(pcm: bytes, factor: float) -> bytes:
+def gain(pcm: Pcm, factor: float) -> bytes:
     """Scale PCM by `factor` (clipping at full scale)."""
     if factor == 1.0:
         return bytes(pcm)
@@ -78,11 +80,11 @@ def add(a: bytes, b: bytes) -> bytes:
     return audioop.add(a, b, WIDTH)
 
 
-def rms(pcm: bytes) -> int:
+def rms(pcm: Pcm) -> int:
     return audioop.rms(pcm, WIDTH) if pcm else 0
 
 
-def peak(pcm: bytes) -> int:
+def peak(pcm: Pcm) -> int:
     return audioop.max(pcm, WIDTH) if pcm else 0
 
 

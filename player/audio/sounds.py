@@ -62,7 +62,9 @@ def load(path: Path) -> bytes:
             raw = pcmops.to_mono16(raw, w.getsampwidth(), w.getnchannels())
             return pcmops.resample(raw, w.getframerate(), SAMPLE_RATE)
     except (OSError, EOFError, wave.Error, ValueError) as exc:
-        raise CompassionError(f"cannot read the sound file {path} ({exc})", "use a mono or stereo 16-bit WAV file") from None
+        raise CompassionError(
+            f"cannot read the sound file {path} ({exc})", "use a mono or stereo 16-bit WAV file"
+        ) from None
 
 
 def load_bell(name: str, user_dir: Path | None = None) -> bytes:
@@ -73,5 +75,7 @@ def load_bell(name: str, user_dir: Path | None = None) -> bytes:
     p = found[name]
     folders = [paths.sounds_dir()] + ([user_dir] if user_dir is not None else [])
     if not any(_inside(p, f) for f in folders):
-        raise CompassionError(f"the bell '{name}' points outside the sound folders", "use a plain .wav file, not a link")
+        raise CompassionError(
+            f"the bell '{name}' points outside the sound folders", "use a plain .wav file, not a link"
+        )
     return load(p)

@@ -57,9 +57,7 @@ class Timeline:
         return self.total / self.rate
 
     def cues(self) -> list[Cue]:
-        return [
-            Cue(c.start / self.rate, c.end / self.rate, c.text) for c in self.clips if c.kind == "speech"
-        ]
+        return [Cue(c.start / self.rate, c.end / self.rate, c.text) for c in self.clips if c.kind == "speech"]
 
 
 @dataclass(frozen=True)

@@ -28,11 +28,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    from player import service
+    from player import overview, service
 
     ctx = service.open_context(args.data_dir)
     entry, script = service.resolve_script(ctx, args.target)
-    info = service.exercise_info(ctx, entry, script, args.engine)
+    info = overview.exercise_info(ctx, entry, script, args.engine)
     if args.json:
         print(json.dumps(info, indent=2, ensure_ascii=False))
         return 0
@@ -49,10 +49,10 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from player import service
+    from player import overview, service
 
     ctx = service.open_context(args.data_dir)
-    listing = service.course_listing(ctx, args.engine)
+    listing = overview.course_listing(ctx, args.engine)
     if args.json:
         print(json.dumps(listing, indent=2, ensure_ascii=False))
         return 0
@@ -83,8 +83,10 @@ def cmd_voices(args: argparse.Namespace) -> int:
     for name in ENGINE_NAMES:
         if name == "piper" and not piper_installed():
             continue
-        rows += [{"id": v.id, "engine": v.engine, "language": v.language, "sample_rate": v.sample_rate,
-                  "name": v.name} for v in get_engine(name).voices()]
+        rows += [
+            {"id": v.id, "engine": v.engine, "language": v.language, "sample_rate": v.sample_rate, "name": v.name}
+            for v in get_engine(name).voices()
+        ]
     if args.json:
         print(json.dumps(rows, indent=1, ensure_ascii=False))
         return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from types import TracebackType
+from typing import Any
 
 LABELS = {"speech": "Preparing speech", "audio": "Writing audio"}
 
@@ -15,16 +16,22 @@ class Progress:
     """
 
     def __init__(self) -> None:
-        self._bar = None
+        self._bar: Any = None
         self._tasks: dict[str, int] = {}
 
     def __enter__(self) -> Progress:
         if sys.stderr.isatty():
             from rich.console import Console
-            from rich.progress import BarColumn, Progress as RichProgress, TaskProgressColumn, TextColumn
+            from rich.progress import BarColumn, TaskProgressColumn, TextColumn
+            from rich.progress import Progress as RichProgress
 
-            self._bar = RichProgress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
-                                     console=Console(file=sys.stderr), transient=True)
+            self._bar = RichProgress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TaskProgressColumn(),
+                console=Console(file=sys.stderr),
+                transient=True,
+            )
             self._bar.start()
         return self
 
@@ -37,8 +44,7 @@ class Progress:
             self._tasks[phase] = self._bar.add_task(label, total=total)
         self._bar.update(self._tasks[phase], completed=done, total=total)
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         if self._bar is not None:
             self._bar.stop()
 
@@ -81,8 +87,11 @@ def plain_playback(run) -> int:
         if tty:
             print()
         completed = run.report()
-        print(f"stopped after {player.listened / 60:.1f} minutes; this session has been kept"
-              + (" and counts as done" if completed else ""), file=sys.stderr)
+        print(
+            f"stopped after {player.listened / 60:.1f} minutes; this session has been kept"
+            + (" and counts as done" if completed else ""),
+            file=sys.stderr,
+        )
         return 0
     if tty:
         print()

@@ -33,7 +33,8 @@ def minutes(text: str) -> float:
     if value > MAX_MINUTES:
         raise argparse.ArgumentTypeError(
             f"{text} minutes is more than a day; the most is {MAX_MINUTES} (each exercise shows its own range "
-            "in `compassion list`)")
+            "in `compassion list`)"
+        )
     return value
 
 
@@ -57,7 +58,7 @@ def day(text: str) -> date:
 def build_parser() -> argparse.ArgumentParser:
     from player.cli import library, practice, progress, render, settings
 
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--data-dir", metavar="DIR", help="keep progress and settings in DIR (env COMPASSION_DATA_DIR)")
 
     parser = _Parser(

@@ -25,8 +25,14 @@ def cmd_play(args: argparse.Namespace, open_app: Callable[..., int] | None = Non
         p = service.plan(ctx, script, args.engine, synthesize=False)
         if args.minutes is not None and p.exact:
             p.check(args.minutes)
-        return open_app(ctx, no_audio=no_audio, play=(entry, script), minutes=args.minutes, engine=args.engine,
-                        background=args.background)
+        return open_app(
+            ctx,
+            no_audio=no_audio,
+            play=(entry, script),
+            minutes=args.minutes,
+            engine=args.engine,
+            background=args.background,
+        )
     finder = cf.ThreadPoolExecutor(1).submit(device.choose, no_audio)  # look for a device meanwhile
     with Progress() as progress:
         session = practice.open_session(ctx, entry, script, args.minutes, args.engine, args.background, progress)
@@ -53,9 +59,9 @@ def cmd_record(args: argparse.Namespace) -> int:
         duration = service.plan(ctx, script, synthesize=False).range_seconds()[0]
     at = tracking.parse_at(args.at) if args.at else tracking.now_local()
     session, completed = tracking.record_manual(
-        ctx, entry, duration, at, args.partial, args.listened, (args.mood_before, args.mood_after))
+        ctx, entry, duration, at, args.partial, args.listened, (args.mood_before, args.mood_after)
+    )
     day = session.local_date(ctx.settings.day_start_minutes)
     kind = "completed" if completed else f"partial, {session.listened_s / 60:.1f} minutes listened"
-    print(f"recorded {script.title} ({entry.id}), {duration / 60:.1f} minutes, {kind}, "
-          f"practice day {day.isoformat()}")
+    print(f"recorded {script.title} ({entry.id}), {duration / 60:.1f} minutes, {kind}, practice day {day.isoformat()}")
     return 0

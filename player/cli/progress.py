@@ -32,8 +32,20 @@ def cmd_history(args: argparse.Namespace) -> int:
     elif args.csv:
         import csv
 
-        fields = ["id", "exercise_id", "week", "started_at", "local_date", "duration_s", "listened_s", "completed",
-                  "minutes_variant", "mood_before", "mood_after", "source"]
+        fields = [
+            "id",
+            "exercise_id",
+            "week",
+            "started_at",
+            "local_date",
+            "duration_s",
+            "listened_s",
+            "completed",
+            "minutes_variant",
+            "mood_before",
+            "mood_after",
+            "source",
+        ]
         writer = csv.DictWriter(sys.stdout, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
@@ -42,8 +54,10 @@ def cmd_history(args: argparse.Namespace) -> int:
             print("No sessions recorded yet. Whenever you are ready, `compassion` opens the course.")
         for r in rows:
             mark = "done" if r["completed"] else f"partial ({r['listened_s'] / 60:.1f} min)"
-            print(f"{r['local_date']}  {r['started_at'][11:16]}  {r['exercise_id']:<34} "
-                  f"{r['duration_s'] / 60:5.1f} min  {mark}")
+            print(
+                f"{r['local_date']}  {r['started_at'][11:16]}  {r['exercise_id']:<34} "
+                f"{r['duration_s'] / 60:5.1f} min  {mark}"
+            )
     return 0
 
 

@@ -22,8 +22,9 @@ def cmd_render(args: argparse.Namespace) -> int:
     out = service.output_path(entry.id, args.output, fmt)
     tags = service.default_tags(ctx, entry, script)
     with Progress() as progress:
-        result = service.render(ctx, script, out, fmt, args.minutes, args.captions, args.engine, tags, progress,
-                                args.background)
+        result = service.render(
+            ctx, script, out, fmt, args.minutes, args.captions, args.engine, tags, progress, args.background
+        )
     print(result.audio)
     return 0
 
@@ -44,8 +45,9 @@ def _render_collection(ctx, args: argparse.Namespace, kind: str, number: int | N
         raise CompassionError(f"{out_dir} is a file; {args.target} needs a folder", "give a folder with -o DIR")
     fmt = service.output_format(None, args.format)
     with Progress() as progress:
-        result = batch.render_weeks(ctx, weeks, out_dir, fmt, args.minutes, args.captions, args.engine, nested,
-                                    progress, args.background)
+        result = batch.render_weeks(
+            ctx, weeks, out_dir, fmt, args.minutes, args.captions, args.engine, nested, progress, args.background
+        )
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
     for path in result.written:

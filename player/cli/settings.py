@@ -19,8 +19,17 @@ def cmd_cache(args: argparse.Namespace) -> int:
     usage = ctx.cache.usage()
     limit = ctx.settings.cache_max_mb
     if args.json:
-        print(json.dumps({"path": str(ctx.cache.base), "entries": usage.entries, "bytes": usage.bytes,
-                          "max_bytes": limit * 1024 * 1024}, indent=2))
+        print(
+            json.dumps(
+                {
+                    "path": str(ctx.cache.base),
+                    "entries": usage.entries,
+                    "bytes": usage.bytes,
+                    "max_bytes": limit * 1024 * 1024,
+                },
+                indent=2,
+            )
+        )
         return 0
     print(f"made speech: {usage.entries} lines, {usage.bytes / 1e6:.1f} MB of at most {limit} MB")
     print(f"folder: {ctx.cache.base}")

@@ -51,7 +51,7 @@ def load_course(path: Path) -> Course:
         raise ScriptError([Problem(path, 1, f"cannot read the course file: {exc}")]) from None
     problems: list[Problem] = []
 
-    def err(where: tuple, msg: str) -> None:
+    def err(where: tuple[str | int, ...], msg: str) -> None:
         problems.append(Problem(path, line_of(key_lines(text), where), msg))
 
     for key in doc:

@@ -8,7 +8,9 @@ keyed by its path: ``("step", 2, "pause")`` is the `pause` key of the third `[[s
 
 from __future__ import annotations
 
-Path_ = tuple[str | int, ...]
+#: Where a key sits in a document: table names and array indexes, outermost first.
+KeyPath = tuple[str | int, ...]
+Path_ = KeyPath
 
 _BARE = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 
@@ -171,12 +173,12 @@ class _Scanner:
                 table = self._resolve(key)
                 self.record(table, line)
             else:
-                key = self.read_key()
-                self.record_key(table, key, line)
+                parts = self.read_key()
+                self.record_key(table, parts, line)
                 self.skip_ws(newlines=False)
                 if self.peek() == "=":
                     self.advance()
-                self.read_value(table + tuple(key))
+                self.read_value(table + tuple(parts))
             # Anything left on the line is a comment or whitespace.
             self.skip_ws(newlines=False)
             if self.peek() not in ("\n", ""):

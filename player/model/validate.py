@@ -16,10 +16,22 @@ from typing import Any
 from player.errors import Problem
 from player.model.checks import is_number, number_in
 from player.model.script import (
-    INLINE_PAUSE, KINDS, NO_PAUSE, RATE_RANGE, Background, Bell, Pause, Repeat, Say, Script, Silence, Step,
-    VoiceSettings, spoken_text,
+    INLINE_PAUSE,
+    KINDS,
+    NO_PAUSE,
+    RATE_RANGE,
+    Background,
+    Bell,
+    Pause,
+    Repeat,
+    Say,
+    Script,
+    Silence,
+    Step,
+    VoiceSettings,
+    spoken_text,
 )
-from player.model.toml_lines import key_lines, line_of
+from player.model.toml_lines import KeyPath, key_lines, line_of
 from player.tts.engines import ENGINE_CHOICES
 
 MAX_PAUSE_S = 3600.0
@@ -38,42 +50,45 @@ VOICE_KEYS = ("rate", "voice", "volume", "engine")
 BACKGROUND_KEYS = ("sound", "volume_db", "fade_s")
 STEP_KEYS = ("say", "bell", "pause", "repeat", "steps")
 
+
 def _suggest(word: str, choices: Collection[str]) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 class Validator:
-    def __init__(self, path: Path, text: str, bells: Collection[str] | None, backgrounds: Collection[str] | None):
+    def __init__(
+        self, path: Path, text: str, bells: Collection[str] | None, backgrounds: Collection[str] | None
+    ) -> None:
         self.path = path
         self.text = text
-        self._lines: dict | None = None
+        self._lines: dict[KeyPath, int] | None = None
         self.bells = bells
         self.backgrounds = backgrounds
         self.problems: list[Problem] = []
         self.events = 0
 
     @property
-    def lines(self) -> dict:
+    def lines(self) -> dict[KeyPath, int]:
         # One scan of the text (about a millisecond for a course script) locates every key and step.
         if self._lines is None:
             self._lines = key_lines(self.text)
         return self._lines
 
-    def step_line(self, where: tuple) -> int:
+    def step_line(self, where: KeyPath) -> int:
         """The line where a step starts: its `[[step]]` header, or its `{ ... }` inside `steps = [...]`."""
         return line_of(self.lines, where)
 
-    def error(self, where: tuple, message: str) -> None:
+    def error(self, where: KeyPath, message: str) -> None:
         self.problems.append(Problem(self.path, line_of(self.lines, where), message))
 
-    def script(self, doc: dict, digest: str) -> Script | None:
+    def script(self, doc: dict[str, Any], digest: str) -> Script | None:
         for key in doc:
             if key not in TOP_KEYS:
                 self.error((key,), f"unknown key '{key}' at the top of the script{_suggest(key, TOP_KEYS)}")
         title = doc.get("title")
         if title is None:
-            self.error((), "the script has no title; add a line like: title = \"Soothing breath\"")
+            self.error((), 'the script has no title; add a line like: title = "Soothing breath"')
         elif not isinstance(title, str) or not title.strip():
             self.error(("title",), "title must be non-empty text in quotes")
         elif len(title) > MAX_TITLE_CHARS or any(ord(c) < 32 for c in title):
@@ -91,7 +106,7 @@ class Validator:
         raw_steps = doc.get("step")
         steps: tuple[Step, ...] = ()
         if raw_steps is None:
-            self.error((), "the script has no steps; add at least one [[step]] with a say = \"...\" line")
+            self.error((), 'the script has no steps; add at least one [[step]] with a say = "..." line')
         elif not isinstance(raw_steps, list) or not all(isinstance(s, dict) for s in raw_steps):
             self.error(("step",), "step must be written as [[step]] tables")
         elif not raw_steps:
@@ -100,7 +115,7 @@ class Validator:
             steps = self.steps(raw_steps, ("step",), depth=1, label="step ")
             if steps and not _has_sound(steps):
                 self.error((), "the script has nothing to hear; add a say or bell step")
-        if self.problems:
+        if self.problems or not isinstance(title, str):
             return None
         return Script(
             id=self.path.stem,
@@ -126,11 +141,13 @@ class Validator:
                 self.error(("voice", key), f"unknown key '{key}' in [voice]{_suggest(key, VOICE_KEYS)}")
         rate = raw.get("rate")
         if rate is not None and not number_in(rate, *RATE_RANGE):
-            self.error(("voice", "rate"), f"rate must be a number of words per minute from {RATE_RANGE[0]} to {RATE_RANGE[1]}")
+            self.error(
+                ("voice", "rate"), f"rate must be a number of words per minute from {RATE_RANGE[0]} to {RATE_RANGE[1]}"
+            )
             rate = None
         name = raw.get("voice")
         if name is not None and (not isinstance(name, str) or not name.strip() or len(name) > 100):
-            self.error(("voice", "voice"), "voice must be a voice id or language code in quotes, like \"en-gb\"")
+            self.error(("voice", "voice"), 'voice must be a voice id or language code in quotes, like "en-gb"')
             name = None
         volume = raw.get("volume")
         if volume is not None and not number_in(volume, 0, 1):
@@ -139,7 +156,10 @@ class Validator:
         engine = raw.get("engine")
         if engine is not None and engine not in ENGINE_CHOICES:
             shown = engine if isinstance(engine, str) else str(engine)
-            self.error(("voice", "engine"), f"engine must be one of {', '.join(repr(e) for e in ENGINE_CHOICES)}{_suggest(shown, ENGINE_CHOICES)}")
+            self.error(
+                ("voice", "engine"),
+                f"engine must be one of {', '.join(repr(e) for e in ENGINE_CHOICES)}{_suggest(shown, ENGINE_CHOICES)}",
+            )
             engine = None
         return VoiceSettings(
             engine=engine,
@@ -159,13 +179,18 @@ class Validator:
                 self.error(("background", key), f"unknown key '{key}' in [background]{_suggest(key, BACKGROUND_KEYS)}")
         sound = raw.get("sound")
         if not isinstance(sound, str) or not _NAME.match(sound):
-            self.error(("background", "sound"), "sound must name an ambience, like \"rain\"")
+            self.error(("background", "sound"), 'sound must name an ambience, like "rain"')
             return None
         if self.backgrounds is not None and sound not in self.backgrounds:
-            self.error(("background", "sound"), f"no ambience called '{sound}'; available: {', '.join(sorted(self.backgrounds))}")
+            self.error(
+                ("background", "sound"),
+                f"no ambience called '{sound}'; available: {', '.join(sorted(self.backgrounds))}",
+            )
         volume_db = raw.get("volume_db", -24.0)
         if not number_in(volume_db, -60, -6):
-            self.error(("background", "volume_db"), "volume_db must be a number from -60 to -6 (decibels below the voice)")
+            self.error(
+                ("background", "volume_db"), "volume_db must be a number from -60 to -6 (decibels below the voice)"
+            )
             volume_db = -24.0
         fade = raw.get("fade_s", 4.0)
         if not number_in(fade, 0, 60):
@@ -174,20 +199,20 @@ class Validator:
         return Background(sound, float(volume_db), float(fade))
 
     # -- steps -------------------------------------------------------------------
-    def steps(self, raw: list, where: tuple, depth: int, label: str) -> tuple[Step, ...]:
+    def steps(self, raw: list[Any], where: KeyPath, depth: int, label: str) -> tuple[Step, ...]:
         out: list[Step] = []
         for index, item in enumerate(raw):
             here = where + (index,)
             name = f"{label}{index + 1}"
             if not isinstance(item, dict):
-                self.error(here, f"{name} must be a table like {{ say = \"...\", pause = 4 }}")
+                self.error(here, f'{name} must be a table like {{ say = "...", pause = 4 }}')
                 continue
             step = self.step(item, here, name, depth)
             if step is not None:
                 out.append(step)
         return tuple(out)
 
-    def step(self, raw: dict, where: tuple, name: str, depth: int) -> Step | None:
+    def step(self, raw: dict[str, Any], where: KeyPath, name: str, depth: int) -> Step | None:
         known = True
         for key in raw:
             if key not in STEP_KEYS:
@@ -218,7 +243,7 @@ class Validator:
         self.error(where, f"{name} is empty; give it a say, bell, pause, or repeat with steps")
         return None
 
-    def pause(self, raw: dict, where: tuple, name: str) -> Pause | None:
+    def pause(self, raw: dict[str, Any], where: KeyPath, name: str) -> Pause | None:
         value = raw["pause"]
         here = where + ("pause",)
         if is_number(value):
@@ -244,7 +269,7 @@ class Validator:
         self.error(here, f"pause in {name} must be seconds (like 5) or a range (like [10, 60])")
         return None
 
-    def say(self, value: Any, pause: Pause, where: tuple, name: str, line: int) -> Say | None:
+    def say(self, value: Any, pause: Pause, where: KeyPath, name: str, line: int) -> Say | None:
         here = where + ("say",)
         if not isinstance(value, str):
             self.error(here, f"say in {name} must be text in quotes")
@@ -258,7 +283,9 @@ class Validator:
         leftover = INLINE_PAUSE.sub(" ", value)
         bad = _ANY_BRACKET.search(leftover)
         if bad:
-            self.error(here, f"say in {name} has '{bad.group(0)}'; the only marker allowed is [pause N], like [pause 2]")
+            self.error(
+                here, f"say in {name} has '{bad.group(0)}'; the only marker allowed is [pause N], like [pause 2]"
+            )
             return None
         for m in INLINE_PAUSE.finditer(value):
             if float(m.group(1)) > MAX_PAUSE_S:
@@ -270,28 +297,34 @@ class Validator:
         self.events += 2 + len(INLINE_PAUSE.findall(value)) * 2
         return Say(value, pause, line)
 
-    def bell(self, value: Any, pause: Pause, where: tuple, name: str, line: int) -> Bell | None:
+    def bell(self, value: Any, pause: Pause, where: KeyPath, name: str, line: int) -> Bell | None:
         here = where + ("bell",)
         if not isinstance(value, str) or not _NAME.match(value):
-            self.error(here, f"bell in {name} must name a sound, like \"bowl\" (lowercase letters, digits, - and _)")
+            self.error(here, f'bell in {name} must name a sound, like "bowl" (lowercase letters, digits, - and _)')
             return None
         if self.bells is not None and value not in self.bells:
-            self.error(here, f"no bell called '{value}'{_suggest(value, self.bells)}; available: {', '.join(sorted(self.bells))}")
+            self.error(
+                here,
+                f"no bell called '{value}'{_suggest(value, self.bells)}; available: {', '.join(sorted(self.bells))}",
+            )
             return None
         self.events += 2
         return Bell(value, pause, line)
 
-    def repeat(self, raw: dict, where: tuple, name: str, depth: int, line: int) -> Repeat | None:
+    def repeat(self, raw: dict[str, Any], where: KeyPath, name: str, depth: int, line: int) -> Repeat | None:
         count = raw["repeat"]
         if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_REPEAT:
             self.error(where + ("repeat",), f"repeat in {name} must be a whole number from 1 to {MAX_REPEAT}")
             return None
         if "pause" in raw:
-            self.error(where + ("pause",), f"{name} repeats steps, so it cannot have its own pause; put the pause inside its steps")
+            self.error(
+                where + ("pause",),
+                f"{name} repeats steps, so it cannot have its own pause; put the pause inside its steps",
+            )
             return None
         inner = raw.get("steps")
         if inner is None:
-            self.error(where, f"{name} has repeat but no steps; add steps = [ {{ say = \"...\", pause = 4 }} ]")
+            self.error(where, f'{name} has repeat but no steps; add steps = [ {{ say = "...", pause = 4 }} ]')
             return None
         if not isinstance(inner, list) or not inner:
             self.error(where + ("steps",), f"steps in {name} must be a non-empty list of tables")
@@ -305,7 +338,10 @@ class Validator:
         expanded = self.events * count
         self.events = before + expanded
         if self.events > MAX_EVENTS:
-            self.error(where + ("repeat",), f"{name} repeats too much: the script would hold over {MAX_EVENTS} parts; lower repeat")
+            self.error(
+                where + ("repeat",),
+                f"{name} repeats too much: the script would hold over {MAX_EVENTS} parts; lower repeat",
+            )
             self.events = before
             return None
         if len(steps) != len(inner):
@@ -314,6 +350,4 @@ class Validator:
 
 
 def _has_sound(steps: tuple[Step, ...]) -> bool:
-    return any(
-        isinstance(s, (Say, Bell)) or (isinstance(s, Repeat) and _has_sound(s.steps)) for s in steps
-    )
+    return any(isinstance(s, (Say, Bell)) or (isinstance(s, Repeat) and _has_sound(s.steps)) for s in steps)

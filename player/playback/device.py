@@ -94,8 +94,9 @@ simpleaudio.play_buffer(bytes(441 * 2), 1, 2, 22050).wait_done()
 
 def _child(code: str) -> subprocess.CompletedProcess | None:
     try:
-        return subprocess.run([sys.executable, "-c", code], stdin=subprocess.DEVNULL, capture_output=True,
-                              text=True, timeout=15)
+        return subprocess.run(
+            [sys.executable, "-c", code], stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=15
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
 

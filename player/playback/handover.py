@@ -27,8 +27,11 @@ class Handover:
         """Device frames from `d` got `n` session frames from `t` (or, not moving, silence while at `t`)."""
         if self.runs:
             last = self.runs[-1]
-            if last.d + last.n == d and last.moving == moving and (
-                    (moving and last.t + last.n == t) or (not moving and last.t == t)):
+            if (
+                last.d + last.n == d
+                and last.moving == moving
+                and ((moving and last.t + last.n == t) or (not moving and last.t == t))
+            ):
                 last.n += n
                 return
         self.runs.append(Run(d, n, t, moving))

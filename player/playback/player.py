@@ -18,6 +18,7 @@ import enum
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from player.playback.device import Backend
 from player.playback.handover import Handover
@@ -47,7 +48,7 @@ class _Block:
         return len(self.pcm) // 2
 
 
-class Source:
+class Source(Protocol):
     """What the Player plays: a session that can be laid out ahead and read as PCM (see practice.Session)."""
 
     rate: int
@@ -75,19 +76,19 @@ class Player:
         self._wake = threading.Condition(self._lock)
         self._state = PlaybackState.STOPPED
         self._queue: collections.deque[_Block] = collections.deque()
-        self._head = 0             # frames of the first queued block already handed over
-        self._gen = 0              # bumped by every seek: older blocks are dropped
-        self._cursor = 0           # session frame the feeder makes next
-        self._take = 0             # session frame the device is handed next
+        self._head = 0  # frames of the first queued block already handed over
+        self._gen = 0  # bumped by every seek: older blocks are dropped
+        self._cursor = 0  # session frame the feeder makes next
+        self._take = 0  # session frame the device is handed next
         self._paused = True
         self._log = Handover()
-        self._handed = 0           # device frames handed over so far
+        self._handed = 0  # device frames handed over so far
         self._heard_max = 0
         self._finished_fired = False
         self._hold: int | None = None  # while paused after a seek: where playback will resume
         self._feeder: threading.Thread | None = None
         self._closing = False
-        self.waiting = False       # the feeder is waiting inside a pause for a line to be made
+        self.waiting = False  # the feeder is waiting inside a pause for a line to be made
         self.error: BaseException | None = None
 
     # -- reading ----------------------------------------------------------------------------------
@@ -201,8 +202,7 @@ class Player:
     def wait(self, timeout: float | None = None) -> bool:
         """Wait until the session has finished (or stopped); True when it did within `timeout`."""
         with self._lock:
-            return self._wake.wait_for(
-                lambda: self._state in (PlaybackState.FINISHED, PlaybackState.STOPPED), timeout)
+            return self._wake.wait_for(lambda: self._state in (PlaybackState.FINISHED, PlaybackState.STOPPED), timeout)
 
     # -- internals ------------------------------------------------------------------------------------
     def _reachable(self, seconds: float) -> int:

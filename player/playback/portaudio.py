@@ -31,8 +31,8 @@ class PortAudioBackend:
         self._sd = sounddevice
         self._stream = None
         self._anchor: tuple[float, int] | None = None
-        self._base = 0          # device frame of this stream's first frame (after a restart, not 0)
-        self._count = 0         # frames handed to this stream
+        self._base = 0  # device frame of this stream's first frame (after a restart, not 0)
+        self._count = 0  # frames handed to this stream
         self._final: int | None = None
         self._underflows = 0
         self._latency = self.LATENCY_S
@@ -46,10 +46,16 @@ class PortAudioBackend:
         self._base, self._count, self._anchor, self._underflows = base, 0, None, 0
         self._first_time: float | None = None
         self._final = None
-        self._stream = self._sd.RawOutputStream(
-            samplerate=self.rate, channels=1, dtype="int16", blocksize=self.BLOCK, latency=self._latency,
-            callback=self._callback)
-        self._stream.start()
+        stream = self._sd.RawOutputStream(
+            samplerate=self.rate,
+            channels=1,
+            dtype="int16",
+            blocksize=self.BLOCK,
+            latency=self._latency,
+            callback=self._callback,
+        )
+        self._stream = stream
+        stream.start()
         self._started_at = time.monotonic()
 
     def _callback(self, outdata, frames, timing, status) -> None:
@@ -82,8 +88,7 @@ class PortAudioBackend:
         return True  # the Player waits for the heard frame itself
 
     def unsteady(self) -> bool:
-        return (not self._restarted and self._underflows > self.STORM
-                and time.monotonic() - self._started_at < 1.5)
+        return not self._restarted and self._underflows > self.STORM and time.monotonic() - self._started_at < 1.5
 
     def flush(self) -> int:
         """Stop a struggling stream (the Player then opens it again, with more latency); returns the frame

@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Literal, overload
 
 from player.errors import StoreError
 from player.store.migrations import CURRENT_VERSION, MIGRATIONS
@@ -79,14 +80,17 @@ class Database:
     def _translate(self, exc: sqlite3.DatabaseError) -> StoreError:
         text = str(exc).lower()
         if "readonly" in text or "read-only" in text:
-            return StoreError(f"cannot save progress: {self.path} is read-only",
-                              "make it writable, or choose another folder with --data-dir")
+            return StoreError(
+                f"cannot save progress: {self.path} is read-only",
+                "make it writable, or choose another folder with --data-dir",
+            )
         if "disk" in text and "full" in text:
-            return StoreError(f"cannot save progress in {self.path}: the disk is full",
-                              "free some space and try again; nothing recorded so far was lost")
+            return StoreError(
+                f"cannot save progress in {self.path}: the disk is full",
+                "free some space and try again; nothing recorded so far was lost",
+            )
         if "locked" in text or "busy" in text:
-            return StoreError(f"the progress file {self.path} is busy in another program",
-                              "try again in a moment")
+            return StoreError(f"the progress file {self.path} is busy in another program", "try again in a moment")
         return _damaged(self.path)
 
 
@@ -101,6 +105,18 @@ def _begin_immediate(conn: sqlite3.Connection, path: Path) -> None:
                 raise
             time.sleep(0.05 * (attempt + 1))
     raise StoreError(f"the progress file {path} stayed busy in another program", "try again in a moment")
+
+
+@overload
+def open_database(data_dir: Path) -> Database: ...
+
+
+@overload
+def open_database(data_dir: Path, *, create: Literal[True]) -> Database: ...
+
+
+@overload
+def open_database(data_dir: Path, *, create: bool) -> Database | None: ...
 
 
 def open_database(data_dir: Path, *, create: bool = True) -> Database | None:
@@ -119,18 +135,26 @@ def open_database(data_dir: Path, *, create: bool = True) -> Database | None:
         if readonly:
             # A WAL database in a read-only folder cannot create its shared-memory file; nobody can write
             # there either, so reading it as immutable is safe.
-            conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, isolation_level=None,
-                                   check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+            conn = sqlite3.connect(
+                f"file:{path}?mode=ro&immutable=1",
+                uri=True,
+                isolation_level=None,
+                check_same_thread=False,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+            )
         else:
-            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False,
-                                   timeout=BUSY_TIMEOUT_MS / 1000)
+            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
     except OSError as exc:
-        raise StoreError(f"cannot create the progress folder {path.parent} ({exc.strerror})",
-                         "choose a writable folder with --data-dir") from None
+        raise StoreError(
+            f"cannot create the progress folder {path.parent} ({exc.strerror})",
+            "choose a writable folder with --data-dir",
+        ) from None
     except sqlite3.Error:
         if not exists and not os.access(path.parent, os.W_OK):
-            raise StoreError(f"cannot save progress: {path.parent} is read-only",
-                             "make the folder writable, or choose another with --data-dir") from None
+            raise StoreError(
+                f"cannot save progress: {path.parent} is read-only",
+                "make the folder writable, or choose another with --data-dir",
+            ) from None
         raise _damaged(path) from None
     db = Database(path, conn, readonly)
     try:
@@ -152,8 +176,10 @@ def open_database(data_dir: Path, *, create: bool = True) -> Database | None:
                 _migrate(db)
         elif version < CURRENT_VERSION:
             conn.close()
-            raise StoreError(f"{path} needs updating, but {path.parent} is read-only",
-                             "make the folder writable once so the app can update the file")
+            raise StoreError(
+                f"{path} needs updating, but {path.parent} is read-only",
+                "make the folder writable once so the app can update the file",
+            )
     except StoreError:
         raise
     except sqlite3.DatabaseError as exc:
@@ -194,4 +220,3 @@ def _backup(db: Database, version: int) -> Path:
     finally:
         dst.close()
     return target
-

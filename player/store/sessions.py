@@ -5,7 +5,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any
 
 from player import progress
 from player.store.db import Database
@@ -49,7 +50,7 @@ class StoredSession(Session):
 
 def utc_text(moment: datetime) -> str:
     """Started-at as stored: UTC, microseconds, so two sessions never share a start by accident."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def record(db: Database, session: Session, day_start_minutes: int) -> tuple[int, bool]:
@@ -62,15 +63,24 @@ def record(db: Database, session: Session, day_start_minutes: int) -> tuple[int,
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             _row(session, day_start_minutes),
         )
-        return int(cur.lastrowid), session.completed
+        return int(cur.lastrowid or 0), session.completed
 
 
-def _row(session: Session, day_start_minutes: int) -> tuple:
+def _row(session: Session, day_start_minutes: int) -> tuple[object, ...]:
     return (
-        session.exercise_id, session.week, utc_text(session.started_at), session.utc_offset_minutes,
-        session.local_date(day_start_minutes).isoformat(), round(session.duration_s, 3),
-        round(session.listened_s, 3), int(session.completed), session.minutes_variant, session.mood_before,
-        session.mood_after, session.source, utc_text(datetime.now(timezone.utc)),
+        session.exercise_id,
+        session.week,
+        utc_text(session.started_at),
+        session.utc_offset_minutes,
+        session.local_date(day_start_minutes).isoformat(),
+        round(session.duration_s, 3),
+        round(session.listened_s, 3),
+        int(session.completed),
+        session.minutes_variant,
+        session.mood_before,
+        session.mood_after,
+        session.source,
+        utc_text(datetime.now(UTC)),
     )
 
 
@@ -103,14 +113,16 @@ def recompute_days(db: Database, day_start_minutes: int) -> None:
         )
 
 
-_COLUMNS = ("id, exercise_id, week, started_at, utc_offset_minutes, local_date, duration_s, listened_s, "
-            "completed, minutes_variant, mood_before, mood_after, source")
+_COLUMNS = (
+    "id, exercise_id, week, started_at, utc_offset_minutes, local_date, duration_s, listened_s, "
+    "completed, minutes_variant, mood_before, mood_after, source"
+)
 
 
 def history(db: Database, since: date | None = None) -> list[StoredSession]:
     """Every session, oldest first (optionally from a practice date on)."""
     sql = f"SELECT {_COLUMNS} FROM sessions"
-    args: tuple = ()
+    args: tuple[str, ...] = ()
     if since is not None:
         sql += " WHERE local_date >= ?"
         args = (since.isoformat(),)
@@ -119,17 +131,26 @@ def history(db: Database, since: date | None = None) -> list[StoredSession]:
         return [_from_row(r) for r in conn.execute(sql, args)]
 
 
-def _from_row(r: tuple) -> StoredSession:
-    started = datetime.strptime(r[3], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+def _from_row(r: tuple[Any, ...]) -> StoredSession:
+    started = datetime.strptime(r[3], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
     local = started.astimezone(timezone(timedelta(minutes=r[4])))
     return StoredSession(
-        exercise_id=r[1], week=r[2], started_at=local, duration_s=r[6], listened_s=r[7],
-        minutes_variant=r[9], mood_before=r[10], mood_after=r[11], source=r[12],
-        id=r[0], local_date_=date.fromisoformat(r[5]), completed_=bool(r[8]),
+        exercise_id=r[1],
+        week=r[2],
+        started_at=local,
+        duration_s=r[6],
+        listened_s=r[7],
+        minutes_variant=r[9],
+        mood_before=r[10],
+        mood_after=r[11],
+        source=r[12],
+        id=r[0],
+        local_date_=date.fromisoformat(r[5]),
+        completed_=bool(r[8]),
     )
 
 
-def as_dict(s: StoredSession) -> dict:
+def as_dict(s: StoredSession) -> dict[str, Any]:
     """A session as exported and printed by `history --json`."""
     d = asdict(s)
     d.pop("local_date_")
@@ -144,11 +165,11 @@ def as_dict(s: StoredSession) -> dict:
 class Facts:
     """What stats are computed from, read in a few indexed queries."""
 
-    day_minutes: dict[date, float]          # completed practice per practice day
+    day_minutes: dict[date, float]  # completed practice per practice day
     partial_sessions: int
     completed_sessions: int
-    exercise_days: dict[str, set[date]]      # exercise id -> days it was completed (course exercises only)
-    exercise_sessions: dict[str, int]        # exercise id -> completed sessions (course exercises only)
+    exercise_days: dict[str, set[date]]  # exercise id -> days it was completed (course exercises only)
+    exercise_sessions: dict[str, int]  # exercise id -> completed sessions (course exercises only)
     moods: list[tuple[date, int | None, int | None]]
 
 
@@ -163,20 +184,31 @@ def facts(db: Database | None, today: date, exercise_ids: Iterable[str]) -> Fact
             date.fromisoformat(d): m / 60
             for d, m in conn.execute(
                 "SELECT local_date, SUM(listened_s) FROM sessions WHERE completed = 1 AND local_date <= ? "
-                "GROUP BY local_date", (t,))
+                "GROUP BY local_date",
+                (t,),
+            )
         }
-        counts = dict(conn.execute(
-            "SELECT completed, COUNT(*) FROM sessions WHERE local_date <= ? GROUP BY completed", (t,)).fetchall())
+        counts = dict(
+            conn.execute(
+                "SELECT completed, COUNT(*) FROM sessions WHERE local_date <= ? GROUP BY completed", (t,)
+            ).fetchall()
+        )
         exercise_days: dict[str, set[date]] = {}
         marks = ",".join("?" * len(ids))
         if ids:
             for ex, d in conn.execute(
                 f"SELECT DISTINCT exercise_id, local_date FROM sessions INDEXED BY sessions_by_exercise "
-                f"WHERE exercise_id IN ({marks}) AND completed = 1 AND local_date <= ?", (*ids, t)):
+                f"WHERE exercise_id IN ({marks}) AND completed = 1 AND local_date <= ?",
+                (*ids, t),
+            ):
                 exercise_days.setdefault(ex, set()).add(date.fromisoformat(d))
-            per_exercise = dict(conn.execute(
-                f"SELECT exercise_id, COUNT(*) FROM sessions WHERE exercise_id IN ({marks}) AND completed = 1 "
-                f"AND local_date <= ? GROUP BY exercise_id", (*ids, t)).fetchall())
+            per_exercise = dict(
+                conn.execute(
+                    f"SELECT exercise_id, COUNT(*) FROM sessions WHERE exercise_id IN ({marks}) AND completed = 1 "
+                    f"AND local_date <= ? GROUP BY exercise_id",
+                    (*ids, t),
+                ).fetchall()
+            )
         else:
             per_exercise = {}
         moods = [
@@ -184,7 +216,9 @@ def facts(db: Database | None, today: date, exercise_ids: Iterable[str]) -> Fact
             for d, b, a in conn.execute(
                 "SELECT local_date, mood_before, mood_after FROM sessions "
                 "WHERE (mood_before IS NOT NULL OR mood_after IS NOT NULL) AND local_date <= ? "
-                "ORDER BY started_at DESC LIMIT 60", (t,))
+                "ORDER BY started_at DESC LIMIT 60",
+                (t,),
+            )
         ]
     moods.reverse()
     return Facts(day_minutes, counts.get(0, 0), counts.get(1, 0), exercise_days, per_exercise, moods)

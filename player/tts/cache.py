@@ -11,6 +11,7 @@ all a replay needs.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -75,10 +76,8 @@ class SpeechCache:
     def read(self, key: str) -> bytes | None:
         """The PCM of an entry, or None when missing or damaged. Marks the entry as recently used."""
         p = self.path(key)
-        try:
+        with contextlib.suppress(OSError):
             os.utime(p)
-        except OSError:
-            pass
         try:
             with wave.open(str(p), "rb") as w:
                 if w.getframerate() != SAMPLE_RATE or w.getnchannels() != 1 or w.getsampwidth() != 2:
@@ -98,12 +97,11 @@ class SpeechCache:
         try:
             p.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".", suffix=".part", dir=p.parent)
-            with os.fdopen(fd, "wb") as f:
-                with wave.open(f, "wb") as w:
-                    w.setnchannels(1)
-                    w.setsampwidth(2)
-                    w.setframerate(SAMPLE_RATE)
-                    w.writeframes(pcm)
+            with os.fdopen(fd, "wb") as f, wave.open(f, "wb") as w:
+                w.setnchannels(1)
+                w.setsampwidth(2)
+                w.setframerate(SAMPLE_RATE)
+                w.writeframes(pcm)
             os.replace(tmp, p)
             tmp = None
         except OSError as exc:
@@ -113,15 +111,13 @@ class SpeechCache:
             ) from None
         finally:
             if tmp is not None:
-                try:
+                with contextlib.suppress(OSError):
                     os.unlink(tmp)
-                except OSError:
-                    pass
         return len(pcm) // 2
 
     # -- size --------------------------------------------------------------------------------------
     def _entries(self) -> list[tuple[float, int, Path]]:
-        out = []
+        out: list[tuple[float, int, Path]] = []
         try:
             folders = list(os.scandir(self.root))
         except OSError:
@@ -175,10 +171,8 @@ def _tree_size(folder: Path) -> int:
     total = 0
     for dirpath, _, files in os.walk(folder):
         for name in files:
-            try:
+            with contextlib.suppress(OSError):
                 total += os.stat(os.path.join(dirpath, name)).st_size
-            except OSError:
-                pass
     return total
 
 

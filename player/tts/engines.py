@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
-from functools import lru_cache
+from functools import cache
 
 from player.errors import CompassionError
 from player.tts.base import Engine
@@ -26,9 +25,7 @@ def resolve_engine(requested: str | None) -> str:
     if requested in (None, "auto"):
         return "piper" if piper_installed() else "pyttsx3"
     if requested not in ENGINE_NAMES:
-        raise CompassionError(
-            f"no speech engine called '{requested}'", f"use one of: auto, {', '.join(ENGINE_NAMES)}"
-        )
+        raise CompassionError(f"no speech engine called '{requested}'", f"use one of: auto, {', '.join(ENGINE_NAMES)}")
     if requested == "piper" and not piper_installed():
         raise CompassionError(
             "the neural voice (piper) is not installed",
@@ -37,7 +34,7 @@ def resolve_engine(requested: str | None) -> str:
     return requested
 
 
-@lru_cache(maxsize=None)
+@cache
 def get_engine(name: str) -> Engine:
     """The process-wide instance of an engine (engines load voices and models once)."""
     if name == "pyttsx3":

@@ -48,7 +48,7 @@ def installed_voices() -> tuple[VoicePackage, ...]:
         return ()
     found = []
     for dist in metadata.distributions():
-        name = (dist.metadata.get("Name") or "").lower()
+        name = (dist.name or "").lower()
         if not name.endswith("-piper-voice"):
             continue
         module_name = re.sub(r"[-.]", "_", name)
@@ -60,11 +60,17 @@ def installed_voices() -> tuple[VoicePackage, ...]:
             continue
         if not model.is_file():
             continue
-        found.append(VoicePackage(
-            id=model.name.removesuffix(".onnx"), distribution=name, version=dist.version, model=model,
-            config=config, language=str(info.get("language", {}).get("code", "")),
-            sample_rate=int(info.get("audio", {}).get("sample_rate", SAMPLE_RATE)),
-        ))
+        found.append(
+            VoicePackage(
+                id=model.name.removesuffix(".onnx"),
+                distribution=name,
+                version=dist.version,
+                model=model,
+                config=config,
+                language=str(info.get("language", {}).get("code", "")),
+                sample_rate=int(info.get("audio", {}).get("sample_rate", SAMPLE_RATE)),
+            )
+        )
     found.sort(key=lambda v: (v.id not in PREFERRED, v.id))
     return tuple(found)
 
@@ -84,8 +90,10 @@ def available() -> bool:
 def default_voice() -> str:
     voices = installed_voices()
     if not voices:
-        raise MissingTool("the neural voice (piper) is not installed",
-                          "install it with `pip install 'compassion-player[neural]'`, or use --engine pyttsx3")
+        raise MissingTool(
+            "the neural voice (piper) is not installed",
+            "install it with `pip install 'compassion-player[neural]'`, or use --engine pyttsx3",
+        )
     return voices[0].id
 
 
@@ -114,8 +122,10 @@ class PiperEngine:
         if voice_id not in self._loaded:
             package = next((v for v in installed_voices() if v.id == voice_id), None)
             if package is None:
-                raise CompassionError(f"the voice '{voice_id}' is not installed for piper",
-                                      "run `compassion voices` to see the voices you can use")
+                raise CompassionError(
+                    f"the voice '{voice_id}' is not installed for piper",
+                    "run `compassion voices` to see the voices you can use",
+                )
             from piper import PiperVoice
 
             self._loaded[voice_id] = (PiperVoice.load(package.model, package.config), package)
@@ -127,8 +137,7 @@ class PiperEngine:
         model, package = self._voice(voice.voice)
         # Volume is applied when the line is levelled. Without noise in the duration predictor, a line has
         # the same length every time it is made, so lengths can be known before any speech is made.
-        config = SynthesisConfig(length_scale=length_scale(voice.rate), normalize_audio=False,
-                                 noise_w_scale=0.0)
+        config = SynthesisConfig(length_scale=length_scale(voice.rate), normalize_audio=False, noise_w_scale=0.0)
         gap = bytes(int(SENTENCE_PAUSE_S * package.sample_rate) * 2)
         pieces = [chunk.audio_int16_bytes for chunk in model.synthesize(text, config)]
         pcm = gap.join(pieces)
@@ -141,5 +150,7 @@ class PiperEngine:
         if voice is None:
             default_voice()
         elif voice not in {v.id for v in installed_voices()}:
-            raise CompassionError(f"the voice '{voice}' is not installed for piper",
-                                  "run `compassion voices` to see the voices you can use")
+            raise CompassionError(
+                f"the voice '{voice}' is not installed for piper",
+                "run `compassion voices` to see the voices you can use",
+            )

@@ -17,7 +17,7 @@ import tempfile
 import threading
 import wave
 from functools import lru_cache
-
+from typing import Any
 
 from player.audio import pcm as pcmops
 from player.errors import CompassionError, MissingTool
@@ -79,9 +79,9 @@ class Pyttsx3Engine:
     def __init__(self) -> None:
         self._ready = False
         self._chunks: list[bytes] = []
-        self._callback = None
+        self._callback: Any = None
         self._lock = threading.Lock()
-        self._driver = None
+        self._driver: Any = None
         self._voices: list[VoiceInfo] | None = None
         self._applied: SpeakAs | None = None
 

@@ -65,9 +65,12 @@ def synthesize_into(cache: SpeechCache, items: Sequence[tuple[str, str, SpeakAs]
         key, text, voice = items[0]
         return [_finish(cache, key, voice.engine, voice.volume, get_engine(voice.engine).synthesize(text, voice))]
     with cf.ThreadPoolExecutor(max_workers=1) as finisher:
-        pending = [finisher.submit(_finish, cache, key, voice.engine, voice.volume,
-                                   get_engine(voice.engine).synthesize(text, voice))
-                   for key, text, voice in items]
+        pending = [
+            finisher.submit(
+                _finish, cache, key, voice.engine, voice.volume, get_engine(voice.engine).synthesize(text, voice)
+            )
+            for key, text, voice in items
+        ]
         return [f.result() for f in pending]
 
 
@@ -93,8 +96,14 @@ class Synthesis:
     speech (this process's own id when it made some itself).
     """
 
-    def __init__(self, cache: SpeechCache, utterances: Sequence[Utterance], progress: Progress | None = None,
-                 *, parallel_min: int = PARALLEL_MIN) -> None:
+    def __init__(
+        self,
+        cache: SpeechCache,
+        utterances: Sequence[Utterance],
+        progress: Progress | None = None,
+        *,
+        parallel_min: int = PARALLEL_MIN,
+    ) -> None:
         self.cache = cache
         self.progress = progress
         self.parallel_min = parallel_min
@@ -216,8 +225,9 @@ class Synthesis:
     def wait(self, key: str, timeout: float | None = None) -> int | None:
         """Wait for one utterance; None on timeout. Raises the synthesis error if there was one."""
         with self._cond:
-            self._cond.wait_for(lambda: key in self.frames or self._error is not None
-                                or self._cancelled.is_set(), timeout)
+            self._cond.wait_for(
+                lambda: key in self.frames or self._error is not None or self._cancelled.is_set(), timeout
+            )
             if self._error is not None:
                 raise self._error
             return self.frames.get(key)
@@ -244,8 +254,14 @@ class Synthesis:
             self._cond.notify_all()
 
 
-def ensure(cache: SpeechCache, utterances: Sequence[Utterance], progress: Progress | None = None,
-           cancel: threading.Event | None = None, *, parallel_min: int = PARALLEL_MIN) -> Synthesis:
+def ensure(
+    cache: SpeechCache,
+    utterances: Sequence[Utterance],
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+    *,
+    parallel_min: int = PARALLEL_MIN,
+) -> Synthesis:
     """Make sure every utterance is cached (blocking); returns the finished Synthesis."""
     job = Synthesis(cache, utterances, progress, parallel_min=parallel_min)
     job.wait_all(cancel)

@@ -27,9 +27,19 @@ class CompassionApp(App):
     ]
     COMMANDS = App.COMMANDS | {ExerciseCommands}
 
-    def __init__(self, ctx: service.Context, *, no_audio: bool = False, play: tuple[Entry, Script] | None = None,
-                 minutes: float | None = None, today: date | None = None, backend=None,
-                 notice: str | None = None, engine: str | None = None, background: str | None = None) -> None:
+    def __init__(
+        self,
+        ctx: service.Context,
+        *,
+        no_audio: bool = False,
+        play: tuple[Entry, Script] | None = None,
+        minutes: float | None = None,
+        today: date | None = None,
+        backend=None,
+        notice: str | None = None,
+        engine: str | None = None,
+        background: str | None = None,
+    ) -> None:
         super().__init__()
         self.ctx = ctx
         self.no_audio = no_audio
@@ -169,7 +179,14 @@ class CompassionApp(App):
         self.recorder.close()
 
 
-def run_app(ctx: service.Context, *, no_audio: bool = False, play=None, minutes: float | None = None,
-            engine: str | None = None, background: str | None = None) -> int:
+def run_app(
+    ctx: service.Context,
+    *,
+    no_audio: bool = False,
+    play=None,
+    minutes: float | None = None,
+    engine: str | None = None,
+    background: str | None = None,
+) -> int:
     CompassionApp(ctx, no_audio=no_audio, play=play, minutes=minutes, engine=engine, background=background).run()
     return 0

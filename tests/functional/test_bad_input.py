@@ -18,35 +18,60 @@ OK_STEP = '[[step]]\nsay = "Hello."\n'
 
 # (name, script text, line of the error, words the message must contain)
 CASES = [
-    ("misspelled key", 'title = "T"\n[[step]]\nsay = "Hi."\npasue = 4\n', 4, "unknown key 'pasue' in step 1 (did you mean 'pause'?)"),
+    (
+        "misspelled key",
+        'title = "T"\n[[step]]\nsay = "Hi."\npasue = 4\n',
+        4,
+        "unknown key 'pasue' in step 1 (did you mean 'pause'?)",
+    ),
     ("no title", OK_STEP, 1, "no title"),
     ("empty title", 'title = "  "\n' + OK_STEP, 1, "title must be non-empty"),
     ("no steps", 'title = "T"\n', 1, "no steps"),
     ("empty say", 'title = "T"\n[[step]]\nsay = ""\n', 3, "say in step 1 is empty"),
     ("only pause markers", 'title = "T"\n[[step]]\nsay = "[pause 2]"\n', 3, "is empty"),
-    ("negative pause", 'title = "T"\n' + OK_STEP + 'pause = -2\n', 4, "0 or more"),
-    ("nan pause", 'title = "T"\n' + OK_STEP + 'pause = nan\n', 4, "0 or more"),
+    ("negative pause", 'title = "T"\n' + OK_STEP + "pause = -2\n", 4, "0 or more"),
+    ("nan pause", 'title = "T"\n' + OK_STEP + "pause = nan\n", 4, "0 or more"),
     ("text pause", 'title = "T"\n' + OK_STEP + 'pause = "five"\n', 4, "must be seconds"),
-    ("elastic reversed", 'title = "T"\n' + OK_STEP + 'pause = [60, 10]\n', 4, "MIN <= MAX"),
-    ("elastic three numbers", 'title = "T"\n' + OK_STEP + 'pause = [1, 2, 3]\n', 4, "two numbers"),
+    ("elastic reversed", 'title = "T"\n' + OK_STEP + "pause = [60, 10]\n", 4, "MIN <= MAX"),
+    ("elastic three numbers", 'title = "T"\n' + OK_STEP + "pause = [1, 2, 3]\n", 4, "two numbers"),
     ("say and bell together", 'title = "T"\n[[step]]\nsay = "Hi."\nbell = "bowl"\n', 2, "both say and bell"),
     ("unknown bell", 'title = "T"\n[[step]]\nbell = "gong"\n', 3, "no bell called 'gong'"),
     ("bell path escape", 'title = "T"\n[[step]]\nbell = "../../etc/passwd"\n', 3, "must name a sound"),
     ("repeat zero", 'title = "T"\n[[step]]\nrepeat = 0\nsteps = [ { say = "In." } ]\n', 3, "from 1 to 1000"),
     ("repeat huge", 'title = "T"\n[[step]]\nrepeat = 100000\nsteps = [ { say = "In." } ]\n', 3, "from 1 to 1000"),
     ("repeat without steps", 'title = "T"\n[[step]]\nrepeat = 3\n', 2, "has repeat but no steps"),
-    ("inner step typo", 'title = "T"\n[[step]]\nrepeat = 2\nsteps = [\n  { say = "In." },\n  { sya = "Out." },\n]\n', 6, "unknown key 'sya' in step 1, inner step 2 (did you mean 'say'?)"),
-    ("repeat explosion", 'title = "T"\n[[step]]\nrepeat = 1000\nsteps = [ { repeat = 1000, steps = [ { say = "x" } ] } ]\n', 3, "repeats too much"),
+    (
+        "inner step typo",
+        'title = "T"\n[[step]]\nrepeat = 2\nsteps = [\n  { say = "In." },\n  { sya = "Out." },\n]\n',
+        6,
+        "unknown key 'sya' in step 1, inner step 2 (did you mean 'say'?)",
+    ),
+    (
+        "repeat explosion",
+        'title = "T"\n[[step]]\nrepeat = 1000\nsteps = [ { repeat = 1000, steps = [ { say = "x" } ] } ]\n',
+        3,
+        "repeats too much",
+    ),
     ("rate too fast", 'title = "T"\n[voice]\nrate = 900\n' + OK_STEP, 3, "words per minute from 80 to 300"),
     ("volume too loud", 'title = "T"\n[voice]\nvolume = 2\n' + OK_STEP, 3, "from 0 to 1"),
     ("unknown voice key", 'title = "T"\n[voice]\nspeed = 1\n' + OK_STEP, 3, "unknown key 'speed' in [voice]"),
     ("bad kind", 'title = "T"\nkind = "long"\n' + OK_STEP, 2, "kind must be one of"),
     ("unknown top key", 'title = "T"\nauthor = "me"\n' + OK_STEP, 2, "unknown key 'author' at the top"),
-    ("stray bracket", 'title = "T"\n[[step]]\nsay = "Breathe (slowly) [pasue 2] now."\n', 3, "only marker allowed is [pause N]"),
+    (
+        "stray bracket",
+        'title = "T"\n[[step]]\nsay = "Breathe (slowly) [pasue 2] now."\n',
+        3,
+        "only marker allowed is [pause N]",
+    ),
     ("toml syntax", 'title = "T"\n[[step]]\nsay = "unclosed\n', 3, "TOML syntax"),
-    ("bool pause", 'title = "T"\n' + OK_STEP + 'pause = true\n', 4, "must be seconds"),
+    ("bool pause", 'title = "T"\n' + OK_STEP + "pause = true\n", 4, "must be seconds"),
     ("step is empty", 'title = "T"\n[[step]]\n[[step]]\nsay = "x"\n', 2, "step 1 is empty"),
-    ("pause on a repeat", 'title = "T"\n[[step]]\nrepeat = 2\npause = 3\nsteps = [ { say = "x" } ]\n', 4, "cannot have its own pause"),
+    (
+        "pause on a repeat",
+        'title = "T"\n[[step]]\nrepeat = 2\npause = 3\nsteps = [ { say = "x" } ]\n',
+        4,
+        "cannot have its own pause",
+    ),
 ]
 
 
@@ -62,7 +87,8 @@ def test_each_malformed_script_gets_its_own_clear_error(home, tmp_path, capsys, 
     assert words in err, err
     assert "Traceback" not in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.toml", "data"] or sorted(
-        p.name for p in tmp_path.iterdir()) == ["bad.toml"]
+        p.name for p in tmp_path.iterdir()
+    ) == ["bad.toml"]
 
 
 def test_validate_lists_every_error_and_exits_2(home, tmp_path):
@@ -73,17 +99,20 @@ def test_validate_lists_every_error_and_exits_2(home, tmp_path):
     assert r.stdout.strip() == f"{EXAMPLE}: ok"
     errors = r.stderr.strip().splitlines()
     assert errors == [
-        f"{bad}:1: error: the script has no title; add a line like: title = \"Soothing breath\"",
+        f'{bad}:1: error: the script has no title; add a line like: title = "Soothing breath"',
         f"{bad}:2: error: unknown key 'rat' in [voice] (did you mean 'rate'?)",
         f"{bad}:4: error: say in step 1 is empty; write the words to speak, or use pause = N for silence",
         f"{bad}:6: error: unknown key 'pasue' in step 2 (did you mean 'pause'?)",
     ]
 
 
-@pytest.mark.parametrize("data,line", [
-    (b"title = \"T\"\n\xff\xfe bad bytes\n", 2),
-    ("\ufefftitle = \"T\"\r\n[[step]]\r\nsay = \"\"\r\n".encode(), 3),
-])
+@pytest.mark.parametrize(
+    "data,line",
+    [
+        (b'title = "T"\n\xff\xfe bad bytes\n', 2),
+        ('\ufefftitle = "T"\r\n[[step]]\r\nsay = ""\r\n'.encode(), 3),
+    ],
+)
 def test_encodings_and_line_endings(home, tmp_path, capsys, data, line):
     script = tmp_path / "enc.toml"
     script.write_bytes(data)
@@ -99,7 +128,12 @@ def test_missing_file_and_unknown_exercise(home, tmp_path, capsys):
 
 
 def test_bad_arguments_exit_2_without_traceback(home):
-    for args in (["render"], ["render", str(EXAMPLE), "--minutes", "abc"], ["render", str(EXAMPLE), "--format", "aiff"], ["frobnicate"]):
+    for args in (
+        ["render"],
+        ["render", str(EXAMPLE), "--minutes", "abc"],
+        ["render", str(EXAMPLE), "--format", "aiff"],
+        ["frobnicate"],
+    ):
         r = run_cli(*args)
         assert r.returncode == 2, args
         assert "error:" in r.stderr and "Traceback" not in r.stderr
@@ -110,12 +144,19 @@ def test_interrupted_render_leaves_no_partial_file(home, tmp_path, blocking_ffmp
     # leaves neither the file nor a temporary.
     env, ready = blocking_ffmpeg
     script = tmp_path / "long.toml"
-    script.write_text('title = "Long"\n[[step]]\nsay = "Rest."\npause = 3000\n[[step]]\nsay = "End."\n', encoding="utf-8")
+    script.write_text(
+        'title = "Long"\n[[step]]\nsay = "Rest."\npause = 3000\n[[step]]\nsay = "End."\n', encoding="utf-8"
+    )
     out_dir = tmp_path / "out"
     out_dir.mkdir()
-    proc = subprocess.Popen([sys.executable, "-m", "player", "render", str(script), "-o", str(out_dir / "long.flac")],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "player", "render", str(script), "-o", str(out_dir / "long.flac")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
     try:
         wait_for_file(ready, proc)
         assert [p.name for p in out_dir.iterdir() if p.name.endswith(".part")], "the render is writing"
@@ -140,8 +181,12 @@ def test_file_size_limit_gives_clear_message_and_no_partial_file(home, tmp_path)
     def limit():
         resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))
 
-    r = subprocess.run([sys.executable, "-m", "player", "render", str(EXAMPLE), "-o", str(out)],
-                       capture_output=True, text=True, preexec_fn=limit)
+    r = subprocess.run(
+        [sys.executable, "-m", "player", "render", str(EXAMPLE), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        preexec_fn=limit,
+    )
     assert r.returncode == 1
     assert "disk is full" in r.stderr and str(out) in r.stderr
     assert "Traceback" not in r.stderr
@@ -150,7 +195,7 @@ def test_file_size_limit_gives_clear_message_and_no_partial_file(home, tmp_path)
 
 def _hide(path: str) -> list[str]:
     """A command prefix that runs in a private mount namespace where `path` is an empty file."""
-    return ["unshare", "--mount", "sh", "-c", f"mount --bind /dev/null {path} && exec \"$0\" \"$@\""]
+    return ["unshare", "--mount", "sh", "-c", f'mount --bind /dev/null {path} && exec "$0" "$@"']
 
 
 def _can_unshare() -> bool:
@@ -164,11 +209,15 @@ def _can_unshare() -> bool:
 def test_missing_espeak_says_how_to_install_it(fresh_cache, tmp_path):
     import ctypes.util
 
-    lib = subprocess.run(["sh", "-c", "ldconfig -p | grep -m1 'libespeak-ng.so.1 ' | sed 's/.*=> //'"],
-                         capture_output=True, text=True).stdout.strip()
+    lib = subprocess.run(
+        ["sh", "-c", "ldconfig -p | grep -m1 'libespeak-ng.so.1 ' | sed 's/.*=> //'"], capture_output=True, text=True
+    ).stdout.strip()
     assert lib, ctypes.util.find_library("espeak-ng")
-    r = subprocess.run(_hide(lib) + [sys.executable, "-m", "player", "render", str(EXAMPLE), "-o", str(tmp_path / "x.wav")],
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        _hide(lib) + [sys.executable, "-m", "player", "render", str(EXAMPLE), "-o", str(tmp_path / "x.wav")],
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 2, r.stderr
     assert "espeak-ng is not installed" in r.stderr and "apt-get install espeak-ng" in r.stderr
     assert "Traceback" not in r.stderr

@@ -10,8 +10,8 @@ import mutagen
 import pytest
 
 from player.catalog import Catalog
-from player.model.script import Bell, Say, spoken_text
 from player.model.parse import parse_script
+from player.model.script import Bell, Say, spoken_text
 from tests import audiocheck as ac
 from tests.conftest import REPO
 
@@ -42,8 +42,16 @@ def _says(script):
 def test_eight_weeks_in_order_with_the_three_kinds(course):
     assert [w.number for w in course.weeks] == list(range(1, 9))
     themes = " ".join(w.theme.lower() for w in course.weeks)
-    for word in ("soothing breath", "mindfulness", "kindness", "compassionate self", "inner critic",
-                 "difficult emotions", "relationships", "embracing"):
+    for word in (
+        "soothing breath",
+        "mindfulness",
+        "kindness",
+        "compassionate self",
+        "inner critic",
+        "difficult emotions",
+        "relationships",
+        "embracing",
+    ):
         assert word in themes
     all_ids = [ex for w in course.weeks for ex in w.exercises]
     assert len(all_ids) == len(set(all_ids)) == len(COURSE_FILES)
@@ -114,9 +122,12 @@ def test_render_week_gives_numbered_tagged_files_captions_and_a_playlist(home, t
     assert r.returncode == 0, r.stderr
     names = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
     assert names == [
-        "01 - Soothing Rhythm Breathing.mp3", "01 - Soothing Rhythm Breathing.vtt",
-        "02 - Three Systems Check-In.mp3", "02 - Three Systems Check-In.vtt",
-        "03 - Soothing Touch.mp3", "03 - Soothing Touch.vtt",
+        "01 - Soothing Rhythm Breathing.mp3",
+        "01 - Soothing Rhythm Breathing.vtt",
+        "02 - Three Systems Check-In.mp3",
+        "02 - Three Systems Check-In.vtt",
+        "03 - Soothing Touch.mp3",
+        "03 - Soothing Touch.vtt",
         "Week 1 - Soothing breath and the three systems.m3u",
     ]
     playlist = (out / "Week 1 - Soothing breath and the three systems.m3u").read_text().splitlines()
@@ -150,7 +161,9 @@ def test_exercise_ids_work_everywhere_and_unknown_ids_suggest(home, tmp_path, cl
 def test_my_scripts_are_listed_and_a_broken_one_is_reported_not_fatal(home, cli):
     mine = home / "scripts"
     mine.mkdir(parents=True)
-    (mine / "evening.toml").write_text('title = "Evening"\nkind = "short"\n[[step]]\nsay = "Good evening."\npause = [5, 60]\n[[step]]\nsay = "Good night."\n')
+    (mine / "evening.toml").write_text(
+        'title = "Evening"\nkind = "short"\n[[step]]\nsay = "Good evening."\npause = [5, 60]\n[[step]]\nsay = "Good night."\n'
+    )
     (mine / "broken.toml").write_text('title = "Broken"\n[[step]]\nsay = ""\n')
     r = cli("list", "--json")
     assert r.returncode == 0, r.stderr

@@ -6,7 +6,6 @@ import json
 import re
 import subprocess
 
-
 import numpy as np
 import pytest
 
@@ -30,7 +29,7 @@ pause = [3, 40]
 say = "When you are ready, open your eyes."
 """
 
-HIDE_NEURAL = '''
+HIDE_NEURAL = """
 import sys
 
 class _Hide:
@@ -39,12 +38,15 @@ class _Hide:
             raise ModuleNotFoundError(name)
         return None
 sys.meta_path.insert(0, _Hide())
-'''
+"""
 
 
 def lufs(path) -> float:
-    out = subprocess.run(["ffmpeg", "-hide_banner", "-nostats", "-i", str(path), "-af", "ebur128", "-f", "null", "-"],
-                         capture_output=True, text=True).stderr
+    out = subprocess.run(
+        ["ffmpeg", "-hide_banner", "-nostats", "-i", str(path), "-af", "ebur128", "-f", "null", "-"],
+        capture_output=True,
+        text=True,
+    ).stderr
     return float(re.findall(r"I:\s+(-?[\d.]+) LUFS", out)[-1])
 
 
@@ -112,7 +114,9 @@ def test_voices_lists_every_engine(home):
 
 def test_background_is_under_speech_and_silence_faded_and_seamless(home, tmp_path):
     script = tmp_path / "bg.toml"
-    script.write_text(SCRIPT.replace('title = "Engines"', 'title = "Bg"\n[background]\nsound = "rain"\nvolume_db = -24\nfade_s = 3'))
+    script.write_text(
+        SCRIPT.replace('title = "Engines"', 'title = "Bg"\n[background]\nsound = "rain"\nvolume_db = -24\nfade_s = 3')
+    )
     out = tmp_path / "bg.wav"
     assert run_cli("render", str(script), "-o", str(out), "--minutes", "0.75").returncode == 0
     dry = tmp_path / "dry.wav"
@@ -121,19 +125,19 @@ def test_background_is_under_speech_and_silence_faded_and_seamless(home, tmp_pat
     plain, _ = ac.read_wav(dry)
     bed = wet - plain  # exactly the ambience that was added
     rms = lambda x: float(np.sqrt(np.mean(x**2)))  # noqa: E731
-    middle = bed[int(10 * rate): int(30 * rate)]
+    middle = bed[int(10 * rate) : int(30 * rate)]
     speech_level = 32767 * 10 ** (-14.6 / 20)
     assert 20 * np.log10(rms(middle) / speech_level) == pytest.approx(-24, abs=1.5)
-    assert rms(bed[: int(0.2 * rate)]) < 0.2 * rms(middle)   # fades in
-    assert rms(bed[-int(0.2 * rate):]) < 0.2 * rms(middle)   # fades out
+    assert rms(bed[: int(0.2 * rate)]) < 0.2 * rms(middle)  # fades in
+    assert rms(bed[-int(0.2 * rate) :]) < 0.2 * rms(middle)  # fades out
     # Present in the silences too, and never louder than the voice.
     silence = ac.silences(plain, rate, min_len=1.0)[0]
-    assert rms(wet[int(silence.start * rate): int(silence.end * rate)]) > 50
+    assert rms(wet[int(silence.start * rate) : int(silence.end * rate)]) > 50
     assert np.abs(wet).max() < 32767
     # The loop joint (every 12 s) has no step: sample-to-sample change there is like anywhere else.
     loop = 12 * rate
-    diffs = np.abs(np.diff(bed[int(3 * rate): int(40 * rate)]))
-    joint = np.abs(np.diff(bed[loop - 2: loop + 2]))
+    diffs = np.abs(np.diff(bed[int(3 * rate) : int(40 * rate)]))
+    joint = np.abs(np.diff(bed[loop - 2 : loop + 2]))
     assert joint.max() <= np.percentile(diffs, 99.9)
 
 

@@ -9,15 +9,14 @@ import sqlite3
 import subprocess
 import sys
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from player import progress, service, tracking
-from player.catalog import Entry
+from player import service, tracking
 from player.store import db as dbmod
 from player.store import sessions as store
 from player.store.sessions import Session
@@ -49,15 +48,36 @@ def test_record_then_stats_counts_days_streaks_and_partials(home):
     assert s["last_practiced"] == "2026-11-20"
     assert s["total_minutes"] == pytest.approx(4 * 1.8, abs=0.4)
     assert stats("--today", "2026-11-17")["practice_days"] == 2  # later sessions are ignored
-    assert set(s) == {"current_streak", "longest_streak", "weeks_goal_streak", "total_sessions", "partial_sessions",
-                      "total_minutes", "practice_days", "current_week", "last_practiced", "weeks"}
-    assert s["weeks"][0] == {"number": 1, "theme": "Soothing breath and the three systems", "unlocked": True,
-                             "completed": False, "sessions": 4, "days_practiced": 4, "goal_days": 4}
+    assert set(s) == {
+        "current_streak",
+        "longest_streak",
+        "weeks_goal_streak",
+        "total_sessions",
+        "partial_sessions",
+        "total_minutes",
+        "practice_days",
+        "current_week",
+        "last_practiced",
+        "weeks",
+    }
+    assert s["weeks"][0] == {
+        "number": 1,
+        "theme": "Soothing breath and the three systems",
+        "unlocked": True,
+        "completed": False,
+        "sessions": 4,
+        "days_practiced": 4,
+        "goal_days": 4,
+    }
 
 
 def test_week_completion_unlocks_the_next_week(home):
-    for day, ex in ((16, "soothing-rhythm-breathing"), (17, "three-systems-check-in"), (18, "soothing-touch"),
-                    (19, "soothing-touch")):
+    for day, ex in (
+        (16, "soothing-rhythm-breathing"),
+        (17, "three-systems-check-in"),
+        (18, "soothing-touch"),
+        (19, "soothing-touch"),
+    ):
         assert run_cli("record", ex, "--at", at(day)).returncode == 0
     s = stats("--today", "2026-11-19")
     assert s["weeks"][0]["completed"] and s["weeks"][1]["unlocked"] and s["current_week"] == 2
@@ -169,8 +189,13 @@ def _read_only(folder: Path, *args: str) -> subprocess.CompletedProcess:
             return subprocess.run(cmd, capture_output=True, text=True)
         finally:
             folder.chmod(0o755)
-    wrap = ["unshare", "--mount", "sh", "-c",
-            f'mount --bind "{folder}" "{folder}" && mount -o remount,bind,ro "{folder}" && exec "$0" "$@"']
+    wrap = [
+        "unshare",
+        "--mount",
+        "sh",
+        "-c",
+        f'mount --bind "{folder}" "{folder}" && mount -o remount,bind,ro "{folder}" && exec "$0" "$@"',
+    ]
     return subprocess.run(wrap + cmd, capture_output=True, text=True)
 
 
@@ -207,8 +232,9 @@ def test_sigkill_while_recording_never_loses_a_committed_session(home):
 
     reported: list[int] = []
     for round_ in range(6):
-        proc = subprocess.Popen([sys.executable, "-c", RECORDER, str(round_ * 100_000)], stdout=subprocess.PIPE,
-                                text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", RECORDER, str(round_ * 100_000)], stdout=subprocess.PIPE, text=True
+        )
         first = proc.stdout.readline()  # one session committed: the recorder is provably mid-stream
         assert first.strip(), "the recorder printed nothing"
         time.sleep(random.uniform(0.0, 0.2))
@@ -219,21 +245,35 @@ def test_sigkill_while_recording_never_loses_a_committed_session(home):
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     stored = {r[0] for r in conn.execute("SELECT started_at FROM sessions")}
     assert len(stored) >= len(reported) >= 6
-    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
     # every session reported as committed is there
     assert all(store.utc_text(start + timedelta(seconds=i)) in stored for i in reported)
 
 
 def test_concurrent_recorders_keep_every_session(home):
-    procs = [subprocess.Popen([sys.executable, "-m", "player", "record", "pocket-practice", "--minutes", "2"],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "player", "record", "pocket-practice", "--minutes", "2"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
     for _ in range(3):
         for p in procs:
             out, err = p.communicate()
             assert p.returncode == 0, err
             assert "locked" not in err
-        procs = [subprocess.Popen([sys.executable, "-m", "player", "record", "pocket-practice", "--minutes", "2"],
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-m", "player", "record", "pocket-practice", "--minutes", "2"],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(4)
+        ]
     for p in procs:
         p.communicate()
         assert p.returncode == 0
@@ -241,9 +281,13 @@ def test_concurrent_recorders_keep_every_session(home):
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 23), st.sampled_from([-300, 0, 60, 540]),
-                          st.booleans()), max_size=25),
-       st.integers(0, 45))
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 40), st.integers(0, 23), st.sampled_from([-300, 0, 60, 540]), st.booleans()),
+        max_size=25,
+    ),
+    st.integers(0, 45),
+)
 def test_stats_from_the_database_match_a_reference(tmp_path_factory, sessions, today_n):
     data = tmp_path_factory.mktemp("p")
     os.environ["COMPASSION_DATA_DIR"] = str(data)

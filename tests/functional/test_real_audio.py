@@ -15,7 +15,6 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -40,9 +39,19 @@ def null_sink(tmp_path):
     home.mkdir()
     (home / ".asoundrc").write_text("pcm.!default { type pulse }\nctl.!default { type pulse }\n")
     env = dict(os.environ, XDG_RUNTIME_DIR=str(run), HOME=str(home), PULSE_RUNTIME_PATH=str(run / "pulse"))
-    subprocess.run(["pulseaudio", "--daemonize=yes", "--exit-idle-time=-1", "-n",
-                    "--load=module-null-sink sink_name=nullsink", "--load=module-native-protocol-unix"],
-                   env=env, check=True, capture_output=True)
+    subprocess.run(
+        [
+            "pulseaudio",
+            "--daemonize=yes",
+            "--exit-idle-time=-1",
+            "-n",
+            "--load=module-null-sink sink_name=nullsink",
+            "--load=module-native-protocol-unix",
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     try:
         for _ in range(100):
             if subprocess.run(["pactl", "info"], env=env, capture_output=True).returncode == 0:
@@ -59,8 +68,19 @@ class Recorder:
 
     def __init__(self, env: dict) -> None:
         self.proc = subprocess.Popen(
-            ["parec", "-d", "nullsink.monitor", f"--rate={RATE}", "--channels=1", "--format=s16le", "--raw",
-             "--latency-msec=5"], env=env, stdout=subprocess.PIPE)
+            [
+                "parec",
+                "-d",
+                "nullsink.monitor",
+                f"--rate={RATE}",
+                "--channels=1",
+                "--format=s16le",
+                "--raw",
+                "--latency-msec=5",
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+        )
         self.chunks: list[tuple[float, bytes]] = []
         self._thread = threading.Thread(target=self._read, daemon=True)
         self._thread.start()
@@ -188,12 +208,15 @@ def sample(seconds):
         time.sleep(0.005)
 """
 
-POSITION_DRIVER = STATIC_SOURCE + """
+POSITION_DRIVER = (
+    STATIC_SOURCE
+    + """
 p.play(0)
 sample(float(sys.argv[2]))
 p.stop()
 print(json.dumps(log))
 """
+)
 
 
 def _bursts(seconds: float, every: float = 1.0, first: float = 0.5) -> tuple[np.ndarray, list[float]]:
@@ -220,8 +243,13 @@ def test_position_is_the_sound_being_heard(null_sink, tmp_path, server_latency_m
     if server_latency_ms:
         env["PULSE_LATENCY_MSEC"] = str(server_latency_ms)
     rec = Recorder(env)
-    r = subprocess.run([sys.executable, "-c", POSITION_DRIVER, str(tmp_path / "sig.npy"), "6.8"], env=env,
-                       capture_output=True, text=True, timeout=60)
+    r = subprocess.run(
+        [sys.executable, "-c", POSITION_DRIVER, str(tmp_path / "sig.npy"), "6.8"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     recorded = rec.stop()
     assert r.returncode == 0, r.stderr
     log = json.loads(r.stdout)
@@ -235,7 +263,9 @@ def test_position_is_the_sound_being_heard(null_sink, tmp_path, server_latency_m
     assert max(abs(e) for e in errors) <= 0.05, [round(e, 3) for e in errors]
 
 
-EDIT_DRIVER = STATIC_SOURCE + """
+EDIT_DRIVER = (
+    STATIC_SOURCE
+    + """
 p.play(0)
 time.sleep(2.0)
 p.pause()
@@ -249,14 +279,20 @@ time.sleep(1.5)
 p.stop()
 print(p.listened)
 """
+)
 
 
 def test_pause_resume_and_double_pause_lose_or_repeat_nothing_and_seek_lands(null_sink, tmp_path):
     source = noise_signal(15.0)
     np.save(tmp_path / "sig.npy", source)
     rec = Recorder(null_sink)
-    r = subprocess.run([sys.executable, "-c", EDIT_DRIVER, str(tmp_path / "sig.npy")], env=null_sink,
-                       capture_output=True, text=True, timeout=60)
+    r = subprocess.run(
+        [sys.executable, "-c", EDIT_DRIVER, str(tmp_path / "sig.npy")],
+        env=null_sink,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     recorded = rec.stop()
     assert r.returncode == 0, r.stderr
     assert r.stderr == ""
@@ -279,28 +315,35 @@ def test_pause_resume_and_double_pause_lose_or_repeat_nothing_and_seek_lands(nul
 
 def test_rendered_speech_is_what_comes_out_and_the_closing_bell_is_heard_whole(home, null_sink, tmp_path):
     script = tmp_path / "s.toml"
-    script.write_text('title = "S"\n[[step]]\nsay = "Breathing in slowly, and breathing out."\npause = 0.5\n'
-                      '[[step]]\nsay = "And this is the end."\n[[step]]\nbell = "chime"\n')
+    script.write_text(
+        'title = "S"\n[[step]]\nsay = "Breathing in slowly, and breathing out."\npause = 0.5\n'
+        '[[step]]\nsay = "And this is the end."\n[[step]]\nbell = "chime"\n'
+    )
     out = tmp_path / "s.wav"
     assert run_cli("render", str(script), "-o", str(out)).returncode == 0
     rendered, _ = ac.read_wav(out)
     bell, _ = ac.read_wav(REPO / "audio" / "chime.wav")
     rec = Recorder(null_sink)
     env = dict(null_sink, COMPASSION_DATA_DIR=str(home))
-    r = subprocess.run([sys.executable, "-m", "player", "play", str(script), "--no-tui"], env=env,
-                       capture_output=True, text=True, timeout=60)
+    r = subprocess.run(
+        [sys.executable, "-m", "player", "play", str(script), "--no-tui"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     exited = time.monotonic()
     recorded = rec.stop()
     assert r.returncode == 0, r.stderr
     assert r.stderr == ""
-    _, score = locate(rendered[int(0.5 * RATE): int(1.5 * RATE)], recorded)
+    _, score = locate(rendered[int(0.5 * RATE) : int(1.5 * RATE)], recorded)
     assert score > 0.9  # unrelated audio scores near 0
     # the whole bell rang out, and the process ended only after it had been heard
     heard = ac.sounds(recorded, RATE, min_gap=0.3)
     rendered_runs = ac.sounds(rendered, RATE, min_gap=0.3)
     assert len(heard) == len(rendered_runs)
     assert heard[-1].length == pytest.approx(rendered_runs[-1].length, abs=0.03)
-    at, score = locate(bell[-int(0.2 * RATE):], recorded)  # the bell's last fifth of a second
+    at, score = locate(bell[-int(0.2 * RATE) :], recorded)  # the bell's last fifth of a second
     assert score > 0.9
     assert rec.time_of(at + 0.2) <= exited
     assert "And this is the end." in r.stdout and "Finished" in r.stdout
@@ -329,7 +372,8 @@ def test_a_missing_audio_library_is_named_with_what_to_install(home, tmp_path):
         "import sys\nclass _H:\n    def find_spec(self, name, path=None, target=None):\n"
         "        if name in ('sounddevice', 'simpleaudio', '_sounddevice'):\n"
         "            raise ImportError('PortAudio library not found')\n"
-        "sys.meta_path.insert(0, _H())\n")
+        "sys.meta_path.insert(0, _H())\n"
+    )
     env = {"COMPASSION_DATA_DIR": str(home), "PYTHONPATH": f"{hide}{os.pathsep}{REPO}"}
     script = tmp_path / "tiny.toml"
     script.write_text('title = "Tiny"\n[[step]]\nsay = "Hello."\n')
@@ -341,25 +385,42 @@ def test_a_missing_audio_library_is_named_with_what_to_install(home, tmp_path):
 
 @pytest.mark.skipif(sys.version_info < (3, 12), reason="the original simpleaudio crashes only on 3.12+")
 def test_the_simpleaudio_fallback_does_not_crash_on_new_pythons(null_sink):
-    r = subprocess.run([sys.executable, "-c",
-                        "import simpleaudio; simpleaudio.play_buffer(bytes(4410), 1, 2, 22050).wait_done(); print('ok')"],
-                       env=null_sink, capture_output=True, text=True, timeout=30)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import simpleaudio; simpleaudio.play_buffer(bytes(4410), 1, 2, 22050).wait_done(); print('ok')",
+        ],
+        env=null_sink,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert r.returncode == 0 and r.stdout.strip() == "ok", (r.returncode, r.stderr)
 
 
 def test_the_simpleaudio_fallback_plays_every_sound_whole(null_sink, tmp_path):
     sig, starts = _bursts(4.0, every=0.8)
     np.save(tmp_path / "sig.npy", sig)
-    driver = STATIC_SOURCE.replace("backend, notice = choose(False)", "from player.playback.clocked import "
-                                   "SimpleaudioBackend; backend, notice = SimpleaudioBackend(), None").replace(
-        'backend.name == "portaudio"', 'backend.name == "simpleaudio"') + """
+    driver = (
+        STATIC_SOURCE.replace(
+            "backend, notice = choose(False)",
+            "from player.playback.clocked import SimpleaudioBackend; backend, notice = SimpleaudioBackend(), None",
+        ).replace('backend.name == "portaudio"', 'backend.name == "simpleaudio"')
+        + """
 p.play(0)
 p.wait(30)
 print(json.dumps([time.monotonic(), p.state.value]))
 """
+    )
     rec = Recorder(null_sink)
-    r = subprocess.run([sys.executable, "-c", driver, str(tmp_path / "sig.npy")], env=null_sink,
-                       capture_output=True, text=True, timeout=60)
+    r = subprocess.run(
+        [sys.executable, "-c", driver, str(tmp_path / "sig.npy")],
+        env=null_sink,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     recorded = rec.stop()
     assert r.returncode == 0, r.stderr
     finished_at, state = json.loads(r.stdout)

@@ -22,8 +22,27 @@ LOCATED = re.compile(r"^(?P<path>.+):(?P<line>\d+): error: .+")
 
 # -- parser fuzzing ----------------------------------------------------------------------------------
 
-keys = st.sampled_from(["title", "summary", "kind", "say", "bell", "pause", "repeat", "steps", "voice", "rate",
-                        "volume", "engine", "background", "sound", "pasue", "x", "step"])
+keys = st.sampled_from(
+    [
+        "title",
+        "summary",
+        "kind",
+        "say",
+        "bell",
+        "pause",
+        "repeat",
+        "steps",
+        "voice",
+        "rate",
+        "volume",
+        "engine",
+        "background",
+        "sound",
+        "pasue",
+        "x",
+        "step",
+    ]
+)
 scalars = st.one_of(
     st.integers(min_value=-(10**30), max_value=10**30).map(str),
     st.sampled_from(["nan", "inf", "-inf", "-0.0", "0", "1e308", "true", "false", "1979-05-27T07:32:00Z"]),
@@ -37,15 +56,34 @@ def values(depth: int = 3):
     if depth <= 0:
         return scalars
     inner = values(depth - 1)
-    return st.one_of(scalars, st.lists(inner, max_size=4).map(lambda xs: "[" + ", ".join(xs) + "]"),
-                     st.dictionaries(keys, inner, max_size=3).map(
-                         lambda d: "{ " + ", ".join(f"{k} = {v}" for k, v in d.items()) + " }"))
+    return st.one_of(
+        scalars,
+        st.lists(inner, max_size=4).map(lambda xs: "[" + ", ".join(xs) + "]"),
+        st.dictionaries(keys, inner, max_size=3).map(
+            lambda d: "{ " + ", ".join(f"{k} = {v}" for k, v in d.items()) + " }"
+        ),
+    )
 
 
 lines = st.one_of(
     st.tuples(keys, values()).map(lambda kv: f"{kv[0]} = {kv[1]}"),
-    st.sampled_from(["[[step]]", "[voice]", "[background]", "[[step.steps]]", "[step", "= 3", "title = ",
-                     "# comment", "", "\t", "\ufeff", "title = \"T\"", "say = \"Hello.\""]),
+    st.sampled_from(
+        [
+            "[[step]]",
+            "[voice]",
+            "[background]",
+            "[[step.steps]]",
+            "[step",
+            "= 3",
+            "title = ",
+            "# comment",
+            "",
+            "\t",
+            "\ufeff",
+            'title = "T"',
+            'say = "Hello."',
+        ]
+    ),
 )
 documents = st.lists(lines, max_size=14).map("\n".join)
 line_endings = st.sampled_from(["\n", "\r\n"])
@@ -67,8 +105,9 @@ def _check_bad_or_ok(tmp_path: Path, data: bytes, capsys) -> None:
     assert not out.exists()
 
 
-@settings(max_examples=700, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                    HealthCheck.too_slow])
+@settings(
+    max_examples=700, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(documents, line_endings, st.booleans())
 def test_generated_documents_never_crash(home, tmp_path, capsys, doc, eol, bom):
     data = doc.replace("\n", eol).encode("utf-8")
@@ -81,14 +120,17 @@ def test_random_bytes_never_crash(home, tmp_path, capsys, blob):
     _check_bad_or_ok(tmp_path, blob, capsys)
 
 
-@pytest.mark.parametrize("doc", [
-    'title = "T"\n[[step]]\nsay = "' + "a" * 1_000_000 + '"\n',
-    'title = "' + "x" * 1_000_000 + '"\n[[step]]\nsay = "hi"\n',
-    "x = " + "[" * 5000 + "]" * 5000 + "\n",
-    'title = "T"\n[[step]]\nrepeat = 1000\nsteps = [' + ", ".join(['{ say = "a", pause = 1 }'] * 30) + ']\n',
-    'title = "T"\n[[step]]\nsay = "hi"\npause = 1e308\n',
-    'title = "T"\n[[step]]\nsay = "hi"\npause = [0, 0]\n[[step]]\npause = 0\n',
-])
+@pytest.mark.parametrize(
+    "doc",
+    [
+        'title = "T"\n[[step]]\nsay = "' + "a" * 1_000_000 + '"\n',
+        'title = "' + "x" * 1_000_000 + '"\n[[step]]\nsay = "hi"\n',
+        "x = " + "[" * 5000 + "]" * 5000 + "\n",
+        'title = "T"\n[[step]]\nrepeat = 1000\nsteps = [' + ", ".join(['{ say = "a", pause = 1 }'] * 30) + "]\n",
+        'title = "T"\n[[step]]\nsay = "hi"\npause = 1e308\n',
+        'title = "T"\n[[step]]\nsay = "hi"\npause = [0, 0]\n[[step]]\npause = 0\n',
+    ],
+)
 def test_extreme_documents_get_located_errors(home, tmp_path, capsys, doc):
     _check_bad_or_ok(tmp_path, doc.encode(), capsys)
 
@@ -105,8 +147,12 @@ def test_a_failing_render_writes_nothing(home, tmp_path, capsys):
 
 
 def _duration(path: Path) -> float:
-    out = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(path)],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return float(out)
 
 
@@ -120,8 +166,13 @@ def test_sigkill_during_render_leaves_no_partial_file_and_the_next_render_cleans
     stale: list[str] = []
     for _ in range(2):
         ready.unlink(missing_ok=True)
-        proc = subprocess.Popen([sys.executable, "-m", "player", "render", str(long), "-o", str(out)],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "player", "render", str(long), "-o", str(out)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,
+        )
         wait_for_file(ready, proc)  # the encoder has the temporary file open: the render is mid-write
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
@@ -147,7 +198,8 @@ def _tiny_disk(folder: Path, size: str, *cmd: str) -> subprocess.CompletedProces
 
 needs_mounts = pytest.mark.skipif(
     os.geteuid() != 0 or subprocess.run(["unshare", "--mount", "true"], capture_output=True).returncode != 0,
-    reason="needs root and mount namespaces for a small disk")
+    reason="needs root and mount namespaces for a small disk",
+)
 
 
 @needs_mounts
@@ -161,10 +213,25 @@ def test_disk_full_during_render_is_clear_leaves_nothing_and_does_not_poison_the
     cache_disk = tmp_path / "cache-disk"
     cache_disk.mkdir()
     env = dict(os.environ, COMPASSION_CACHE_DIR=str(cache_disk))
-    r = subprocess.run(["unshare", "--mount", "sh", "-c",
-                        f'mount -t tmpfs -o size=40k tmpfs "{cache_disk}" && exec "$0" "$@"',
-                        sys.executable, "-m", "player", "render", str(EXAMPLE), "-o", str(tmp_path / "y.wav")],
-                       capture_output=True, text=True, env=env)
+    r = subprocess.run(
+        [
+            "unshare",
+            "--mount",
+            "sh",
+            "-c",
+            f'mount -t tmpfs -o size=40k tmpfs "{cache_disk}" && exec "$0" "$@"',
+            sys.executable,
+            "-m",
+            "player",
+            "render",
+            str(EXAMPLE),
+            "-o",
+            str(tmp_path / "y.wav"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert r.returncode == 1 and "disk is full" in r.stderr and not (tmp_path / "y.wav").exists()
     # nothing poisoned: the same render on a roomy disk is complete and correct
     good = tmp_path / "good.wav"
@@ -180,9 +247,27 @@ def test_disk_full_during_render_is_clear_leaves_nothing_and_does_not_poison_the
 RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 
 
-@pytest.mark.parametrize("name", ["../../etc/passwd", "a/b/c", "..", "\x1b[2Jclear", "x" * 300, "CON", "con.txt",
-                                  "NUL.", "Lpt1", ".hidden", 'Why? "Kind" <words>: a|b*c', "Ends with dots...",
-                                  "Ends with space ", "back\\slash", "tab\there", "COM3 "])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../../etc/passwd",
+        "a/b/c",
+        "..",
+        "\x1b[2Jclear",
+        "x" * 300,
+        "CON",
+        "con.txt",
+        "NUL.",
+        "Lpt1",
+        ".hidden",
+        'Why? "Kind" <words>: a|b*c',
+        "Ends with dots...",
+        "Ends with space ",
+        "back\\slash",
+        "tab\there",
+        "COM3 ",
+    ],
+)
 def test_odd_titles_and_ids_give_safe_file_names(name):
     # Safe everywhere, phones' FAT/exFAT storage included.
     out = safe_name(name)
@@ -224,8 +309,11 @@ def test_bell_names_cannot_reach_outside_the_sound_folders(home, tmp_path):
     mine = home / "scripts"
     mine.mkdir(parents=True)
     (mine / "link.wav").symlink_to(outside)
-    expected = {"../secret": "must name a sound", "/etc/passwd": "must name a sound",
-                "link": "the bell 'link' points outside the sound folders"}
+    expected = {
+        "../secret": "must name a sound",
+        "/etc/passwd": "must name a sound",
+        "link": "the bell 'link' points outside the sound folders",
+    }
     for bell, message in expected.items():
         script = mine / "b.toml"
         script.write_text(f'title = "B"\n[[step]]\nbell = "{bell}"\n')

@@ -58,7 +58,7 @@ def test_silences_between_lines_match_the_script(home, tmp_path, cli):
     samples, rate = ac.read_wav(out)
     gaps = [g.length for g in ac.silences(samples, rate, min_len=0.6)]
     # lead-in and tail are not between lines; the four pauses between spoken segments are exact
-    inner = [g for g in ac.silences(samples, rate, min_len=0.6) if 0.1 < g.start and g.end < len(samples) / rate - 0.05]
+    inner = [g for g in ac.silences(samples, rate, min_len=0.6) if g.start > 0.1 and g.end < len(samples) / rate - 0.05]
     assert [round(g.length, 1) for g in inner] == pytest.approx([2.0, 3.5, 1.5, 0.8], abs=0.1), gaps
 
 
@@ -118,7 +118,11 @@ def test_captions_follow_the_speech(home, tmp_path, cli):
 
     cues = parse_vtt(vtt)
     assert [c.text for c in cues] == [
-        "Hello there.", "Breathing in slowly.", "Notice your feet.", "Notice your hands.", "Rest now.",
+        "Hello there.",
+        "Breathing in slowly.",
+        "Notice your feet.",
+        "Notice your hands.",
+        "Rest now.",
     ]
     samples, rate = ac.read_wav(out)
     heard = ac.sounds(samples, rate, min_gap=0.6)
@@ -189,9 +193,27 @@ def test_second_render_synthesizes_nothing(fresh_cache, tmp_path):
 
 def test_cold_render_in_parallel_matches_a_serial_one(fresh_cache, tmp_path, cli):
     # Many distinct lines go to worker processes; the result must equal in-process synthesis.
-    lines = "\n".join(f'[[step]]\nsay = "Line number {w} of the list."\npause = 1\n' for w in
-                      ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-                       "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen"])
+    lines = "\n".join(
+        f'[[step]]\nsay = "Line number {w} of the list."\npause = 1\n'
+        for w in [
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+        ]
+    )
     script = write(tmp_path, 'title = "Many"\n' + lines)
     assert cli("render", str(script), "-o", str(tmp_path / "par.wav")).returncode == 0
     from player import service

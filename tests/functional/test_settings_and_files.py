@@ -41,13 +41,27 @@ def test_a_course_file_with_a_malformed_week_gets_a_located_error(home, tmp_path
     assert "Traceback" not in r.stderr
 
 
-@pytest.mark.parametrize("bad", [
-    {"mood_before": 99}, {"duration_s": -5}, {"started_at": "2026-11-20T08:00:00"}, {"exercise_id": ""},
-    {"week": "three"}, {"listened_s": "nan"},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"mood_before": 99},
+        {"duration_s": -5},
+        {"started_at": "2026-11-20T08:00:00"},
+        {"exercise_id": ""},
+        {"week": "three"},
+        {"listened_s": "nan"},
+    ],
+)
 def test_import_checks_every_field_even_under_python_optimise(home, tmp_path, bad):
-    good = {"exercise_id": "safe-place", "started_at": "2026-11-20T08:00:00+01:00", "duration_s": 600,
-            "listened_s": 600, "week": 2, "mood_before": 5, "mood_after": 6}
+    good = {
+        "exercise_id": "safe-place",
+        "started_at": "2026-11-20T08:00:00+01:00",
+        "duration_s": 600,
+        "listened_s": 600,
+        "week": 2,
+        "mood_before": 5,
+        "mood_after": 6,
+    }
     doc = {"format": "compassion-player/sessions", "version": 1, "sessions": [good, {**good, **bad}]}
     path = tmp_path / "edited.json"
     path.write_text(json.dumps(doc))
@@ -87,5 +101,5 @@ def test_the_closing_bell_rings_out_whole(home, tmp_path):
     end = len(samples)
     # the file ends with the whole bell followed by silence: its last samples are the bell's own
     start = next(i for i in range(end - len(bell), 0, -1) if (samples[i : i + len(bell)] == bell).all())
-    assert (samples[start + len(bell):] == 0).all()
+    assert (samples[start + len(bell) :] == 0).all()
     assert (end - start - len(bell)) / rate <= 1.0

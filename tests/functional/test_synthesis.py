@@ -69,8 +69,7 @@ def test_cold_list_is_exact_makes_no_speech_and_its_ranges_are_what_render_accep
     assert elastic["min_minutes"] < elastic["max_minutes"]
     for minutes in (elastic["min_minutes"], elastic["max_minutes"]):
         out = tmp_path / f"check-in-{minutes}.wav"
-        r = run_cli("render", "three-systems-check-in", "-o", str(out), "--minutes", str(minutes), env=env,
-                    timeout=180)
+        r = run_cli("render", "three-systems-check-in", "-o", str(out), "--minutes", str(minutes), env=env, timeout=180)
         assert r.returncode == 0, r.stderr
         samples, rate = ac.read_wav(out)
         assert len(samples) / rate == pytest.approx(minutes * 60, abs=1.0)
@@ -86,8 +85,9 @@ def test_cold_list_is_exact_makes_no_speech_and_its_ranges_are_what_render_accep
 def test_my_own_scripts_are_estimated_until_made_then_exact(home, tmp_path):
     mine = home / "scripts"
     mine.mkdir(parents=True)
-    (mine / "evening.toml").write_text('title = "Evening"\n[[step]]\nsay = "Good evening, friend."\n'
-                                       'pause = [5, 60]\n[[step]]\nsay = "Good night."\n')
+    (mine / "evening.toml").write_text(
+        'title = "Evening"\n[[step]]\nsay = "Good evening, friend."\npause = [5, 60]\n[[step]]\nsay = "Good night."\n'
+    )
     mine_listed = lambda: json.loads(run_cli("list", "--json").stdout)["my_scripts"][0]  # noqa: E731
     assert mine_listed()["exact"] is False
     assert "about" in run_cli("list").stdout.split("My scripts")[1]
@@ -144,8 +144,12 @@ def test_a_killed_render_leaves_no_process_behind(fresh_cache, tmp_path, engine)
     script.write_text('title = "Long"\n' + _lines(300 if engine == "pyttsx3" else 40, uuid.uuid4().hex[:6]))
     tag = f"COMPASSION_TEST_TAG={uuid.uuid4().hex}"
     env = dict(os.environ, COMPASSION_ENGINE=engine, COMPASSION_TEST_TAG=tag.split("=")[1])
-    proc = subprocess.Popen([sys.executable, "-m", "player", "render", str(script), "-o", str(tmp_path / "l.wav")],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "player", "render", str(script), "-o", str(tmp_path / "l.wav")],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         end = time.monotonic() + 120
         while not list((fresh_cache / "speech").rglob("*.wav")):  # a worker has made a line: work under way
@@ -199,8 +203,10 @@ def test_voice_volume_sets_the_loudness(home, tmp_path, engine):
     levels = {}
     for volume in (1.0, 0.5, 0.1):
         script = tmp_path / f"v{volume}.toml"
-        script.write_text(f'title = "V"\n[voice]\nvolume = {volume}\n'
-                          '[[step]]\nsay = "Let the breath be easy and slow, and rest here."\n')
+        script.write_text(
+            f'title = "V"\n[voice]\nvolume = {volume}\n'
+            '[[step]]\nsay = "Let the breath be easy and slow, and rest here."\n'
+        )
         out = tmp_path / f"v{volume}.wav"
         assert run_cli("render", str(script), "-o", str(out), "--engine", engine).returncode == 0
         levels[volume] = _speech_rms_db(out)
@@ -212,14 +218,16 @@ def test_a_quiet_voice_stays_as_clear_over_its_ambience(home, tmp_path):
     ratios = {}
     for volume in (1.0, 0.2):
         script = tmp_path / f"a{volume}.toml"
-        script.write_text(f'title = "A"\n[voice]\nvolume = {volume}\n[background]\nsound = "brown"\nfade_s = 0\n'
-                          '[[step]]\nsay = "Rest here, and notice the breath."\npause = 3\n[[step]]\nsay = "Done."\n')
+        script.write_text(
+            f'title = "A"\n[voice]\nvolume = {volume}\n[background]\nsound = "brown"\nfade_s = 0\n'
+            '[[step]]\nsay = "Rest here, and notice the breath."\npause = 3\n[[step]]\nsay = "Done."\n'
+        )
         out = tmp_path / f"a{volume}.wav"
         assert run_cli("render", str(script), "-o", str(out)).returncode == 0
         samples, rate = ac.read_wav(out)
         rms = ac.window_rms(samples, rate)
         speech = np.sqrt((rms[rms > 0.3 * rms.max()] ** 2).mean())
-        pause = samples[int(3.2 * rate): int(5.2 * rate)]  # inside the three-second pause: ambience only
+        pause = samples[int(3.2 * rate) : int(5.2 * rate)]  # inside the three-second pause: ambience only
         ratios[volume] = 20 * np.log10(speech / np.sqrt((pause**2).mean()))
     assert ratios[0.2] == pytest.approx(ratios[1.0], abs=1.5)
 

@@ -63,8 +63,12 @@ def text_of(app, selector) -> str:
 
 
 async def test_home_shows_course_weeks_and_focuses_the_current_week(home):
-    sessions = [done("soothing-rhythm-breathing", 16), done("three-systems-check-in", 17),
-                done("soothing-touch", 18), done("soothing-touch", 19)]
+    sessions = [
+        done("soothing-rhythm-breathing", 16),
+        done("three-systems-check-in", 17),
+        done("soothing-touch", 18),
+        done("soothing-touch", 19),
+    ]
     app = make_app(home, sessions=sessions)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
@@ -241,8 +245,10 @@ async def test_help_palette_and_quitting(home):
         await pilot.press("ctrl+p")  # the command palette, opened the way a person does
         await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
         await pilot.press(*"safe place")
-        await wait_for(pilot, lambda: "Play A Safe Place" in " ".join(
-            str(o.prompt) for o in app.screen.query_one("CommandList").options))
+        await wait_for(
+            pilot,
+            lambda: "Play A Safe Place" in " ".join(str(o.prompt) for o in app.screen.query_one("CommandList").options),
+        )
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, LengthScreen))
         assert app.screen.title_text == "A Safe Place"
@@ -278,15 +284,6 @@ async def test_broken_user_script_is_listed_not_fatal(home):
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, WeekScreen)  # nothing crashed; the error was shown
-
-
-def test_core_never_imports_textual():
-    import subprocess
-    import sys
-
-    code = ("import sys, player.cli, player.service, player.practice, player.tracking, player.batch; "
-            "print('textual' in sys.modules)")
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
 
 
 async def test_the_app_still_opens_when_progress_cannot_be_read(home):
@@ -362,8 +359,9 @@ async def test_ctrl_q_at_the_check_in_after_a_session_keeps_it_as_completed(home
 
 async def test_leaving_while_speech_is_being_made_stops_making_it(fresh_cache, home, tmp_path):
     # A long script of the user's own with a length asked for: its speech is made first, with progress.
-    lines = "".join(f'[[step]]\nsay = "Line {i} of a long practice, said slowly and kindly."\npause = [1, 3]\n'
-                    for i in range(400))
+    lines = "".join(
+        f'[[step]]\nsay = "Line {i} of a long practice, said slowly and kindly."\npause = [1, 3]\n' for i in range(400)
+    )
     script = tmp_path / "long.toml"
     script.write_text('title = "Long"\n' + lines)
     app = make_app(home)
@@ -394,8 +392,15 @@ async def test_engine_and_background_from_the_command_line_apply_in_the_app(home
 
     first_run.mark_seen(home)
     entry, script = service.resolve_script(ctx, "soothing-touch")
-    app = CompassionApp(ctx, today=TODAY, backend=SilentBackend(), notice=None, play=(entry, script),
-                        engine="pyttsx3", background="rain")
+    app = CompassionApp(
+        ctx,
+        today=TODAY,
+        backend=SilentBackend(),
+        notice=None,
+        play=(entry, script),
+        engine="pyttsx3",
+        background="rain",
+    )
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, PlayerScreen) and app.screen.run is not None)
         session = app.screen.run.session

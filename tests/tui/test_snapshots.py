@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from tests.tui.test_app import done, make_app
 
-SESSIONS = [done("soothing-rhythm-breathing", 16), done("three-systems-check-in", 17), done("soothing-touch", 18),
-            done("soothing-touch", 19), done("safe-place", 22, 2), done("soles-of-the-feet", 23, 2)]
+SESSIONS = [
+    done("soothing-rhythm-breathing", 16),
+    done("three-systems-check-in", 17),
+    done("soothing-touch", 18),
+    done("soothing-touch", 19),
+    done("safe-place", 22, 2),
+    done("soles-of-the-feet", 23, 2),
+]
 
 
 async def _ready(pilot):

@@ -17,8 +17,11 @@ class Terminal:
     def __init__(self, name: str, command: str, env: dict) -> None:
         self.sock = ["tmux", "-L", name]
         exports = " ".join(f"{k}='{v}'" for k, v in env.items())
-        subprocess.run(self.sock + ["new-session", "-d", "-x", "100", "-y", "30",
-                                    f"env {exports} {command}; echo EXITED $?; sleep 30"], check=True)
+        subprocess.run(
+            self.sock
+            + ["new-session", "-d", "-x", "100", "-y", "30", f"env {exports} {command}; echo EXITED $?; sleep 30"],
+            check=True,
+        )
 
     def screen(self) -> str:
         return subprocess.run(self.sock + ["capture-pane", "-p"], capture_output=True, text=True).stdout
@@ -42,9 +45,15 @@ class Terminal:
 
 
 def test_a_person_opens_the_app_plays_a_practice_and_quits(home, tmp_path):
-    env = {"COMPASSION_DATA_DIR": str(home), "COMPASSION_CONFIG_DIR": str(tmp_path / "config"),
-           "COMPASSION_CACHE_DIR": os.environ["COMPASSION_CACHE_DIR"], "COMPASSION_ENGINE": "pyttsx3",
-           "HOME": str(tmp_path), "XDG_RUNTIME_DIR": str(tmp_path), "TERM": "xterm-256color"}
+    env = {
+        "COMPASSION_DATA_DIR": str(home),
+        "COMPASSION_CONFIG_DIR": str(tmp_path / "config"),
+        "COMPASSION_CACHE_DIR": os.environ["COMPASSION_CACHE_DIR"],
+        "COMPASSION_ENGINE": "pyttsx3",
+        "HOME": str(tmp_path),
+        "XDG_RUNTIME_DIR": str(tmp_path),
+        "TERM": "xterm-256color",
+    }
     term = Terminal(f"compassion-{os.getpid()}", f"{sys.executable} -m player", env)
     try:
         shown = term.wait_for("Eight Weeks of Compassionate Mind")
@@ -67,7 +76,11 @@ def test_a_person_opens_the_app_plays_a_practice_and_quits(home, tmp_path):
         term.wait_for("EXITED 0")
     finally:
         term.close()
-    history = subprocess.run([sys.executable, "-m", "player", "history", "--json"], capture_output=True, text=True,
-                             env=dict(os.environ, COMPASSION_DATA_DIR=str(home)))
+    history = subprocess.run(
+        [sys.executable, "-m", "player", "history", "--json"],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, COMPASSION_DATA_DIR=str(home)),
+    )
     assert '"exercise_id": "soothing-touch"' in history.stdout and '"mood_before": 7' in history.stdout
     assert (home / ".notice-dismissed").exists()

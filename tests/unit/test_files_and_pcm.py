@@ -20,10 +20,9 @@ def test_safe_names_stay_in_their_folder(text):
 
 def test_atomic_path_leaves_nothing_on_error(tmp_path):
     target = tmp_path / "out.wav"
-    with pytest.raises(RuntimeError):
-        with atomic_path(target) as tmp:
-            tmp.write_bytes(b"half")
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), atomic_path(target) as tmp:
+        tmp.write_bytes(b"half")
+        raise RuntimeError("boom")
     assert list(tmp_path.iterdir()) == []
 
 

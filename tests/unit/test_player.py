@@ -24,8 +24,8 @@ class FakeDevice:
     def __init__(self, delay: int = 200) -> None:
         self.delay = delay
         self.played = bytearray()
-        self.clock = 0          # device frames the device has been running for
-        self.stalled_for = 0    # frames at the start during which nothing is heard
+        self.clock = 0  # device frames the device has been running for
+        self.stalled_for = 0  # frames at the start during which nothing is heard
 
     def open(self, rate, pull, handed):
         self.pull, self.handed = pull, handed
@@ -207,8 +207,11 @@ def test_with_exact_lengths_the_live_layout_equals_the_rendered_timeline():
         predicted = [(c.start, c.length, c.kind) for c in layout.predicted()]
         lay_out(layout, lambda key: {"a": 1500, "b": 2500, "c": 1000}[key])
         rendered = build(items(), RATE, fraction_for(items(), RATE, minutes, "t"))
-        assert [(c.start, c.length, c.kind) for c in layout.clips] == [
-            (c.start, c.length, c.kind) for c in rendered.clips] == predicted
+        assert (
+            [(c.start, c.length, c.kind) for c in layout.clips]
+            == [(c.start, c.length, c.kind) for c in rendered.clips]
+            == predicted
+        )
 
 
 def test_estimates_are_corrected_by_later_pauses_so_the_total_still_fits():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -68,16 +68,16 @@ def test_midnight_boundary_and_day_start():
 
 def test_dst_change_keeps_days_consecutive():
     # Europe/London springs forward on 29 Mar 2026: offsets +00:00 then +01:00.
-    before = datetime(2026, 3, 28, 21, 0, tzinfo=timezone.utc)
+    before = datetime(2026, 3, 28, 21, 0, tzinfo=UTC)
     after = datetime(2026, 3, 29, 21, 0, tzinfo=timezone(timedelta(hours=1)))
     days = {progress.practice_date(before), progress.practice_date(after)}
     assert progress.current_streak(days, date(2026, 3, 29)) == 2
 
 
 def test_a_trip_across_time_zones_does_not_move_past_days():
-    home = datetime(2026, 11, 20, 22, 0, tzinfo=timezone(timedelta(hours=1)))    # Paris, evening
-    away = datetime(2026, 11, 21, 7, 0, tzinfo=timezone(timedelta(hours=-5)))    # New York, next morning
-    back = datetime(2026, 11, 22, 23, 0, tzinfo=timezone(timedelta(hours=-5)))   # New York, late
+    home = datetime(2026, 11, 20, 22, 0, tzinfo=timezone(timedelta(hours=1)))  # Paris, evening
+    away = datetime(2026, 11, 21, 7, 0, tzinfo=timezone(timedelta(hours=-5)))  # New York, next morning
+    back = datetime(2026, 11, 22, 23, 0, tzinfo=timezone(timedelta(hours=-5)))  # New York, late
     days = {progress.practice_date(x) for x in (home, away, back)}
     assert days == {date(2026, 11, 20), date(2026, 11, 21), date(2026, 11, 22)}
     assert progress.current_streak(days, date(2026, 11, 22)) == 3
@@ -112,7 +112,13 @@ def test_free_pace_opens_every_week():
 
 
 @settings(max_examples=200)
-@given(st.dictionaries(st.sampled_from("abcd"), st.sets(st.integers(0, 30).map(lambda n: D0 + timedelta(days=n)), min_size=1, max_size=6)), today_st)
+@given(
+    st.dictionaries(
+        st.sampled_from("abcd"),
+        st.sets(st.integers(0, 30).map(lambda n: D0 + timedelta(days=n)), min_size=1, max_size=6),
+    ),
+    today_st,
+)
 def test_unlocking_matches_a_day_by_day_reference(ex, today):
     # Reference: walk every day from the start; a week opens the next on the first day it is complete
     # or seven days after its first practice.

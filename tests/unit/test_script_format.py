@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from player.errors import ScriptError
-from player.model.script import Gap, Pause, Speech, split_inline_pauses
 from player.model.parse import parse_script
+from player.model.script import Gap, Pause, Speech, split_inline_pauses
 from player.model.toml_lines import key_lines
 
-FULL = b'''title = "Soothing Rhythm Breathing"
+FULL = b"""title = "Soothing Rhythm Breathing"
 summary = "Slowing the breath to settle the body."
 kind = "core"
 [voice]
@@ -37,7 +37,7 @@ steps = [ { say = "In.", pause = 4 }, { say = "Out.", pause = 4 } ]
 
 [[step]]
 pause = 20
-'''
+"""
 
 
 def test_the_documented_example_parses():
@@ -46,8 +46,11 @@ def test_the_documented_example_parses():
     assert (s.voice.rate, s.voice.voice, s.voice.volume) == (140, "en-gb", 0.9)
     ev = s.events()
     speech = [e.text for e in ev if isinstance(e, Speech)]
-    assert speech == ["Find a way of sitting.", "Let your eyes close, if that feels okay.",
-                      "Breathing in, and breathing out."] + ["In.", "Out."] * 3
+    assert (
+        speech
+        == ["Find a way of sitting.", "Let your eyes close, if that feels okay.", "Breathing in, and breathing out."]
+        + ["In.", "Out."] * 3
+    )
     assert Gap(Pause(10, 60, True)) in ev
     assert ev[-1] == Gap(Pause.fixed(20))
 
@@ -74,18 +77,18 @@ def test_multiline_strings_do_not_confuse_line_numbers():
 
 def test_every_spoken_segment_knows_the_line_of_its_step(tmp_path):
     text = (
-        'title = "Lines"\n'            # 1
-        "[[step]]\n"                   # 2
-        'say = "Outer."\n'             # 3
-        "[[step]]\n"                   # 4
-        "repeat = 2\n"                 # 5
-        "steps = [\n"                  # 6
-        '  { say = "In." },\n'         # 7
-        "\n"                           # 8
+        'title = "Lines"\n'  # 1
+        "[[step]]\n"  # 2
+        'say = "Outer."\n'  # 3
+        "[[step]]\n"  # 4
+        "repeat = 2\n"  # 5
+        "steps = [\n"  # 6
+        '  { say = "In." },\n'  # 7
+        "\n"  # 8
         '  { say = "Out.", pause = 1 },\n'  # 9
-        "]\n"                          # 10
-        "[[step]]\n"                   # 11
-        'say = "Last."\n'              # 12
+        "]\n"  # 10
+        "[[step]]\n"  # 11
+        'say = "Last."\n'  # 12
     )
     p = tmp_path / "lines.toml"
     p.write_text(text)

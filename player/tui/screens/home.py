@@ -9,9 +9,8 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Label, ListItem, ListView, Static
 
-from player import wording
+from player import first_run, wording
 from player.errors import CompassionError
-from player import first_run
 
 
 class WeekItem(ListItem):

@@ -26,8 +26,9 @@ class LengthScreen(ModalScreen[float | None]):
         with Vertical(id="length-box", classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
             yield Label("How long would you like to practise? Longer means more quiet, not faster talk.")
-            yield OptionList(*[Option(f"{self.about}{m:g} minutes", id=str(i)) for i, m in enumerate(self.choices)],
-                             id="lengths")
+            yield OptionList(
+                *[Option(f"{self.about}{m:g} minutes", id=str(i)) for i, m in enumerate(self.choices)], id="lengths"
+            )
 
     def on_mount(self) -> None:
         options = self.query_one("#lengths", OptionList)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 
 from textual import work
@@ -38,8 +39,9 @@ class PlayerScreen(Screen):
         Binding("enter", "leave_if_finished", "Done", id="done", show=False),
     ]
 
-    def __init__(self, entry: Entry, script: Script, minutes: float | None, mood_before: int | None,
-                 clamp: bool = True) -> None:
+    def __init__(
+        self, entry: Entry, script: Script, minutes: float | None, mood_before: int | None, clamp: bool = True
+    ) -> None:
         super().__init__()
         self.entry, self.script, self.minutes = entry, script, minutes
         self.mood_before = mood_before
@@ -85,8 +87,17 @@ class PlayerScreen(Screen):
             app.call_from_thread(self._show_preparing, "Preparing speech…", share)
 
         try:
-            session = practice.open_session(app.ctx, self.entry, self.script, self.minutes, app.engine,
-                                            app.background, progress, clamp=self.clamp, cancel=self._cancel)
+            session = practice.open_session(
+                app.ctx,
+                self.entry,
+                self.script,
+                self.minutes,
+                app.engine,
+                app.background,
+                progress,
+                clamp=self.clamp,
+                cancel=self._cancel,
+            )
         except Cancelled:
             return
         except CompassionError as exc:
@@ -112,8 +123,13 @@ class PlayerScreen(Screen):
         self.query_one("#position", ProgressBar).update(total=session.duration, progress=0)
         if self.app.audio_notice:
             self.query_one("#audio-notice", Label).update(self.app.audio_notice)
-        self.run = practice.Run(session, backend, self.app.recorder, tracking.now_local(),
-                                on_finished=lambda: self.app.call_from_thread(self._finished))
+        self.run = practice.Run(
+            session,
+            backend,
+            self.app.recorder,
+            tracking.now_local(),
+            on_finished=lambda: self.app.call_from_thread(self._finished),
+        )
         self.run.mood_before = self.mood_before
         self.run.start()
         self._ticker = self.set_interval(0.1, self.refresh_position)
@@ -198,10 +214,9 @@ class PlayerScreen(Screen):
         """The app is closing: keep what was heard now (once; later calls do nothing)."""
         self._cancel.set()
         if self.run is not None:
-            try:
+            # If the store cannot be written, its own message was shown when the app opened.
+            with contextlib.suppress(CompassionError):
                 self.run.report()
-            except CompassionError:
-                pass  # the store could not be written; its own message was shown when the app opened
 
     def on_unmount(self) -> None:
         self.final_report()

@@ -20,8 +20,14 @@ def span_text(lo: float, hi: float, estimated: bool) -> str:
 
 
 class ExerciseItem(ListItem):
-    def __init__(self, entry: Entry, script: Script | None, error: str | None, span: tuple[float, float] = (0, 0),
-                 exact: bool = True) -> None:
+    def __init__(
+        self,
+        entry: Entry,
+        script: Script | None,
+        error: str | None,
+        span: tuple[float, float] = (0, 0),
+        exact: bool = True,
+    ) -> None:
         super().__init__(id=f"ex-{entry.id}")
         self.entry, self.script, self.error = entry, script, error
         self.lo, self.hi = span
