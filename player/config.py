@@ -11,7 +11,7 @@ from typing import Any
 
 from player.errors import CompassionError, Problem, ScriptError
 from player.files import write_text
-from player.model.checks import whole_in
+from player.model.checks import number_in, whole_in
 from player.model.script import RATE_RANGE
 from player.model.toml_lines import key_lines, line_of
 from player.tts.engines import ENGINE_CHOICES
@@ -30,6 +30,11 @@ class Settings:
     rate: int = 0
     check_in: bool = True
     cache_max_mb: int = 500
+    rest_days_per_week: int = 1
+    timer_minutes: float = 10.0
+    timer_every: float = 0.0
+    timer_bell: str = "bowl"
+    timer_prepare: int = 10
 
     @property
     def day_start_minutes(self) -> int:
@@ -46,6 +51,11 @@ DESCRIPTIONS = {
     "voice": "default voice id (empty for the engine's default); see `compassion voices`",
     "rate": "default speaking rate in words per minute, 80 to 300 (0 for the app default)",
     "check_in": "ask a 0 to 10 kindness check-in before and after a session, true or false",
+    "rest_days_per_week": "planned rest days allowed in a week (they keep a run of days going), 0 to 7",
+    "timer_minutes": "the unguided timer's length, in minutes (remembered from its last use)",
+    "timer_every": "minutes between the timer's interval bells, 0 for none (remembered)",
+    "timer_bell": "the timer's bell (remembered)",
+    "timer_prepare": "seconds of quiet before the timer's opening bell (remembered)",
     "cache_max_mb": "most disk space for made speech, in MB (least recently used lines go first), 1 to 100000",
 }
 
@@ -68,6 +78,17 @@ def _check(key: str, value: Any) -> str | None:
     if key == "rate":
         ok = whole_in(value, 0, 0) or whole_in(value, *RATE_RANGE)
         return None if ok else f"rate must be 0 or a whole number from {RATE_RANGE[0]} to {RATE_RANGE[1]}"
+    if key == "rest_days_per_week":
+        return None if whole_in(value, 0, 7) else "rest_days_per_week must be a whole number from 0 to 7"
+    if key == "timer_minutes":
+        return None if number_in(value, 1, 24 * 60) else "timer_minutes must be from 1 to 1440"
+    if key == "timer_every":
+        return None if number_in(value, 0, 24 * 60) else "timer_every must be 0 (no interval bells) or more"
+    if key == "timer_bell":
+        ok = isinstance(value, str) and re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", value) is not None
+        return None if ok else "timer_bell must name a bell, like bowl"
+    if key == "timer_prepare":
+        return None if whole_in(value, 0, 600) else "timer_prepare must be a whole number of seconds from 0 to 600"
     if key == "cache_max_mb":
         return (
             None if whole_in(value, 1, 100_000) else "cache_max_mb must be a whole number of megabytes from 1 to 100000"
@@ -125,6 +146,9 @@ def parse_value(key: str, text: str) -> Any:
             value = True
         elif lowered in ("false", "no", "off", "0"):
             value = False
+    elif isinstance(default, float):
+        with contextlib.suppress(ValueError):
+            value = float(text)
     elif isinstance(default, int):
         with contextlib.suppress(ValueError):
             value = int(text)

@@ -15,6 +15,14 @@ from player.model.course import Week
 #: A session counts as done when at least this share of it was listened to.
 COMPLETED_SHARE = 0.9
 UNLOCK_AFTER_DAYS = 7
+ONE_DAY = timedelta(days=1)
+
+#: How streaks are counted, as `stats --json` states it (the README says the same).
+STREAK_RULES = (
+    "A practice day is a day with at least one completed session (90% heard). Days in a row count practice "
+    "days ending today, or yesterday while today has no practice yet. A planned rest day keeps a run going "
+    "but is not counted in it, and a run never starts or ends on one. Weekly goals count practice days only."
+)
 
 
 def is_completed(listened_s: float, duration_s: float) -> bool:
@@ -34,22 +42,33 @@ def practice_date(started_at: datetime, day_start_minutes: int = 0) -> date:
     return (started_at.replace(tzinfo=None) - timedelta(minutes=day_start_minutes)).date()
 
 
-def current_streak(days: Iterable[date], today: date) -> int:
-    """Consecutive practice days ending today, or yesterday when today has no practice yet."""
+def current_streak(days: Iterable[date], today: date, rest: Iterable[date] = ()) -> int:
+    """Practice days in a row ending today, or yesterday while today has no practice yet.
+
+    A planned rest day keeps a run going without counting in it: runs are bridged across rest days, and
+    since a run is made of practice days, it never starts or ends on one.
+    """
     have = {d for d in days if d <= today}
-    end = today if today in have else today - timedelta(days=1)
+    resting = {d for d in rest if d <= today} - have
+    day = today if today in have else today - ONE_DAY
+    while day in resting:
+        day -= ONE_DAY
     n = 0
-    while end - timedelta(days=n) in have:
-        n += 1
+    while day in have or day in resting:
+        n += day in have
+        day -= ONE_DAY
     return n
 
 
-def longest_streak(days: Iterable[date]) -> int:
+def longest_streak(days: Iterable[date], rest: Iterable[date] = ()) -> int:
+    """The longest run of practice days, bridged across planned rest days."""
     ordered = sorted(set(days))
+    resting = set(rest) - set(ordered)
     best = run = 0
     prev: date | None = None
     for d in ordered:
-        run = run + 1 if prev is not None and d - prev == timedelta(days=1) else 1
+        bridged = prev is not None and all(prev + ONE_DAY * k in resting for k in range(1, (d - prev).days))
+        run = run + 1 if bridged else 1
         best = max(best, run)
         prev = d
     return best

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -12,10 +10,10 @@ from typing import Any, Protocol
 from player import progress
 from player.catalog import Entry
 from player.errors import CompassionError, ScriptError
-from player.files import write_text
 from player.model.course import Week
 from player.service import Context
 from player.store import db as dbmod
+from player.store import rest
 from player.store import sessions as store
 from player.store.sessions import Session
 
@@ -125,8 +123,9 @@ class Stats:
     states: tuple[progress.WeekState, ...]
     day_minutes: dict[date, float]
     moods: tuple[tuple[date, int | None, int | None], ...]
+    rest_days: frozenset[date] = frozenset()
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, object]:
         """What `compassion stats --json` prints."""
         return {
             "current_streak": self.current_streak,
@@ -139,6 +138,8 @@ class Stats:
             "current_week": self.current_week,
             "last_practiced": self.last_practiced.isoformat() if self.last_practiced else None,
             "weeks": [s.as_json() for s in self.states],
+            "rest_days": sorted(d.isoformat() for d in self.rest_days),
+            "rules": progress.STREAK_RULES,
         }
 
 
@@ -150,6 +151,7 @@ def stats(ctx: Context, today: date | None = None) -> Stats:
         weeks = _week_plans(ctx)
         ids = [ex for w in weeks for ex in w.exercises]
         facts = store.facts(db, today, ids)
+        resting = rest.days(db)
     finally:
         if db is not None:
             db.close()
@@ -158,8 +160,8 @@ def stats(ctx: Context, today: date | None = None) -> Stats:
     states = progress.week_states(weeks, facts.exercise_days, per_week, today, ctx.settings.pace)
     return Stats(
         today=today,
-        current_streak=progress.current_streak(days, today),
-        longest_streak=progress.longest_streak(days),
+        current_streak=progress.current_streak(days, today, resting),
+        longest_streak=progress.longest_streak(days, {d for d in resting if d <= today}),
         weeks_goal_streak=progress.weeks_goal_streak(days, today, ctx.settings.weekly_goal_days),
         total_sessions=facts.completed_sessions,
         partial_sessions=facts.partial_sessions,
@@ -170,6 +172,7 @@ def stats(ctx: Context, today: date | None = None) -> Stats:
         states=tuple(states),
         day_minutes=facts.day_minutes,
         moods=tuple(facts.moods),
+        rest_days=frozenset(resting),
     )
 
 
@@ -191,81 +194,6 @@ def history(ctx: Context, since: date | None = None) -> list[store.StoredSession
         db.close()
 
 
-EXPORT_FORMAT = "compassion-player/sessions"
-
-
-def export_file(ctx: Context, target: Path) -> int:
-    """Write every session to a JSON file the user owns; returns how many."""
-    rows = [store.as_dict(s) for s in history(ctx)]
-    doc = {"format": EXPORT_FORMAT, "version": 1, "exported_at": now_local().isoformat(), "sessions": rows}
-    write_text(target, json.dumps(doc, indent=1, ensure_ascii=False), "export file")
-    return len(rows)
-
-
-def import_file(ctx: Context, source: Path) -> tuple[int, int]:
-    """Add the sessions of an export file; sessions already present are skipped. Returns (added, skipped)."""
-    try:
-        doc = json.loads(source.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CompassionError(f"{source}: file not found") from None
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise CompassionError(
-            f"{source}: not a compassion-player export ({exc})", "use a file written by `compassion export`"
-        ) from None
-    if not isinstance(doc, dict) or doc.get("format") != EXPORT_FORMAT or not isinstance(doc.get("sessions"), list):
-        raise CompassionError(f"{source}: not a compassion-player export", "use a file written by `compassion export`")
-    parsed = [_session_from(i, item, source) for i, item in enumerate(doc["sessions"], 1)]
-    db = dbmod.open_database(ctx.data_dir)
-    try:
-        return store.import_sessions(db, parsed, ctx.settings.day_start_minutes)
-    finally:
-        db.close()
-
-
-def _session_from(index: int, item: object, source: Path) -> Session:
-    """One exported session, checked field by field (real checks: they hold under `python -O` too)."""
-    problem = CompassionError(
-        f"{source}: session {index} is incomplete or invalid",
-        "the file may have been edited by hand; nothing was imported",
-    )
-    if not isinstance(item, dict):
-        raise problem
-    try:
-        started = datetime.fromisoformat(item["started_at"])
-        duration, listened = float(item["duration_s"]), float(item["listened_s"])
-        variant = item.get("minutes_variant")
-        variant = None if variant is None else float(variant)
-    except (KeyError, TypeError, ValueError):
-        raise problem from None
-    exercise, week = item.get("exercise_id"), item.get("week")
-    moods = [item.get("mood_before"), item.get("mood_after")]
-    valid = (
-        started.tzinfo is not None
-        and all(math.isfinite(x) for x in (duration, listened))
-        and duration >= 0
-        and listened >= 0
-        and (variant is None or (math.isfinite(variant) and variant >= 0))
-        and isinstance(exercise, str)
-        and bool(exercise.strip())
-        and (week is None or (isinstance(week, int) and not isinstance(week, bool)))
-        and all(m is None or (isinstance(m, int) and not isinstance(m, bool) and 0 <= m <= 10) for m in moods)
-    )
-    if not valid:
-        raise problem
-    source_kind = item.get("source", "import")
-    return Session(
-        str(exercise),
-        started,
-        duration,
-        listened,
-        source_kind if source_kind in store.SOURCES else "import",
-        week,
-        variant,
-        moods[0],
-        moods[1],
-    )
-
-
 def set_setting(ctx: Context, key: str, value: object) -> Path:
     """Change one setting; moving the day start re-derives every practice day."""
     from dataclasses import replace
@@ -284,3 +212,23 @@ def set_setting(ctx: Context, key: str, value: object) -> Path:
             finally:
                 db.close()
     return path
+
+
+def mark_rest(ctx: Context, day: date) -> None:
+    """Plan a rest day (at most `rest_days_per_week` in a week); a day already practised stays practised."""
+    db = dbmod.open_database(ctx.data_dir)
+    try:
+        rest.add(db, day, ctx.settings.rest_days_per_week)
+    finally:
+        db.close()
+
+
+def unmark_rest(ctx: Context, day: date) -> bool:
+    """Take back a planned rest day; whether there was one."""
+    db = dbmod.open_database(ctx.data_dir, create=False)
+    if db is None:
+        return False
+    try:
+        return rest.remove(db, day)
+    finally:
+        db.close()

@@ -71,3 +71,10 @@ def week_state(w: WeekState, locked: str | None = None) -> str:
     if w.unlocked:
         return f"{w.days_practiced} of {w.goal_days} days"
     return locked or w.locked_reason
+
+
+def rest_days_this_week(rest: frozenset[date], today: date) -> str:
+    """The planned rest days of this week, for people: "Wed 18 Nov", or "" when there are none."""
+    monday = today - timedelta(days=today.weekday())
+    days = sorted(d for d in rest if monday <= d <= monday + timedelta(days=6))
+    return ", ".join(f"{d:%a} {d.day} {d:%b}" for d in days)

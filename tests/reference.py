@@ -17,28 +17,38 @@ def _calendar(start: date, end: date):
         d += ONE_DAY
 
 
-def runs_by_day(days: set[date], end: date) -> dict[date, int]:
-    """For every calendar day up to `end`, how many practice days in a row end on it (0 if not practised)."""
+def runs_by_day(days: set[date], end: date, rest: set[date] = frozenset()) -> dict[date, int]:
+    """For every calendar day up to `end`: the run of practice days carried through it.
+
+    A practised day adds one; a planned rest day (not practised) carries the run as it is; any other day
+    ends it.
+    """
     have = {d for d in days if d <= end}
     if not have:
         return {}
     run, out = 0, {}
     for d in _calendar(min(have), end):
-        run = run + 1 if d in have else 0
+        if d in have:
+            run += 1
+        elif d not in rest:
+            run = 0
         out[d] = run
     return out
 
 
-def current_streak(days: set[date], today: date) -> int:
-    """Days in a row ending today, or ending yesterday while today has no practice yet."""
-    runs = runs_by_day(days, today)
-    return runs.get(today) or runs.get(today - ONE_DAY, 0)
+def current_streak(days: set[date], today: date, rest: set[date] = frozenset()) -> int:
+    """Days in a row ending today, or ending yesterday while today has no practice yet (a rest day today
+    carries yesterday's run)."""
+    runs = runs_by_day(days, today, rest)
+    if today in days or today in rest:
+        return runs.get(today, 0)
+    return runs.get(today - ONE_DAY, 0)
 
 
-def longest_streak(days: set[date]) -> int:
+def longest_streak(days: set[date], rest: set[date] = frozenset()) -> int:
     if not days:
         return 0
-    return max(runs_by_day(days, max(days)).values())
+    return max(runs_by_day(days, max(days), rest).values())
 
 
 def weeks_goal_streak(days: set[date], today: date, goal: int) -> int:

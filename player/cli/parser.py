@@ -123,6 +123,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--today", type=day, metavar="YYYY-MM-DD", help="evaluate as of this practice date")
     p.set_defaults(func=progress.cmd_stats)
 
+    p = sub.add_parser("rest", parents=[common], help="plan a rest day: it keeps your days in a row going")
+    p.add_argument("date", nargs="?", type=day, metavar="YYYY-MM-DD", help="the day (default: today)")
+    p.add_argument("--undo", action="store_true", help="take back a planned rest day")
+    p.set_defaults(func=progress.cmd_rest)
+
     p = sub.add_parser("history", parents=[common], help="every session you have recorded")
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="print JSON")

@@ -26,7 +26,9 @@ def cmd_history(args: argparse.Namespace) -> int:
     from player.store.sessions import as_dict
 
     ctx = service.open_context(args.data_dir)
-    rows = [as_dict(s) for s in tracking.history(ctx, args.since)]
+    stored = tracking.history(ctx)
+    starts = {s.id: s.started_at for s in stored}
+    rows = [as_dict(s, starts) for s in stored if args.since is None or (s.local_date_ and s.local_date_ >= args.since)]
     if args.json:
         print(json.dumps(rows, indent=1, ensure_ascii=False))
     elif args.csv:
@@ -62,16 +64,33 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from player import service, tracking
+    from player import exchange, service
 
-    n = tracking.export_file(service.open_context(args.data_dir), args.file)
+    n = exchange.export_file(service.open_context(args.data_dir), args.file)
     print(f"exported {n} session(s) to {args.file}")
     return 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from player import exchange, service
+
+    added, skipped = exchange.import_file(service.open_context(args.data_dir), args.file)
+    print(f"imported {added} session(s); {skipped} already present, skipped")
+    return 0
+
+
+def cmd_rest(args: argparse.Namespace) -> int:
     from player import service, tracking
 
-    added, skipped = tracking.import_file(service.open_context(args.data_dir), args.file)
-    print(f"imported {added} session(s); {skipped} already present, skipped")
+    ctx = service.open_context(args.data_dir)
+    day = args.date or tracking.practice_today(ctx)
+    shown = f"{day:%A} {day.day} {day:%B}"
+    if args.undo:
+        if tracking.unmark_rest(ctx, day):
+            print(f"{shown} is no longer a rest day")
+        else:
+            print(f"{shown} was not a rest day; nothing changed")
+        return 0
+    tracking.mark_rest(ctx, day)
+    print(f"{shown} is a rest day. Resting is part of practising: your days in a row carry on across it.")
     return 0

@@ -32,6 +32,18 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX sessions_by_exercise ON sessions (exercise_id, completed, local_date);
         """,
     ),
+    (
+        "rest days and sessions continued where they stopped",
+        """
+        CREATE TABLE rest_days (day TEXT PRIMARY KEY, created_at TEXT NOT NULL);
+        ALTER TABLE sessions ADD COLUMN resumes INTEGER REFERENCES sessions (id);
+        ALTER TABLE sessions ADD COLUMN position_s REAL;
+        ALTER TABLE sessions ADD COLUMN heard TEXT;
+        ALTER TABLE sessions ADD COLUMN audio_key TEXT;
+        ALTER TABLE sessions ADD COLUMN part_s REAL;
+        CREATE INDEX sessions_by_resumes ON sessions (resumes);
+        """,
+    ),
 ]
 
 CURRENT_VERSION = len(MIGRATIONS)

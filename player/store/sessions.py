@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
@@ -27,6 +28,15 @@ class Session:
     minutes_variant: float | None = None
     mood_before: int | None = None
     mood_after: int | None = None
+    #: Continuing where an earlier part stopped: that part's row id. `listened_s` is then the whole
+    #: session's (every part's listening, each moment once) and `part_s` this part's alone.
+    resumes: int | None = None
+    #: Where in the session this part stopped (to continue from), and which stretches it heard (seconds).
+    position_s: float | None = None
+    heard: tuple[tuple[float, float], ...] = ()
+    #: What the audio was made from (script, voice, length, ambience): a part continues only the same audio.
+    audio_key: str | None = None
+    part_s: float | None = None
 
     @property
     def completed(self) -> bool:
@@ -53,16 +63,16 @@ def utc_text(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+_INSERT = """INSERT INTO sessions (exercise_id, week, started_at, utc_offset_minutes, local_date, duration_s,
+                                    listened_s, completed, minutes_variant, mood_before, mood_after, source,
+                                    recorded_at, resumes, position_s, heard, audio_key, part_s)
+              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+
+
 def record(db: Database, session: Session, day_start_minutes: int) -> tuple[int, bool]:
     """Store one session; returns (row id, completed). One short transaction."""
     with db.writing() as conn:
-        cur = conn.execute(
-            """INSERT INTO sessions (exercise_id, week, started_at, utc_offset_minutes, local_date, duration_s,
-                                     listened_s, completed, minutes_variant, mood_before, mood_after, source,
-                                     recorded_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            _row(session, day_start_minutes),
-        )
+        cur = conn.execute(_INSERT, _row(session, day_start_minutes))
         return int(cur.lastrowid or 0), session.completed
 
 
@@ -81,22 +91,28 @@ def _row(session: Session, day_start_minutes: int) -> tuple[object, ...]:
         session.mood_after,
         session.source,
         utc_text(datetime.now(UTC)),
+        session.resumes,
+        None if session.position_s is None else round(session.position_s, 3),
+        json.dumps([[round(a, 3), round(b, 3)] for a, b in session.heard]) if session.heard else None,
+        session.audio_key,
+        None if session.part_s is None else round(session.part_s, 3),
     )
 
 
-def import_sessions(db: Database, sessions: Iterable[Session], day_start_minutes: int) -> tuple[int, int]:
-    """Add sessions, skipping ones already present (same exercise and start). Returns (added, skipped)."""
+def import_sessions(
+    db: Database, sessions: Iterable[tuple[Session, datetime | None]], day_start_minutes: int
+) -> tuple[int, int]:
+    """Add sessions (each with the start of the part it continues, if any), skipping ones already present
+    (same exercise and start). Returns (added, skipped)."""
     added = skipped = 0
     with db.writing() as conn:
-        for s in sessions:
+        for s, resumes_start in sessions:
+            if resumes_start is not None:  # ids differ between files: find the part it continues by its start
+                found = conn.execute("SELECT id FROM sessions WHERE started_at = ?", (utc_text(resumes_start),))
+                row = found.fetchone()
+                s = replace(s, resumes=row[0] if row else None)
             try:
-                conn.execute(
-                    """INSERT INTO sessions (exercise_id, week, started_at, utc_offset_minutes, local_date,
-                           duration_s, listened_s, completed, minutes_variant, mood_before, mood_after, source,
-                           recorded_at)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                    _row(s, day_start_minutes),
-                )
+                conn.execute(_INSERT, _row(s, day_start_minutes))
                 added += 1
             except sqlite3.IntegrityError:
                 skipped += 1
@@ -115,7 +131,7 @@ def recompute_days(db: Database, day_start_minutes: int) -> None:
 
 _COLUMNS = (
     "id, exercise_id, week, started_at, utc_offset_minutes, local_date, duration_s, listened_s, "
-    "completed, minutes_variant, mood_before, mood_after, source"
+    "completed, minutes_variant, mood_before, mood_after, source, resumes, position_s, heard, audio_key, part_s"
 )
 
 
@@ -144,17 +160,26 @@ def _from_row(r: tuple[Any, ...]) -> StoredSession:
         mood_before=r[10],
         mood_after=r[11],
         source=r[12],
+        resumes=r[13],
+        position_s=r[14],
+        heard=tuple((a, b) for a, b in json.loads(r[15])) if r[15] else (),
+        audio_key=r[16],
+        part_s=r[17],
         id=r[0],
         local_date_=date.fromisoformat(r[5]),
         completed_=bool(r[8]),
     )
 
 
-def as_dict(s: StoredSession) -> dict[str, Any]:
-    """A session as exported and printed by `history --json`."""
+def as_dict(s: StoredSession, starts: dict[int, datetime] | None = None) -> dict[str, Any]:
+    """A session as exported and printed by `history --json`. A continued part names the part it continues
+    by that part's start (`resumes_started_at`), which stays true in another file, unlike a row id."""
     d = asdict(s)
     d.pop("local_date_")
     d.pop("completed_")
+    d["heard"] = [list(span) for span in s.heard]
+    resumed = (starts or {}).get(s.resumes) if s.resumes is not None else None
+    d["resumes_started_at"] = resumed.isoformat() if resumed else None
     d["started_at"] = s.started_at.isoformat()
     d["local_date"] = s.local_date_.isoformat() if s.local_date_ else None
     d["completed"] = s.completed_
@@ -188,9 +213,12 @@ def facts(db: Database | None, today: date, exercise_ids: Iterable[str]) -> Fact
                 (t,),
             )
         }
+        # A part that was later continued is not a session of its own: the continuing part counts.
         counts = dict(
             conn.execute(
-                "SELECT completed, COUNT(*) FROM sessions WHERE local_date <= ? GROUP BY completed", (t,)
+                "SELECT completed, COUNT(*) FROM sessions WHERE local_date <= ? AND id NOT IN "
+                "(SELECT resumes FROM sessions WHERE resumes IS NOT NULL AND local_date <= ?) GROUP BY completed",
+                (t, t),
             ).fetchall()
         )
         exercise_days: dict[str, set[date]] = {}

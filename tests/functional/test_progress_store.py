@@ -59,6 +59,8 @@ def test_record_then_stats_counts_days_streaks_and_partials(home):
         "current_week",
         "last_practiced",
         "weeks",
+        "rest_days",
+        "rules",
     }
     assert s["weeks"][0] == {
         "number": 1,
@@ -153,7 +155,8 @@ def test_a_version_1_file_is_backed_up_then_migrated_without_losing_anything(hom
     assert old.execute("PRAGMA user_version").fetchone()[0] == 1
     assert old.execute("SELECT COUNT(*) FROM sessions").fetchone()[0] == 2
     new = sqlite3.connect(home / "progress.db")
-    assert new.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert new.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert new.execute("SELECT COUNT(*) FROM rest_days").fetchone()[0] == 0
     assert "mood_before" in [r[1] for r in new.execute("PRAGMA table_info(sessions)")]
 
 
@@ -322,3 +325,26 @@ def test_recorder_for_the_player_decides_completion_in_one_place(home):
     rows = store.history(dbmod.open_database(ctx.data_dir))
     assert [r.completed_ for r in rows] == [True, False]
     assert rows[0].local_date_ == date(2026, 11, 20) and rows[0].started_at.utcoffset() == timedelta(hours=1)
+
+
+def test_rest_days_keep_the_run_going_are_limited_per_week_and_can_be_undone(home):
+    for day in (16, 17, 19, 20):  # Mon, Tue, Thu, Fri
+        assert run_cli("record", "soothing-touch", "--at", at(day)).returncode == 0
+    assert stats("--today", "2026-11-20")["current_streak"] == 2  # Wednesday was missed
+    r = run_cli("rest", "2026-11-18")
+    assert r.returncode == 0 and "Wednesday 18 November is a rest day" in r.stdout
+    s = stats("--today", "2026-11-20")
+    assert s["current_streak"] == 4 and s["longest_streak"] == 4  # bridged, and the rest day is not counted
+    assert s["practice_days"] == 4 and s["weeks_goal_streak"] == 0  # goals count practice days only
+    assert s["rest_days"] == ["2026-11-18"] and "rest day keeps a run going" in s["rules"]
+    r = run_cli("rest", "2026-11-21")
+    assert (
+        r.returncode == 2 and "already has its rest day (Wed 18 Nov)" in r.stderr and "rest_days_per_week" in r.stderr
+    )
+    assert run_cli("config", "set", "rest_days_per_week", "2").returncode == 0
+    assert run_cli("rest", "2026-11-21").returncode == 0
+    assert stats("--today", "2026-11-22")["current_streak"] == 4  # resting Saturday, Sunday still open
+    r = run_cli("rest", "--undo", "2026-11-18")
+    assert r.returncode == 0 and "no longer a rest day" in r.stdout
+    assert stats("--today", "2026-11-20")["current_streak"] == 2
+    assert "was not a rest day" in run_cli("rest", "--undo", "2026-11-18").stdout

@@ -415,3 +415,20 @@ def test_minutes_out_of_range_is_refused_the_same_with_or_without_the_tui(home):
         r = run_cli("play", "safe-place", "--minutes", "60", "--no-audio", *extra)
         assert r.returncode == 2, (extra, r.stderr)
         assert "safe-place can run between" in r.stderr
+
+
+async def test_r_on_the_progress_screen_plans_today_as_a_rest_day_and_back(home):
+    sessions = [done("soothing-touch", d) for d in (21, 22, 23)]
+    app = make_app(home, sessions=sessions)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("s")
+        await settle(pilot, app)
+        await pilot.press("r")
+        await settle(pilot, app)
+        assert "Rest this week     Tue 24 Nov" in text_of(app, "#numbers")
+        assert "Days in a row      3" in text_of(app, "#numbers")  # carried, not counted
+        assert "◦" in text_of(app, "#heatmap").splitlines()[2]  # Tuesday's row shows the rest day
+        await pilot.press("r")
+        await settle(pilot, app)
+        assert "Rest this week" not in text_of(app, "#numbers")

@@ -21,6 +21,35 @@ def test_current_streak_matches_reference(days, today):
     assert progress.current_streak(days, today) == ref.current_streak(days, today)
 
 
+rest_st = st.sets(st.integers(0, 60).map(lambda n: D0 + timedelta(days=n)), max_size=12)
+
+
+@given(days_st, today_st, rest_st)
+def test_current_streak_with_rest_days_matches_reference(days, today, rest):
+    assert progress.current_streak(days, today, rest) == ref.current_streak(days, today, rest)
+
+
+@given(days_st, rest_st)
+def test_longest_streak_with_rest_days_matches_reference(days, rest):
+    assert progress.longest_streak(days, rest) == ref.longest_streak(days, rest)
+
+
+def test_a_rest_day_bridges_a_run_without_counting_and_never_starts_or_ends_one():
+    mon = D0
+    day = lambda n: mon + timedelta(days=n)  # noqa: E731
+    practised = {day(0), day(1), day(3), day(4)}  # Mon Tue, (Wed rest), Thu Fri
+    rest = {day(2)}
+    assert progress.current_streak(practised, day(4), rest) == 4  # not 5: the rest day is not counted
+    assert progress.current_streak(practised, day(5), rest) == 4  # Saturday not yet practised
+    assert progress.current_streak(practised, day(5), rest | {day(5)}) == 4  # resting on Saturday
+    assert progress.current_streak(practised, day(6), rest | {day(5)}) == 4  # and Sunday is still open
+    assert progress.current_streak(practised, day(7), rest | {day(5)}) == 0  # Sunday passed unpractised
+    assert progress.current_streak({day(1)}, day(1), {day(0)}) == 1  # a rest day does not start a run
+    assert progress.current_streak(practised, day(4), set()) == 2  # without the rest day, Wednesday breaks it
+    assert progress.longest_streak(practised, rest) == 4
+    assert progress.weeks_goal_streak(practised, day(6), 5) == 0  # goals count practice days only
+
+
 @given(days_st)
 def test_longest_streak_matches_reference(days):
     assert progress.longest_streak(days) == ref.longest_streak(days)

@@ -20,6 +20,7 @@ HELP = f"""
 | Anywhere | ctrl+p | find a screen or an exercise |
 | Lists | up, down, Enter | move, open |
 | Home | s | your progress |
+| Progress | r | plan today as a rest day (or take it back) |
 | Home | d | dismiss the self-help note |
 | Home | q | quit |
 | Other screens | escape or q | go back |

@@ -8,12 +8,14 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Sparkline, Static
 
-from player import wording
+from player import tracking, wording
+from player.errors import CompassionError
 from player.tui.widgets.heatmap import Heatmap
 
 
 class StatsScreen(Screen):
     BINDINGS = [
+        Binding("r", "toggle_rest", "Rest today", id="rest_today"),
         Binding("escape", "app.pop_screen", "Back", id="stats_back"),
         Binding("q", "app.pop_screen", "Back", id="stats_q", show=False),
     ]
@@ -55,8 +57,11 @@ class StatsScreen(Screen):
         ]
         if d.partial_sessions:
             rows.append(f"Paused along the way {d.partial_sessions}")
+        resting = wording.rest_days_this_week(stats.rest_days, stats.today)
+        if resting:
+            rows.append(f"Rest this week     {resting}")
         self.query_one("#numbers", Static).update("\n".join(rows))
-        self.query_one("#heatmap", Heatmap).show(stats.day_minutes, stats.today)
+        self.query_one("#heatmap", Heatmap).show(stats.day_minutes, stats.today, stats.rest_days)
         table = []
         for w in stats.states:
             state = wording.week_state(w, locked="not open yet")
@@ -72,3 +77,25 @@ class StatsScreen(Screen):
         else:
             label.update("Check-ins will appear here once you answer them.")
         self.query_one("#trend", Sparkline).data = trend or [0]
+
+    def action_toggle_rest(self) -> None:
+        """Plan today as a rest day, or take it back (off the UI thread: it writes the progress file)."""
+        app = self.app
+        stats = app.stats
+        today = app.today
+        resting = stats is not None and today in stats.rest_days
+
+        def job() -> None:
+            try:
+                if resting:
+                    tracking.unmark_rest(app.ctx, today)
+                    message = "Today is no longer a rest day."
+                else:
+                    tracking.mark_rest(app.ctx, today)
+                    message = "Today is a rest day. Your days in a row carry on across it."
+            except CompassionError as exc:
+                message = exc.lines()[0] + (f" ({exc.hint})" if exc.hint else "")
+            app.call_from_thread(app.notify, message, timeout=8)
+            app.call_from_thread(app.refresh_progress)
+
+        app.run_worker(job, thread=True, group="rest")

@@ -38,9 +38,9 @@ def month_labels(first_monday: date) -> str:
 class Heatmap(Static):
     """Rows are weekdays, columns weeks; shading grows with minutes practised that day."""
 
-    COMPONENT_CLASSES = {"heat0", "heat1", "heat2", "heat3"}
+    COMPONENT_CLASSES = {"heat0", "heat1", "heat2", "heat3", "heat-rest"}
 
-    def show(self, day_minutes: dict[date, float], today: date) -> None:
+    def show(self, day_minutes: dict[date, float], today: date, rest: frozenset[date] = frozenset()) -> None:
         first_monday = today - timedelta(days=today.weekday()) - timedelta(weeks=WEEKS - 1)
         text = Text()
         text.append(month_labels(first_monday) + "\n", style="dim")
@@ -51,8 +51,9 @@ class Heatmap(Static):
                 if day > today:
                     text.append("  ")
                     continue
-                glyph, style = cell(day_minutes.get(day, 0.0))
+                minutes = day_minutes.get(day, 0.0)
+                glyph, style = ("◦", "heat-rest") if minutes == 0 and day in rest else cell(minutes)
                 text.append(glyph + " ", style=self.get_component_rich_style(style))
             text.append("\n")
-        text.append("     · none  ▪ some  ■ 10+ min  █ 20+ min", style="dim")
+        text.append("     · none  ◦ rest  ▪ some  ■ 10+ min  █ 20+ min", style="dim")
         self.update(text)
