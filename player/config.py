@@ -81,7 +81,7 @@ def _check(key: str, value: Any) -> str | None:
     if key == "rest_days_per_week":
         return None if whole_in(value, 0, 7) else "rest_days_per_week must be a whole number from 0 to 7"
     if key == "timer_minutes":
-        return None if number_in(value, 1, 24 * 60) else "timer_minutes must be from 1 to 1440"
+        return None if number_in(value, 0.1, 24 * 60) else "timer_minutes must be from 0.1 to 1440"
     if key == "timer_every":
         return None if number_in(value, 0, 24 * 60) else "timer_every must be 0 (no interval bells) or more"
     if key == "timer_bell":

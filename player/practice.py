@@ -55,7 +55,7 @@ class Session:
     ) -> None:
         self.ctx, self.entry, self.script, self.plan, self.minutes = ctx, entry, script, plan, minutes
         self.rate = SAMPLE_RATE
-        self.layout = LiveLayout(plan.items, self.rate, minutes)
+        self.layout = LiveLayout(plan.items, self.rate, minutes, plan.margins)
         self._lock = threading.RLock()
         report = (lambda done, total: progress("speech", done, total)) if progress else None
         self.synthesis = synth.Synthesis(ctx.cache, plan.utterances, report)

@@ -11,7 +11,17 @@ from pathlib import Path
 
 from player import config, paths
 from player.audio import captions, export, sounds
-from player.audio.timeline import Clip, Sized, Timeline, build, fraction_for, length_range, range_minutes
+from player.audio.timeline import (
+    MARGINS,
+    Clip,
+    Margins,
+    Sized,
+    Timeline,
+    build,
+    fraction_for,
+    length_range,
+    range_minutes,
+)
 from player.catalog import Catalog, Entry
 from player.errors import CompassionError, WorkFailed
 from player.model.script import DEFAULT_RATE, Background, BellSound, Script, Speech
@@ -116,24 +126,25 @@ class Plan:
     user_sounds: Path | None = None
     timeline: Timeline | None = None
     utterances: list[synth.Utterance] = field(default_factory=list)
+    margins: Margins = MARGINS
 
     @property
     def exact(self) -> bool:
         return all(s.exact for s in self.items)
 
     def range_seconds(self) -> tuple[float, float]:
-        return length_range(self.items, SAMPLE_RATE)
+        return length_range(self.items, SAMPLE_RATE, self.margins)
 
     def range_minutes(self) -> tuple[float, float]:
         return range_minutes(*self.range_seconds())
 
     def check(self, minutes: float | None) -> None:
         """Raise OutOfRange when `minutes` is outside what the script can run to."""
-        fraction_for(self.items, SAMPLE_RATE, minutes, self.script.id)
+        fraction_for(self.items, SAMPLE_RATE, minutes, self.script.id, self.margins)
 
     def fit(self, minutes: float | None) -> Timeline:
-        fraction = fraction_for(self.items, SAMPLE_RATE, minutes, self.script.id)
-        self.timeline = build(self.items, SAMPLE_RATE, fraction)
+        fraction = fraction_for(self.items, SAMPLE_RATE, minutes, self.script.id, self.margins)
+        self.timeline = build(self.items, SAMPLE_RATE, fraction, self.margins)
         return self.timeline
 
 

@@ -18,15 +18,18 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from player.audio.timeline import LEAD_S, TAIL_S, Clip, Cue, Sized, core
+from player.audio.timeline import MARGINS, Clip, Cue, Margins, Sized, core
 from player.model.script import BellSound, Gap, Speech
 
 Ready = Callable[[str], "int | None"]
 
 
 class LiveLayout:
-    def __init__(self, items: Sequence[Sized], rate: int, minutes: float | None = None) -> None:
+    def __init__(
+        self, items: Sequence[Sized], rate: int, minutes: float | None = None, margins: Margins = MARGINS
+    ) -> None:
         self.items: list[Sized] = core(items)
+        self.margins = margins
         self.rate = rate
         self.target = None if minutes is None else minutes * 60 * rate
         self.clips: list[Clip] = []
@@ -36,7 +39,7 @@ class LiveLayout:
         self.version = 0  # changes whenever the prediction may have changed
         self._residue = 0.0
         self._predicted: tuple[int, list[Clip]] | None = None
-        self._silence(LEAD_S * rate)
+        self._silence(margins.lead_s * rate)
 
     # -- knowledge ----------------------------------------------------------------------------------
     def learn_many(self, frames: dict[str, int]) -> None:
@@ -76,7 +79,7 @@ class LiveLayout:
 
     def _lay_next(self, ready: Ready) -> bool:
         if self.next >= len(self.items):
-            self._silence(TAIL_S * self.rate)
+            self._silence(self.margins.tail_s * self.rate)
             self.done = True
             self._changed()
             return True
@@ -114,7 +117,7 @@ class LiveLayout:
         """Where the remaining elastic pauses sit in their ranges (0..1) to end at the target length."""
         if self.target is None:
             return 0.0
-        fixed = TAIL_S * self.rate
+        fixed = self.margins.tail_s * self.rate
         span = 0.0
         for it in self.items[self.next :]:
             ev = it.event
@@ -160,7 +163,7 @@ class LiveLayout:
                     text, line = (ev.text, ev.line) if isinstance(ev, Speech) else ("", 0)
                     clips.append(Clip(end, it.frames, kind, ref, text, line))
                     end += it.frames
-            silence(TAIL_S * self.rate)
+            silence(self.margins.tail_s * self.rate)
         self._predicted = (self.version, clips)
         return clips
 

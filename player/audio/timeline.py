@@ -21,6 +21,17 @@ TOLERANCE_S = 1.0
 
 
 @dataclass(frozen=True)
+class Margins:
+    """Silence before the first sound and after the last (a timer's quiet countdown is its lead)."""
+
+    lead_s: float = LEAD_S
+    tail_s: float = TAIL_S
+
+
+MARGINS = Margins()
+
+
+@dataclass(frozen=True)
 class Clip:
     """One piece of the session: speech (ref = cache key), a bell (ref = name) or silence."""
 
@@ -86,10 +97,10 @@ def _core(items: Sequence[Sized]) -> tuple[int, int, list[Sized]]:
     return sounds[0], sounds[-1], list(items[sounds[0] : sounds[-1] + 1])
 
 
-def length_range(items: Sequence[Sized], rate: int) -> tuple[float, float]:
+def length_range(items: Sequence[Sized], rate: int, margins: Margins = MARGINS) -> tuple[float, float]:
     """Shortest and longest length of the session in seconds."""
     _, _, core = _core(items)
-    fixed = LEAD_S + TAIL_S
+    fixed = margins.lead_s + margins.tail_s
     low = high = 0.0
     for s in core:
         if isinstance(s.event, Gap):
@@ -100,11 +111,13 @@ def length_range(items: Sequence[Sized], rate: int) -> tuple[float, float]:
     return fixed + low, fixed + high
 
 
-def fraction_for(items: Sequence[Sized], rate: int, minutes: float | None, name: str) -> float:
+def fraction_for(
+    items: Sequence[Sized], rate: int, minutes: float | None, name: str, margins: Margins = MARGINS
+) -> float:
     """The elastic fraction (0..1) giving `minutes`, or 0 when no length is asked for."""
     if minutes is None:
         return 0.0
-    low, high = length_range(items, rate)
+    low, high = length_range(items, rate, margins)
     target = minutes * 60
     lo_m, hi_m = range_minutes(low, high)
     # A fixed length is shown rounded to a tenth of a minute; that shown value is accepted as it is.
@@ -131,8 +144,8 @@ def _fmt(minutes: float) -> str:
     return f"{minutes:g}"
 
 
-def build(items: Sequence[Sized], rate: int, fraction: float = 0.0) -> Timeline:
-    """Lay the items end to end with exact silences; leading and trailing silence become LEAD_S/TAIL_S."""
+def build(items: Sequence[Sized], rate: int, fraction: float = 0.0, margins: Margins = MARGINS) -> Timeline:
+    """Lay the items end to end with exact silences; leading and trailing silence become the margins."""
     _, _, core = _core(items)
     clips: list[Clip] = []
     pos = 0
@@ -147,7 +160,7 @@ def build(items: Sequence[Sized], rate: int, fraction: float = 0.0) -> Timeline:
             clips.append(Clip(pos, n, "silence"))
             pos += n
 
-    silence(LEAD_S)
+    silence(margins.lead_s)
     for s in core:
         ev = s.event
         if isinstance(ev, Gap):
@@ -159,5 +172,5 @@ def build(items: Sequence[Sized], rate: int, fraction: float = 0.0) -> Timeline:
         elif isinstance(ev, BellSound):
             clips.append(Clip(pos, s.frames, "bell", ev.name))
             pos += s.frames
-    silence(TAIL_S)
+    silence(margins.tail_s)
     return Timeline(tuple(clips), pos, rate, fraction)

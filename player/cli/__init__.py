@@ -29,10 +29,10 @@ def main(argv: Sequence[str] | None = None, open_app: OpenApp | None = None) -> 
     try:
         if not getattr(args, "command", None):
             return _open_home(args, open_app)
-        if args.command == "play":
-            from player.cli.practice import cmd_play
+        if args.command in ("play", "timer"):
+            from player.cli.practice import cmd_play, cmd_timer
 
-            return cmd_play(args, open_app)
+            return (cmd_play if args.command == "play" else cmd_timer)(args, open_app)
         return int(args.func(args))
     except CompassionError as exc:
         for line in exc.lines():

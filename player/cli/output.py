@@ -65,9 +65,19 @@ def plain_playback(run) -> int:
 
     Ctrl-C stops; what was heard is kept.
     """
+    import signal
+
     tty = sys.stdout.isatty()
     shown = -1
     player = run.player
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    # A closed terminal or a shutdown stops the session like Ctrl-C: what was heard is kept.
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), stop)
     run.start()
     try:
         while not run.finished and player.error is None:

@@ -104,6 +104,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--background", metavar="NAME", help="ambience under the session (brown, rain, drone) or none")
     p.set_defaults(func=practice.cmd_play)
 
+    p = sub.add_parser("timer", parents=[common], help="an unguided timer with an opening, interval and closing bell")
+    p.add_argument("minutes", type=minutes, metavar="MINUTES", help="from the opening bell to the closing bell")
+    p.add_argument("--every", type=float, metavar="M", help="a bell every M minutes (0 for none; default: last used)")
+    p.add_argument("--bell", metavar="NAME", help="bowl, bell, chime or one of your own (default: last used)")
+    p.add_argument("--prepare", type=int, metavar="S", help="seconds of quiet before the opening bell")
+    p.add_argument("--background", metavar="NAME", help="ambience under the timer (brown, rain, drone) or none")
+    p.add_argument("-o", "--output", metavar="OUT", type=Path, help="write an audio file instead of playing")
+    p.add_argument("--format", choices=AUDIO_FORMATS, help="audio format with -o (default: from OUT, else wav)")
+    p.add_argument("--no-audio", action="store_true", help="play silently")
+    p.add_argument("--no-tui", action="store_true", help="play in the plain terminal (Ctrl-C stops)")
+    p.set_defaults(func=practice.cmd_timer)
+
     p = sub.add_parser("voices", parents=[common], help="every voice of every installed speech engine")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=library.cmd_voices)

@@ -65,3 +65,39 @@ def cmd_record(args: argparse.Namespace) -> int:
     kind = "completed" if completed else f"partial, {session.listened_s / 60:.1f} minutes listened"
     print(f"recorded {script.title} ({entry.id}), {duration / 60:.1f} minutes, {kind}, practice day {day.isoformat()}")
     return 0
+
+
+def cmd_timer(args: argparse.Namespace, open_app: Callable[..., int] | None = None) -> int:
+    """An unguided timer: rendered with -o, else played (in the app, or the plain terminal)."""
+    import concurrent.futures as cf
+
+    from player import paths, practice, service, timer, tracking
+    from player.playback import device
+
+    ctx = service.open_context(args.data_dir)
+    last = timer.last_used(ctx)
+    spec = timer.TimerSpec(
+        args.minutes,
+        last.every if args.every is None else args.every,
+        args.bell or last.bell,
+        last.prepare if args.prepare is None else args.prepare,
+    )
+    session = timer.open_session(ctx, spec, args.background)  # checks everything before anything starts
+    if args.output is not None:
+        fmt = service.output_format(args.output, args.format)
+        out = service.output_path("timer", args.output, fmt)
+        print(timer.render(ctx, spec, out, fmt, args.background))
+        return 0
+    timer.remember(ctx, spec)
+    no_audio = args.no_audio or paths.audio_disabled()
+    if not args.no_tui and open_app is not None:
+        return open_app(ctx, no_audio=no_audio, timer=spec, background=args.background)
+    backend, notice = cf.ThreadPoolExecutor(1).submit(device.choose, no_audio).result()
+    if notice:
+        import sys
+
+        print(notice, file=sys.stderr)
+    run = practice.Run(session, backend, tracking.SqliteRecorder(ctx), tracking.now_local())
+    run.captions = practice.Captions(tuple(timer.cues(spec)))
+    print(f"{spec.title}" + (f", starting in {spec.prepare} seconds" if spec.prepare else ""), flush=True)
+    return plain_playback(run)

@@ -14,6 +14,7 @@ from player.catalog import Entry
 from player.errors import CompassionError
 from player.model.script import Script
 from player.playback import device
+from player.timer import TimerSpec
 from player.tui.commands import ExerciseCommands
 from player.tui.messages import ProgressLoaded, StoreProblem
 
@@ -39,6 +40,7 @@ class CompassionApp(App):
         notice: str | None = None,
         engine: str | None = None,
         background: str | None = None,
+        timer: TimerSpec | None = None,
     ) -> None:
         super().__init__()
         self.ctx = ctx
@@ -48,6 +50,7 @@ class CompassionApp(App):
         #: `--engine` and `--background` from the command line, for every practice started here.
         self.engine = engine
         self.background = background
+        self.first_timer = timer
         self.fixed_today = today
         self.stats: tracking.Stats | None = None
         self.store_problem: str | None = None
@@ -69,6 +72,8 @@ class CompassionApp(App):
         if self.first_play is not None:
             entry, script = self.first_play
             self.start_practice(entry, script, self.first_minutes, clamp=False)
+        elif self.first_timer is not None:
+            self.start_timer(self.first_timer)
 
     @work(thread=True, exclusive=True, group="audio")
     def find_audio(self) -> None:
@@ -155,14 +160,42 @@ class CompassionApp(App):
 
         self.push_screen(LengthScreen(script.title, choices, exact=plan.exact), chosen)
 
-    def start_practice(self, entry: Entry, script: Script, minutes: float | None, clamp: bool = True) -> None:
+    def choose_timer(self) -> None:
+        """Offer the timer's choices (the last ones used first), then start it."""
+        from player import timer
+        from player.tui.screens.timer import TimerScreen, bell_names
+
+        def chosen(spec: TimerSpec | None) -> None:
+            if spec is None:
+                return
+            try:
+                timer.remember(self.ctx, spec)
+            except CompassionError as exc:
+                self.notify(exc.lines()[0], severity="warning")
+            self.start_timer(spec)
+
+        self.push_screen(TimerScreen(timer.last_used(self.ctx), bell_names(self.ctx.catalog.user_dir)), chosen)
+
+    def start_timer(self, spec: TimerSpec) -> None:
+        from player import timer
+
+        self.start_practice(timer.entry(), None, spec.minutes, timer=spec)
+
+    def start_practice(
+        self,
+        entry: Entry,
+        script: Script | None,
+        minutes: float | None,
+        clamp: bool = True,
+        timer: TimerSpec | None = None,
+    ) -> None:
         """Start a practice (after the check-in). `clamp`: a length picked from estimates is fitted into
         the real range; a length given on the command line is checked instead, as with --no-tui."""
         from player.tui.screens.checkin import CheckInScreen
         from player.tui.screens.player import PlayerScreen
 
         def go(mood: int | None) -> None:
-            self.push_screen(PlayerScreen(entry, script, minutes, mood, clamp=clamp))
+            self.push_screen(PlayerScreen(entry, script, minutes, mood, clamp=clamp, timer=timer))
 
         if self.ctx.settings.check_in:
             self.push_screen(CheckInScreen(before=True), go)
@@ -187,6 +220,9 @@ def run_app(
     minutes: float | None = None,
     engine: str | None = None,
     background: str | None = None,
+    timer: TimerSpec | None = None,
 ) -> int:
-    CompassionApp(ctx, no_audio=no_audio, play=play, minutes=minutes, engine=engine, background=background).run()
+    CompassionApp(
+        ctx, no_audio=no_audio, play=play, minutes=minutes, engine=engine, background=background, timer=timer
+    ).run()
     return 0

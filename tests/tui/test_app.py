@@ -275,7 +275,7 @@ async def test_broken_user_script_is_listed_not_fatal(home):
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
         weeks = app.screen.query_one("#weeks")
-        weeks.index = len(weeks.children) - 1
+        weeks.index = list(weeks.children).index(app.screen.query_one("#my-scripts"))
         await pilot.press("enter")
         await settle(pilot, app)
         assert isinstance(app.screen, WeekScreen)
@@ -432,3 +432,39 @@ async def test_r_on_the_progress_screen_plans_today_as_a_rest_day_and_back(home)
         await pilot.press("r")
         await settle(pilot, app)
         assert "Rest this week" not in text_of(app, "#numbers")
+
+
+async def test_the_timer_from_home_remembers_its_choices_and_is_recorded(home):
+    from player.timer import TimerSpec
+    from player.tui.screens.timer import TimerScreen
+
+    app = make_app(home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        weeks = app.screen.query_one("#weeks")
+        weeks.index = len(weeks.children) - 1  # the Timer line, after the weeks
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, TimerScreen))
+        assert app.screen.query_one("#timer-minutes").value == 10.0  # the first-time default
+        app.screen.query_one("#timer-minutes").value = 20.0
+        app.screen.query_one("#timer-every").value = 5.0
+        app.screen.query_one("#timer-bell").value = "chime"
+        await pilot.click("#timer-start")
+        await wait_for(pilot, lambda: isinstance(app.screen, PlayerScreen) and app.screen.run is not None)
+        screen = app.screen
+        assert "Timer, 20 minutes, a bell every 5 minutes" in text_of(app, "#ex-title")
+        assert screen.run.session.duration == pytest.approx(10 + 20 * 60 + 4, abs=2)  # settle, bells ringing out
+        assert text_of(app, "#next-line") == "Opening bell"
+        await pilot.press("escape")
+        await settle(pilot, app)
+    assert app.ctx.settings.timer_minutes == 20.0 and app.ctx.settings.timer_bell == "chime"
+    saved = service.open_context(home).settings  # read back from the settings file
+    assert (saved.timer_minutes, saved.timer_every, saved.timer_bell) == (20.0, 5.0, "chime")
+    short = make_app(home)
+    async with short.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, short)
+        short.start_timer(TimerSpec(0.1, 0, "chime", 0))
+        await wait_for(pilot, lambda: isinstance(short.screen, PlayerScreen) and short.screen.run is not None)
+        await wait_for(pilot, lambda: short.screen.query_one("#closing").display, timeout=30)
+    rows = tracking.history(service.open_context(home))
+    assert [(r.exercise_id, r.completed_) for r in rows][-1] == ("timer", True)

@@ -60,3 +60,12 @@ def test_player_snapshot(home, snap_compare):
         await pilot.pause()
 
     assert snap_compare(make_app(home), terminal_size=(100, 30), run_before=play_and_pause)
+
+
+def test_timer_choices_snapshot(home, snap_compare):
+    async def open_timer(pilot):
+        await _ready(pilot)
+        pilot.app.choose_timer()
+        await _ready(pilot)
+
+    assert snap_compare(make_app(home), terminal_size=(100, 30), run_before=open_timer)

@@ -41,6 +41,11 @@ class MyScriptsItem(ListItem):
         yield Label(Text("My scripts".ljust(52)).append("your own practices", style="dim"), classes="week-line")
 
 
+class TimerItem(ListItem):
+    def compose(self) -> ComposeResult:
+        yield Label(Text("Timer".ljust(52)).append("quiet practice with bells", style="dim"), classes="week-line")
+
+
 class HomeScreen(Screen):
     BINDINGS = [
         Binding("s", "app.open_stats", "Progress", id="stats"),
@@ -66,6 +71,7 @@ class HomeScreen(Screen):
             items = [WeekItem(w.number, w.theme) for w in weeks]
             if app.ctx.catalog.user_entries():
                 items.append(MyScriptsItem(id="my-scripts"))
+            items.append(TimerItem(id="timer"))
             yield ListView(*items, id="weeks")
         yield Footer()
 
@@ -108,6 +114,9 @@ class HomeScreen(Screen):
 
     def on_list_view_selected(self, event: ListView.Selected) -> None:
         item = event.item
+        if isinstance(item, TimerItem):
+            self.app.choose_timer()
+            return
         if isinstance(item, MyScriptsItem):
             from player.tui.screens.week import WeekScreen
 

@@ -12,11 +12,12 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, ProgressBar, Static
 
-from player import practice, tracking
+from player import practice, timer, tracking
 from player.catalog import Entry
 from player.errors import CompassionError
 from player.model.script import Script
 from player.playback.player import PlaybackState
+from player.timer import TimerSpec
 from player.tts.synth import Cancelled
 
 SKIP_S = 10.0
@@ -40,10 +41,18 @@ class PlayerScreen(Screen):
     ]
 
     def __init__(
-        self, entry: Entry, script: Script, minutes: float | None, mood_before: int | None, clamp: bool = True
+        self,
+        entry: Entry,
+        script: Script | None,
+        minutes: float | None,
+        mood_before: int | None,
+        clamp: bool = True,
+        timer: TimerSpec | None = None,
     ) -> None:
         super().__init__()
         self.entry, self.script, self.minutes = entry, script, minutes
+        self.timer = timer
+        self.title_text = timer.title if timer is not None else script.title if script is not None else entry.id
         self.mood_before = mood_before
         self.clamp = clamp
         self.run: practice.Run | None = None
@@ -55,7 +64,7 @@ class PlayerScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="player"):
-            yield Label(self.script.title, id="ex-title")
+            yield Label(self.title_text, id="ex-title")
             with Vertical(id="preparing"):
                 yield Label("Preparing…", id="preparing-label")
                 yield ProgressBar(total=100, show_eta=False, id="preparing-bar")
@@ -87,17 +96,22 @@ class PlayerScreen(Screen):
             app.call_from_thread(self._show_preparing, "Preparing speech…", share)
 
         try:
-            session = practice.open_session(
-                app.ctx,
-                self.entry,
-                self.script,
-                self.minutes,
-                app.engine,
-                app.background,
-                progress,
-                clamp=self.clamp,
-                cancel=self._cancel,
-            )
+            if self.timer is not None:
+                session = timer.open_session(app.ctx, self.timer, app.background)
+            elif self.script is not None:
+                session = practice.open_session(
+                    app.ctx,
+                    self.entry,
+                    self.script,
+                    self.minutes,
+                    app.engine,
+                    app.background,
+                    progress,
+                    clamp=self.clamp,
+                    cancel=self._cancel,
+                )
+            else:
+                return
         except Cancelled:
             return
         except CompassionError as exc:
@@ -131,6 +145,8 @@ class PlayerScreen(Screen):
             on_finished=lambda: self.app.call_from_thread(self._finished),
         )
         self.run.mood_before = self.mood_before
+        if self.timer is not None:
+            self.run.captions = practice.Captions(tuple(timer.cues(self.timer)))
         self.run.start()
         self._ticker = self.set_interval(0.1, self.refresh_position)
         self.refresh_position()
