@@ -6,7 +6,6 @@ Used by both the TUI and `compassion play --no-tui`; nothing here knows about ei
 
 from __future__ import annotations
 
-import bisect
 import threading
 from collections.abc import Callable
 from datetime import datetime
@@ -19,9 +18,12 @@ from player.audio.timeline import Cue
 from player.catalog import Entry
 from player.errors import WorkFailed
 from player.model.script import Script
+from player.playback.captions import Captions
 from player.playback.device import Backend
+from player.playback.handover import merge
 from player.playback.player import PlaybackState, Player
 from player.store.sessions import Session as SessionRecord
+from player.store.sessions import StoredSession
 from player.tts import synth
 from player.tts.base import SAMPLE_RATE
 
@@ -54,6 +56,7 @@ class Session:
         progress: Progress | None = None,
     ) -> None:
         self.ctx, self.entry, self.script, self.plan, self.minutes = ctx, entry, script, plan, minutes
+        self.audio_key = audio_key(plan, minutes, background)
         self.rate = SAMPLE_RATE
         self.layout = LiveLayout(plan.items, self.rate, minutes, plan.margins)
         self._lock = threading.RLock()
@@ -161,6 +164,23 @@ class Session:
             self.ctx.tidy_cache({u.key for u in self.plan.utterances})
 
 
+def audio_key(plan: service.Plan, minutes: float | None, background: tuple | None) -> str:
+    """What a session's audio is made from (lines, voice, pauses, bells, length, ambience), as one key: a
+    stopped session can be continued only if this is the same."""
+    import hashlib
+    import json
+
+    from player.tts.cache import FORMAT_VERSION
+
+    parts: list[object] = [FORMAT_VERSION, minutes, plan.margins.lead_s, plan.margins.tail_s]
+    for it in plan.items:
+        ev = it.event
+        parts.append(it.key or getattr(ev, "name", None) or repr(getattr(ev, "pause", "")))
+    if background is not None:
+        parts.append(background[1].__dict__)
+    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
+
+
 def open_session(
     ctx: service.Context,
     entry: Entry,
@@ -172,71 +192,23 @@ def open_session(
     *,
     clamp: bool = False,
     cancel: threading.Event | None = None,
+    resume: SessionRecord | None = None,
 ) -> Session:
     """A session ready to start at once.
 
     `minutes` is checked against the real range: at once when every length is known (made speech or the
     durations manifest); otherwise the speech is made first (with progress), then checked. With `clamp` (a
     length picked from a menu of estimated lengths) it is fitted into the range as playing reveals it.
+    To continue a stopped session (`resume`), every line up to where it stopped must be there: the speech
+    is made first.
     """
     bed = service.resolve_background(script, background)
     plan = service.plan(ctx, script, engine, synthesize=False)
-    if minutes is not None and not clamp:
-        if not plan.exact:
+    if resume is not None or (minutes is not None and not clamp):
+        if not plan.exact or resume is not None:
             plan = service.plan(ctx, script, engine, progress, synthesize=True, cancel=cancel)
         plan.check(minutes)
     return Session(ctx, entry, script, plan, minutes, bed)
-
-
-class Captions:
-    """Which caption belongs to a moment, and the lines around it (following the session as it is laid out)."""
-
-    def __init__(self, source: Session | tuple[Cue, ...]) -> None:
-        self._source = source if isinstance(source, Session) else None
-        self._version = -1
-        self._cues: tuple[Cue, ...] = () if isinstance(source, Session) else tuple(source)
-        self._starts = [c.start for c in self._cues]
-
-    @property
-    def cues(self) -> tuple[Cue, ...]:
-        if self._source is not None:
-            version, cues = self._source.cues()
-            if version != self._version:
-                self._version, self._cues = version, tuple(cues)
-                self._starts = [c.start for c in self._cues]
-        return self._cues
-
-    def index_at(self, position: float) -> int:
-        """The cue being spoken, or the last one spoken (-1 before the first)."""
-        self.cues  # noqa: B018 - refresh
-        return bisect.bisect_right(self._starts, position + 1e-6) - 1
-
-    def lines_at(self, position: float) -> tuple[str, str, str]:
-        """(previous, current, next) caption text at `position`; current is empty during silences."""
-        cues = self.cues
-        i = self.index_at(position)
-        speaking = i >= 0 and position < cues[i].end
-        prev_i = i - 1 if speaking else i
-        current = cues[i].text if speaking else ""
-        nxt = cues[i + 1].text if i + 1 < len(cues) else ""
-        prev = cues[prev_i].text if 0 <= prev_i < len(cues) else ""
-        return prev, current, nxt
-
-    def previous_start(self, position: float) -> float:
-        """Where 'previous line' goes: the start of the line before the one being heard."""
-        cues = self.cues
-        i = self.index_at(position)
-        if i < 0:
-            return 0.0
-        # A moment into a line, 'previous' restarts it; right at its start, it goes to the one before.
-        if position - cues[i].start > 1.0 or i == 0:
-            return cues[i].start
-        return cues[i - 1].start
-
-    def next_start(self, position: float) -> float | None:
-        cues = self.cues
-        i = self.index_at(position)
-        return cues[i + 1].start if i + 1 < len(cues) else None
 
 
 class Run:
@@ -249,8 +221,11 @@ class Run:
         recorder,
         started_at: datetime,
         on_finished: Callable[[], None] | None = None,
+        resume: StoredSession | None = None,
     ) -> None:
         self.session = session
+        #: The stopped part this run continues (only when its audio is the same as this session's).
+        self.resume = resume if resume is not None and resume.audio_key == session.audio_key else None
         self.captions = Captions(session)
         self.recorder = recorder
         self.started_at = started_at
@@ -267,7 +242,7 @@ class Run:
             self._on_finished()
 
     def start(self) -> None:
-        self.player.play(0)
+        self.player.play(self.resume.position_s or 0.0 if self.resume is not None else 0.0)
 
     def previous_line(self) -> None:
         self.player.seek(self.captions.previous_start(self.player.position))
@@ -282,26 +257,37 @@ class Run:
         return self.player.state is PlaybackState.FINISHED
 
     def report(self) -> bool | None:
-        """Stop and report the session, once. Whether it counted as completed; None when nothing was heard."""
+        """Stop and report the session, once. Whether it counted as completed; None when nothing was heard.
+
+        A continued session adds up everything heard in every part, each moment once, and is completed
+        when that reaches 90% of it.
+        """
         with self._report_lock:
             if self._reported:
                 return self.completed
             self._reported = True
             self.player.stop()
             self.session.close()
-            listened = self.player.listened
-            if listened < 1.0:
+            part = self.player.listened
+            if part < 1.0:
                 return None
+            earlier = list(self.resume.heard) if self.resume is not None else []
+            heard = merge([*earlier, *self.player.heard_spans()])
             record = SessionRecord(
                 self.session.entry.id,
                 self.started_at,
                 round(self.session.duration, 3),
-                round(listened, 3),
+                round(sum(b - a for a, b in heard), 3),
                 "app",
                 self.session.entry.week,
                 self.session.minutes,
                 self.mood_before,
                 self.mood_after,
+                resumes=self.resume.id if self.resume is not None else None,
+                position_s=self.player.position,
+                heard=tuple(heard),
+                audio_key=self.session.audio_key,
+                part_s=part,
             )
             self.completed = bool(self.recorder.record(record))
             return self.completed

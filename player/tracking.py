@@ -232,3 +232,21 @@ def unmark_rest(ctx: Context, day: date) -> bool:
         return rest.remove(db, day)
     finally:
         db.close()
+
+
+#: A session stopped longer ago than this is no longer offered to continue.
+RESUME_WITHIN = timedelta(days=7)
+
+
+def resumable(ctx: Context, exercise_id: str, now: datetime | None = None) -> store.StoredSession | None:
+    """The last session of this exercise, if it stopped part-way within the last week (to continue it)."""
+    db = dbmod.open_database(ctx.data_dir, create=False)
+    if db is None:
+        return None
+    try:
+        found = store.resumable(db, exercise_id, (now or now_local()) - RESUME_WITHIN)
+    finally:
+        db.close()
+    if found is None or found.position_s is None or found.position_s < 5 or found.position_s > found.duration_s - 5:
+        return None
+    return found

@@ -79,6 +79,11 @@ def plain_playback(run) -> int:
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), stop)
     run.start()
+    # Continuing in a pause: the line before it was heard last time, so it is not printed again.
+    start = player.position
+    i = run.captions.index_at(start)
+    if i >= 0 and start >= run.captions.cues[i].end:
+        shown = i
     try:
         while not run.finished and player.error is None:
             pos = player.position

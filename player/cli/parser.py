@@ -100,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--minutes", type=minutes, metavar="N", help="length in minutes (within the exercise's range)")
     p.add_argument("--no-audio", action="store_true", help="play silently, captions only")
     p.add_argument("--no-tui", action="store_true", help="play in the plain terminal (Ctrl-C stops)")
+    p.add_argument("--resume", action="store_true", help="continue where you stopped it last time")
     p.add_argument("--engine", choices=ENGINE_CHOICES, help=engine_help)
     p.add_argument("--background", metavar="NAME", help="ambience under the session (brown, rain, drone) or none")
     p.set_defaults(func=practice.cmd_play)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 
 from player.cli.output import Progress, plain_playback
@@ -21,31 +22,55 @@ def cmd_play(args: argparse.Namespace, open_app: Callable[..., int] | None = Non
     service.speak_as(script, ctx.settings, args.engine)
     service.resolve_background(script, args.background)
     no_audio = args.no_audio or paths.audio_disabled()
+    resume = _stopped_session(ctx, entry.id, args) if args.resume else None
+    minutes = args.minutes if resume is None or args.minutes is not None else resume.minutes_variant
     if not args.no_tui and open_app is not None:
         p = service.plan(ctx, script, args.engine, synthesize=False)
-        if args.minutes is not None and p.exact:
-            p.check(args.minutes)
+        if minutes is not None and p.exact:
+            p.check(minutes)
         return open_app(
             ctx,
             no_audio=no_audio,
             play=(entry, script),
-            minutes=args.minutes,
+            minutes=minutes,
             engine=args.engine,
             background=args.background,
+            resume=resume,
         )
     finder = cf.ThreadPoolExecutor(1).submit(device.choose, no_audio)  # look for a device meanwhile
     with Progress() as progress:
-        session = practice.open_session(ctx, entry, script, args.minutes, args.engine, args.background, progress)
+        session = practice.open_session(
+            ctx, entry, script, minutes, args.engine, args.background, progress, resume=resume
+        )
     backend, notice = finder.result()
     if notice:
-        import sys
-
         print(notice, file=sys.stderr)
-    run = practice.Run(session, backend, tracking.SqliteRecorder(ctx), tracking.now_local())
+    run = practice.Run(session, backend, tracking.SqliteRecorder(ctx), tracking.now_local(), resume=resume)
     from player.cli.output import clock
 
     print(f"{script.title} ({clock(session.duration)})", flush=True)
+    if resume is not None and run.resume is None:
+        print(
+            f"{script.title} has changed since you stopped (its words, voice, length or ambience), so it "
+            "starts again from the beginning",
+            file=sys.stderr,
+        )
+    elif run.resume is not None:
+        print(f"Continuing from {clock(run.resume.position_s or 0)}", flush=True)
     return plain_playback(run)
+
+
+def _stopped_session(ctx, exercise_id: str, args: argparse.Namespace):
+    """The session of this exercise stopped part-way (None, with a word to the user, when there is none)."""
+    from player import tracking
+
+    found = tracking.resumable(ctx, exercise_id)
+    if found is None:
+        print(
+            f"there is no stopped session of {exercise_id} from the last week to continue; starting from the beginning",
+            file=sys.stderr,
+        )
+    return found
 
 
 def cmd_record(args: argparse.Namespace) -> int:
@@ -94,8 +119,6 @@ def cmd_timer(args: argparse.Namespace, open_app: Callable[..., int] | None = No
         return open_app(ctx, no_audio=no_audio, timer=spec, background=args.background)
     backend, notice = cf.ThreadPoolExecutor(1).submit(device.choose, no_audio).result()
     if notice:
-        import sys
-
         print(notice, file=sys.stderr)
     run = practice.Run(session, backend, tracking.SqliteRecorder(ctx), tracking.now_local())
     run.captions = practice.Captions(tuple(timer.cues(spec)))

@@ -24,6 +24,7 @@ class _Clock:
     def start(self, rate: int) -> None:
         self.rate = rate
         self._t0 = time.monotonic()
+        self._frozen = None
 
     def frames(self) -> int:
         if self._frozen is not None:
@@ -48,11 +49,13 @@ class SilentBackend:
         self._stop = threading.Event()
 
     def open(self, rate: int, pull: Pull, handed: Callable[[], int]) -> None:
+        # One backend plays session after session: each opening has its own clock and its own stop.
         self._clock.start(rate)
         lead = int(self.lead_s * rate)
+        stop = self._stop = threading.Event()
 
         def run() -> None:
-            while not self._stop.wait(0.02):
+            while not stop.wait(0.02):
                 need = self._clock.frames() + lead - handed()
                 if need > 0:
                     pull(need)
@@ -103,16 +106,18 @@ class SimpleaudioBackend:
     def open(self, rate: int, pull: Pull, handed: Callable[[], int]) -> None:
         self._clock.start(rate)
         self.rate = rate
+        self._stop = threading.Event()
         threading.Thread(target=self._run, args=(pull, handed), daemon=True, name="simpleaudio-output").start()
 
     def _run(self, pull: Pull, handed: Callable[[], int]) -> None:
         lead, most = int(self.lead_s * self.rate), int(self.SEGMENT_S * self.rate)
         start, seg, epoch = 0, bytearray(), self._epoch
-        while not self._stop.wait(0.01):
+        stop = self._stop
+        while not stop.wait(0.01):
             with self._lock:
                 if epoch != self._epoch:  # flushed: start over from the heard frame
                     seg, epoch = bytearray(), self._epoch
-            while handed() < self._clock.frames() + lead and not self._stop.is_set():
+            while handed() < self._clock.frames() + lead and not stop.is_set():
                 at = handed()
                 block = pull(self.BLOCK)
                 silent = not any(block)

@@ -6,7 +6,11 @@ has actually been heard (each moment once, however often it was sought back to).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
+
+Num = TypeVar("Num", int, float)
 
 
 @dataclass
@@ -43,16 +47,13 @@ class Handover:
                 return run.t + min(h - run.d, run.n) if run.moving else run.t
         return self.runs[0].t if self.runs else otherwise
 
+    def heard_spans(self, h: int) -> list[tuple[int, int]]:
+        """The stretches of session frames heard up to device frame `h`, merged, in order."""
+        return merge((r.t, r.t + min(r.n, h - r.d)) for r in self.runs if r.moving and r.d < h)
+
     def heard_frames(self, h: int) -> int:
         """Session frames heard up to device frame `h`, each counted once."""
-        spans = sorted((r.t, r.t + min(r.n, h - r.d)) for r in self.runs if r.moving and r.d < h)
-        total, end = 0, -1
-        for a, b in spans:
-            if b <= end:
-                continue
-            total += b - max(a, end)
-            end = b
-        return total
+        return sum(b - a for a, b in self.heard_spans(h))
 
     def forget_after(self, h: int) -> None:
         """Drop everything handed over from device frame `h` on (the backend dropped it unheard)."""
@@ -68,3 +69,16 @@ class Handover:
             if run.moving:
                 return run.d + run.n
         return 0
+
+
+def merge(spans: Iterable[tuple[Num, Num]]) -> list[tuple[Num, Num]]:
+    """Overlapping or touching stretches joined into one, in order: each moment counted once."""
+    out: list[tuple[Num, Num]] = []
+    for a, b in sorted(spans):
+        if b <= a:
+            continue
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out

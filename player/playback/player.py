@@ -123,6 +123,11 @@ class Player:
     def position(self) -> float:
         return self.frame / self.rate
 
+    def heard_spans(self) -> list[tuple[float, float]]:
+        """The stretches of the session heard so far, in seconds, merged and in order."""
+        with self._lock:
+            return [(a / self.rate, b / self.rate) for a, b in self._log.heard_spans(self._heard())]
+
     @property
     def listened(self) -> float:
         """Seconds of the session actually heard, each moment counted once."""

@@ -171,6 +171,25 @@ def _from_row(r: tuple[Any, ...]) -> StoredSession:
     )
 
 
+def resumable(db: Database | None, exercise_id: str, since: datetime) -> StoredSession | None:
+    """The latest session of an exercise played in the app since `since`, if it stopped part-way: not
+    completed and not continued since (continuing it makes the later part the latest)."""
+    if db is None:
+        return None
+    with db.reading() as conn:
+        row = conn.execute(
+            f"SELECT {_COLUMNS} FROM sessions WHERE exercise_id = ? AND source = 'app' AND started_at >= ? "
+            "ORDER BY started_at DESC, id DESC LIMIT 1",
+            (exercise_id, utc_text(since)),
+        ).fetchone()
+    if row is None:
+        return None
+    found = _from_row(row)
+    if found.completed_ or found.position_s is None:
+        return None
+    return found
+
+
 def as_dict(s: StoredSession, starts: dict[int, datetime] | None = None) -> dict[str, Any]:
     """A session as exported and printed by `history --json`. A continued part names the part it continues
     by that part's start (`resumes_started_at`), which stays true in another file, unlike a row id."""

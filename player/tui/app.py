@@ -41,6 +41,7 @@ class CompassionApp(App):
         engine: str | None = None,
         background: str | None = None,
         timer: TimerSpec | None = None,
+        resume=None,
     ) -> None:
         super().__init__()
         self.ctx = ctx
@@ -51,6 +52,8 @@ class CompassionApp(App):
         self.engine = engine
         self.background = background
         self.first_timer = timer
+        #: `play --resume`: the stopped session the first practice continues.
+        self.first_resume = resume
         self.fixed_today = today
         self.stats: tracking.Stats | None = None
         self.store_problem: str | None = None
@@ -71,7 +74,7 @@ class CompassionApp(App):
         self.refresh_progress()
         if self.first_play is not None:
             entry, script = self.first_play
-            self.start_practice(entry, script, self.first_minutes, clamp=False)
+            self.start_practice(entry, script, self.first_minutes, clamp=False, resume=self.first_resume)
         elif self.first_timer is not None:
             self.start_timer(self.first_timer)
 
@@ -137,7 +140,30 @@ class CompassionApp(App):
         except CompassionError as exc:
             self.notify(exc.lines()[0], severity="error")
             return
-        self.choose_length(entry, script)
+        self.open_exercise(entry, script)
+
+    def open_exercise(self, entry: Entry, script: Script) -> None:
+        """Open an exercise from a week or the palette: offer to continue it when it was stopped part-way,
+        otherwise (or to start again) offer its lengths."""
+        from player.tui.screens.resume import ResumeScreen
+
+        try:
+            stopped = tracking.resumable(self.ctx, entry.id)
+        except CompassionError:
+            stopped = None
+        if stopped is None:
+            self.choose_length(entry, script)
+            return
+
+        def chosen(go_on: bool | None) -> None:
+            if go_on is None:
+                return
+            if go_on:
+                self.start_practice(entry, script, stopped.minutes_variant, clamp=False, resume=stopped)
+            else:
+                self.choose_length(entry, script)
+
+        self.push_screen(ResumeScreen(script.title, stopped.position_s or 0.0), chosen)
 
     def choose_length(self, entry: Entry, script: Script) -> None:
         """Offer lengths for an elastic exercise, then start it."""
@@ -188,6 +214,7 @@ class CompassionApp(App):
         minutes: float | None,
         clamp: bool = True,
         timer: TimerSpec | None = None,
+        resume=None,
     ) -> None:
         """Start a practice (after the check-in). `clamp`: a length picked from estimates is fitted into
         the real range; a length given on the command line is checked instead, as with --no-tui."""
@@ -195,7 +222,7 @@ class CompassionApp(App):
         from player.tui.screens.player import PlayerScreen
 
         def go(mood: int | None) -> None:
-            self.push_screen(PlayerScreen(entry, script, minutes, mood, clamp=clamp, timer=timer))
+            self.push_screen(PlayerScreen(entry, script, minutes, mood, clamp=clamp, timer=timer, resume=resume))
 
         if self.ctx.settings.check_in:
             self.push_screen(CheckInScreen(before=True), go)
@@ -221,8 +248,16 @@ def run_app(
     engine: str | None = None,
     background: str | None = None,
     timer: TimerSpec | None = None,
+    resume=None,
 ) -> int:
     CompassionApp(
-        ctx, no_audio=no_audio, play=play, minutes=minutes, engine=engine, background=background, timer=timer
+        ctx,
+        no_audio=no_audio,
+        play=play,
+        minutes=minutes,
+        engine=engine,
+        background=background,
+        timer=timer,
+        resume=resume,
     ).run()
     return 0

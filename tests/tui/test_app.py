@@ -468,3 +468,81 @@ async def test_the_timer_from_home_remembers_its_choices_and_is_recorded(home):
         await wait_for(pilot, lambda: short.screen.query_one("#closing").display, timeout=30)
     rows = tracking.history(service.open_context(home))
     assert [(r.exercise_id, r.completed_) for r in rows][-1] == ("timer", True)
+
+
+HALVES = (
+    'title = "Two halves"\nkind = "informal"\n[[step]]\nsay = "The first half begins."\npause = 8\n'
+    '[[step]]\nsay = "The second half begins."\npause = 2\n[[step]]\nsay = "The end."\n'
+)
+
+
+async def test_a_stopped_exercise_offers_to_continue_and_both_parts_make_one_session(home):
+    from player.tui.screens.resume import ResumeScreen
+
+    mine = home / "scripts"
+    mine.mkdir(parents=True)
+    (mine / "halves.toml").write_text(HALVES)
+    app = make_app(home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        app.open_target("halves")
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.run is not None and screen.run.player.position > 6.2)
+        await pilot.press("q")
+        await settle(pilot, app)
+        app.open_target("halves")
+        await pilot.pause()
+        assert isinstance(app.screen, ResumeScreen)
+        options = app.screen.query_one("#resume-choices")
+        stopped = tracking.history(service.open_context(home))[0].position_s
+        assert str(options.get_option_at_index(0).prompt) == f"Continue from 0:{int(stopped):02d}"
+        assert str(options.get_option_at_index(1).prompt) == "Start again"
+        await pilot.press("enter")
+        screen = app.screen
+        assert isinstance(screen, PlayerScreen)
+        await wait_for(pilot, lambda: screen.run is not None)
+        assert screen.run.player.position == pytest.approx(stopped, abs=0.3)
+        await pilot.press("left")  # back over what was heard last time: counted once
+        await wait_for(pilot, lambda: screen.query_one("#closing").display, timeout=40)
+        await settle(pilot, app)
+    first, second = tracking.history(service.open_context(home))
+    assert not first.completed_ and first.listened_s == pytest.approx(stopped, abs=0.3)
+    assert second.resumes == first.id and second.completed_
+    assert second.listened_s == pytest.approx(second.duration_s, abs=0.5)  # the whole session, once
+    assert second.part_s == pytest.approx(second.duration_s, abs=0.5)  # this part heard it all again
+    assert app.stats is None or app.stats.total_sessions == 1
+
+
+async def test_start_again_begins_anew_and_a_changed_script_is_not_continued(home):
+    from player.tui.screens.resume import ResumeScreen
+
+    mine = home / "scripts"
+    mine.mkdir(parents=True)
+    (mine / "halves.toml").write_text(HALVES)
+    app = make_app(home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        app.open_target("halves")
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.run is not None and screen.run.player.position > 6.2)
+        await pilot.press("q")
+        await settle(pilot, app)
+        (mine / "halves.toml").write_text(HALVES.replace("The end.", "That is all."))
+        app.open_target("halves")
+        await pilot.pause()
+        assert isinstance(app.screen, ResumeScreen)
+        await pilot.press("enter")  # continue: but the words have changed
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.run is not None)
+        assert screen.run.resume is None and screen.run.player.position < 1.0
+        assert any("has changed since you stopped" in n.message for n in app._notifications)
+        await pilot.press("q")
+        await settle(pilot, app)
+        app.open_target("halves")
+        await pilot.pause()
+        assert isinstance(app.screen, ResumeScreen)  # the first part is still there to continue
+        await pilot.press("down", "enter")  # start again
+        screen = app.screen
+        assert isinstance(screen, PlayerScreen) and screen.resume is None
+        await wait_for(pilot, lambda: screen.run is not None)
+        assert screen.run.player.position < 1.0

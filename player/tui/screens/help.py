@@ -29,6 +29,9 @@ HELP = f"""
 | Playing | up, down | previous or next line |
 | Playing | escape or q | stop; what you heard is kept |
 
+A practice you stopped part-way can be continued when you open it again within a week ("Continue
+from ..."): both parts count together as one session.
+
 # About
 
 {wording.SELF_HELP_NOTICE}

@@ -16,6 +16,7 @@ from player import practice, timer, tracking
 from player.catalog import Entry
 from player.errors import CompassionError
 from player.model.script import Script
+from player.playback.captions import Captions
 from player.playback.player import PlaybackState
 from player.timer import TimerSpec
 from player.tts.synth import Cancelled
@@ -48,8 +49,11 @@ class PlayerScreen(Screen):
         mood_before: int | None,
         clamp: bool = True,
         timer: TimerSpec | None = None,
+        resume=None,
     ) -> None:
         super().__init__()
+        #: The stopped session this one continues, if any.
+        self.resume = resume
         self.entry, self.script, self.minutes = entry, script, minutes
         self.timer = timer
         self.title_text = timer.title if timer is not None else script.title if script is not None else entry.id
@@ -109,6 +113,7 @@ class PlayerScreen(Screen):
                     progress,
                     clamp=self.clamp,
                     cancel=self._cancel,
+                    resume=self.resume,
                 )
             else:
                 return
@@ -143,10 +148,17 @@ class PlayerScreen(Screen):
             self.app.recorder,
             tracking.now_local(),
             on_finished=lambda: self.app.call_from_thread(self._finished),
+            resume=self.resume,
         )
+        if self.resume is not None and self.run.resume is None:
+            self.app.notify(
+                "This practice has changed since you stopped (its words, voice, length or ambience), "
+                "so it starts again from the beginning.",
+                timeout=10,
+            )
         self.run.mood_before = self.mood_before
         if self.timer is not None:
-            self.run.captions = practice.Captions(tuple(timer.cues(self.timer)))
+            self.run.captions = Captions(tuple(timer.cues(self.timer)))
         self.run.start()
         self._ticker = self.set_interval(0.1, self.refresh_position)
         self.refresh_position()

@@ -118,4 +118,4 @@ class WeekScreen(Screen):
         if item.script is None:
             self.app.notify(item.error or "this script cannot be used", severity="error")
             return
-        self.app.choose_length(item.entry, item.script)
+        self.app.open_exercise(item.entry, item.script)
