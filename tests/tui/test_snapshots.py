@@ -69,3 +69,30 @@ def test_timer_choices_snapshot(home, snap_compare):
         await _ready(pilot)
 
     assert snap_compare(make_app(home), terminal_size=(100, 30), run_before=open_timer)
+
+
+def test_continue_or_start_again_snapshot(home, snap_compare):
+    from datetime import datetime, timedelta
+
+    from player.store.sessions import Session
+
+    stopped = Session(
+        "safe-place",
+        datetime.now().astimezone() - timedelta(hours=2),
+        900,
+        372,
+        "app",
+        2,
+        15.0,
+        position_s=372.0,
+        heard=((0.0, 372.0),),
+        audio_key="x",
+        part_s=372.0,
+    )
+
+    async def reopen(pilot):
+        await _ready(pilot)
+        pilot.app.open_target("safe-place")
+        await pilot.pause()
+
+    assert snap_compare(make_app(home, sessions=[stopped]), terminal_size=(100, 30), run_before=reopen)
