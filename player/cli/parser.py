@@ -141,6 +141,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--undo", action="store_true", help="take back a planned rest day")
     p.set_defaults(func=progress.cmd_rest)
 
+    p = sub.add_parser(
+        "remind", parents=[common], help="a calendar file that reminds you to practise (any calendar app)"
+    )
+    p.add_argument("--at", required=True, metavar="HH:MM", help="the time of day, 24-hour clock")
+    p.add_argument("--days", metavar="mon,tue,...", help="which days of the week (default: every day)")
+    p.add_argument(
+        "-o",
+        "--output",
+        default="compassion-reminder.ics",
+        metavar="FILE.ics",
+        help="where to write it ('-': print it)",
+    )
+    p.set_defaults(func=progress.cmd_remind)
+
     p = sub.add_parser("history", parents=[common], help="every session you have recorded")
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="print JSON")

@@ -94,3 +94,53 @@ def cmd_rest(args: argparse.Namespace) -> int:
     tracking.mark_rest(ctx, day)
     print(f"{shown} is a rest day. Resting is part of practising: your days in a row carry on across it.")
     return 0
+
+
+def cmd_remind(args: argparse.Namespace) -> int:
+    import sys
+    from pathlib import Path
+
+    from player import files, reminder, service, tracking
+
+    at = reminder.parse_time(args.at)
+    days = reminder.parse_days(args.days)
+    ctx = service.open_context(args.data_dir)
+    title, exercise = _this_weeks_practice(ctx, tracking.stats(ctx, tracking.practice_today(ctx)).current_week)
+    how = f"Open compassion-player, or run: compassion play {exercise}" if exercise else "Open compassion-player."
+    data = reminder.calendar_bytes(
+        reminder.Reminder(at, days, title, f"{reminder.KIND_LINE}\n\n{how}"), tracking.now_local()
+    )
+    if args.output == "-":
+        sys.stdout.buffer.write(data)
+        return 0
+    target = Path(args.output)
+    if target.is_dir():
+        target = target / "compassion-reminder.ics"
+    with files.atomic_path(target, "calendar file") as tmp:
+        tmp.write_bytes(data)
+    when = "every day" if len(days) == 7 else ", ".join(reminder.DAYS[d].capitalize() for d in days)
+    print(f"wrote {target}: {title}, {when} at {at:%H:%M}")
+    print("Import it into your calendar app (phone or computer); it will remind you, even offline.")
+    return 0
+
+
+def _this_weeks_practice(ctx, week: int) -> tuple[str, str | None]:
+    """The title for the reminder: the current week's core practice (its first exercise otherwise)."""
+    from player import service
+    from player.errors import CompassionError
+
+    course_week = ctx.catalog.course.week(week)
+    if course_week is None or not course_week.exercises:
+        return "Compassion practice", None
+    found: list[tuple[str, str]] = []
+    for exercise in course_week.exercises:
+        try:
+            _, script = service.resolve_script(ctx, exercise)
+        except CompassionError:
+            continue
+        if script.kind == "core":
+            return f"Week {week} · {script.title}", exercise
+        found.append((script.title, exercise))
+    if found:
+        return f"Week {week} · {found[0][0]}", found[0][1]
+    return f"Week {week} · {course_week.theme}", None
