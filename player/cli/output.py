@@ -15,12 +15,13 @@ class Progress:
     Called as `progress(phase, done, total)`, the shape every long task in the service reports with.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, quiet: bool = False) -> None:
         self._bar: Any = None
         self._tasks: dict[str, int] = {}
+        self._quiet = quiet
 
     def __enter__(self) -> Progress:
-        if sys.stderr.isatty():
+        if sys.stderr.isatty() and not self._quiet:
             from rich.console import Console
             from rich.progress import BarColumn, TaskProgressColumn, TextColumn
             from rich.progress import Progress as RichProgress
@@ -60,19 +61,47 @@ def span(lo: float, hi: float, exact: bool = True, unit: str = "minutes") -> str
     return f"{about}{lo:g} {unit}" if lo == hi else f"{about}{lo:g} to {hi:g} {unit}"
 
 
-def plain_playback(run) -> int:
-    """Play a session in the terminal: each caption once as it is heard, and (on a terminal) a progress line.
+def plain_wanted(asked: bool) -> bool:
+    """Plain mode: asked for, or the output is not a terminal (a log, a pipe, some screen readers), or
+    the terminal says it can do nothing more (TERM=dumb)."""
+    import os
+
+    return asked or not sys.stdout.isatty() or os.environ.get("TERM") == "dumb"
+
+
+class Terminal:
+    """How a session is shown in the terminal. Plain: stdout carries only the captions (and announced
+    pauses), each once on its own line; everything else goes to stderr, and nothing is ever redrawn."""
+
+    def __init__(self, plain: bool = False, times: bool = False, announce_pauses: bool = False) -> None:
+        self.plain, self.times, self.announce_pauses = plain, times, announce_pauses
+        self.redraw = not plain and sys.stdout.isatty()
+
+    def say(self, text: str) -> None:
+        """A message about the session (title, where it continues, how it ended)."""
+        print(text, file=sys.stderr if self.plain else sys.stdout, flush=True)
+
+
+def plain_playback(run, term: Terminal | None = None) -> int:
+    """Play a session in the terminal: each caption once as it is heard, and (on a terminal, unless plain)
+    a progress line.
 
     Ctrl-C stops; what was heard is kept.
     """
     import signal
 
-    tty = sys.stdout.isatty()
-    shown = -1
+    term = term or Terminal()
+    tty = term.redraw
     player = run.player
+    clear = "\r" + " " * 79 + "\r" if tty else ""
 
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
+
+    def caption(i: int) -> None:
+        cue = run.captions.cues[i]
+        when = f"[{clock(cue.start)}] " if term.times else ""
+        print(f"{clear}{when}{cue.text}", flush=True)
 
     # A closed terminal or a shutdown stops the session like Ctrl-C: what was heard is kept.
     for name in ("SIGTERM", "SIGHUP"):
@@ -80,17 +109,23 @@ def plain_playback(run) -> int:
             signal.signal(getattr(signal, name), stop)
     run.start()
     # Continuing in a pause: the line before it was heard last time, so it is not printed again.
-    start = player.position
-    i = run.captions.index_at(start)
-    if i >= 0 and start >= run.captions.cues[i].end:
-        shown = i
+    shown = run.captions.index_at(player.position)
+    if shown >= 0 and player.position < run.captions.cues[shown].end:
+        shown -= 1
+    announced = shown
     try:
         while not run.finished and player.error is None:
             pos = player.position
+            cues = run.captions.cues
             i = run.captions.index_at(pos)
-            if i != shown and i >= 0:
-                shown = i
-                print(("\r" + " " * 79 + "\r" if tty else "") + run.captions.cues[i].text, flush=True)
+            while shown < i:  # every line once, in order, even if two were passed between looks
+                shown += 1
+                caption(shown)
+            if term.announce_pauses and announced < i and 0 <= i < len(cues) - 1 and pos >= cues[i].end:
+                announced = i
+                gap = cues[i + 1].start - cues[i].end
+                if gap >= 2.0:
+                    print(f"{clear}pause, {_seconds(gap)}", flush=True)
             if tty:
                 total = max(player.duration, 1e-9)
                 filled = min(30, int(30 * pos / total))
@@ -113,5 +148,13 @@ def plain_playback(run) -> int:
     completed = run.report()
     if player.error is not None:
         raise player.error
-    print("Finished. Thank you for practising." + (" This session counts towards your week." if completed else ""))
+    term.say("Finished. Thank you for practising." + (" This session counts towards your week." if completed else ""))
     return 0
+
+
+def _seconds(gap: float) -> str:
+    s = int(round(gap))
+    if s < 90:
+        return f"{s} seconds"
+    m, rest = divmod(s, 60)
+    return f"{m} minutes" + (f" {rest} seconds" if rest else "")

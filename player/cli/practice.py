@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from player.cli.output import Progress, plain_playback
+from player.cli.output import Progress, Terminal, plain_playback, plain_wanted
 
 
 def cmd_play(args: argparse.Namespace, open_app: Callable[..., int] | None = None) -> int:
@@ -24,7 +24,9 @@ def cmd_play(args: argparse.Namespace, open_app: Callable[..., int] | None = Non
     no_audio = args.no_audio or paths.audio_disabled()
     resume = _stopped_session(ctx, entry.id, args) if args.resume else None
     minutes = args.minutes if resume is None or args.minutes is not None else resume.minutes_variant
-    if not args.no_tui and open_app is not None:
+    plain = plain_wanted(args.plain)
+    term = Terminal(plain, args.times, args.announce_pauses)
+    if not (args.no_tui or plain) and open_app is not None:
         p = service.plan(ctx, script, args.engine, synthesize=False)
         if minutes is not None and p.exact:
             p.check(minutes)
@@ -38,7 +40,7 @@ def cmd_play(args: argparse.Namespace, open_app: Callable[..., int] | None = Non
             resume=resume,
         )
     finder = cf.ThreadPoolExecutor(1).submit(device.choose, no_audio)  # look for a device meanwhile
-    with Progress() as progress:
+    with Progress(quiet=plain) as progress:
         session = practice.open_session(
             ctx, entry, script, minutes, args.engine, args.background, progress, resume=resume
         )
@@ -48,7 +50,7 @@ def cmd_play(args: argparse.Namespace, open_app: Callable[..., int] | None = Non
     run = practice.Run(session, backend, tracking.SqliteRecorder(ctx), tracking.now_local(), resume=resume)
     from player.cli.output import clock
 
-    print(f"{script.title} ({clock(session.duration)})", flush=True)
+    term.say(f"{script.title} ({clock(session.duration)})")
     if resume is not None and run.resume is None:
         print(
             f"{script.title} has changed since you stopped (its words, voice, length or ambience), so it "
@@ -56,8 +58,8 @@ def cmd_play(args: argparse.Namespace, open_app: Callable[..., int] | None = Non
             file=sys.stderr,
         )
     elif run.resume is not None:
-        print(f"Continuing from {clock(run.resume.position_s or 0)}", flush=True)
-    return plain_playback(run)
+        term.say(f"Continuing from {clock(run.resume.position_s or 0)}")
+    return plain_playback(run, term)
 
 
 def _stopped_session(ctx, exercise_id: str, args: argparse.Namespace):
@@ -115,12 +117,14 @@ def cmd_timer(args: argparse.Namespace, open_app: Callable[..., int] | None = No
         return 0
     timer.remember(ctx, spec)
     no_audio = args.no_audio or paths.audio_disabled()
-    if not args.no_tui and open_app is not None:
+    plain = plain_wanted(args.plain)
+    term = Terminal(plain, args.times, args.announce_pauses)
+    if not (args.no_tui or plain) and open_app is not None:
         return open_app(ctx, no_audio=no_audio, timer=spec, background=args.background)
     backend, notice = cf.ThreadPoolExecutor(1).submit(device.choose, no_audio).result()
     if notice:
         print(notice, file=sys.stderr)
     run = practice.Run(session, backend, tracking.SqliteRecorder(ctx), tracking.now_local())
     run.captions = practice.Captions(tuple(timer.cues(spec)))
-    print(f"{spec.title}" + (f", starting in {spec.prepare} seconds" if spec.prepare else ""), flush=True)
-    return plain_playback(run)
+    term.say(f"{spec.title}" + (f", starting in {spec.prepare} seconds" if spec.prepare else ""))
+    return plain_playback(run, term)

@@ -78,10 +78,10 @@ def test_play_resume_continues_where_it_stopped_and_the_parts_make_one_completed
     second = cli("play", str(path), "--no-tui", "--no-audio", "--resume", timeout=120)
     assert second.returncode == 0, second.stderr
     stopped_at = int(part1["position_s"])
-    assert f"Continuing from 00:{stopped_at:02d}" in second.stdout
+    assert f"Continuing from 00:{stopped_at:02d}" in second.stderr
     assert "The first half begins." not in second.stdout  # already heard: not played again
-    assert "The second half begins." in second.stdout and "The end." in second.stdout
-    assert "counts towards your week" in second.stdout
+    assert second.stdout.splitlines() == ["The second half begins.", "The end."]
+    assert "counts towards your week" in second.stderr
     first_row, part2 = history(cli)
     assert first_row["started_at"] == part1["started_at"]  # the first part's listening is kept as it was
     assert part2["resumes_started_at"] == part1["started_at"]
@@ -104,6 +104,6 @@ def test_a_changed_script_is_not_continued_it_starts_again_and_says_why(home, tm
     path.write_text(SCRIPT.format(last="And that is all."))
     changed = play_then_interrupt(path, "--resume", wait_for="The first half begins.", then=1.5)
     assert "has changed since you stopped" in changed.stderr
-    assert "Continuing from" not in changed.stdout
+    assert "Continuing from" not in changed.stderr
     rows = history(cli)
     assert len(rows) == 2 and rows[1]["resumes_started_at"] is None and not rows[1]["completed"]

@@ -67,7 +67,7 @@ def test_a_bell_longer_than_the_time_between_bells_is_refused(home, tmp_path):
 def test_a_timer_session_counts_like_any_practice_and_its_choices_are_remembered(home):
     r = run_cli("timer", "0.1", "--prepare", "0", "--bell", "chime", "--no-tui", "--no-audio", timeout=60)
     assert r.returncode == 0, r.stderr
-    assert "Opening bell" in r.stdout and "Closing bell" in r.stdout and "Finished" in r.stdout
+    assert "Opening bell" in r.stdout and "Closing bell" in r.stdout and "Finished" in r.stderr
     rows = json.loads(run_cli("history", "--json").stdout)
     assert [(s["exercise_id"], s["completed"], s["week"]) for s in rows] == [("timer", True, None)]
     stats = json.loads(run_cli("stats", "--json").stdout)
