@@ -77,6 +77,55 @@ def render_weeks(
         export.require_ffmpeg(fmt)
     result = BatchResult()
     course = ctx.catalog.course
+    pieces = prepare(ctx, weeks, minutes, engine, progress, background, result.notes)
+    jobs: list[_Job] = []
+    manifests: dict[Path, dict] = {}
+    for week in weeks:
+        folder = out_dir / safe_name(f"Week {week.number} - {week.theme}") if nested else out_dir
+        manifest = manifests.setdefault(folder, load_manifest(folder))
+        album = service.album_name(course.title, week.number, week.theme)
+        playlist: list[tuple[str, float, str]] = []
+        mine = [p for p in pieces if p.week is week]
+        for piece in mine:
+            script, timeline = piece.plan.script, piece.timeline
+            name = safe_name(f"{piece.track:02d} - {script.title}") + f".{fmt}"
+            tags = export.Tags(title=script.title, album=album, track=f"{piece.track}/{len(mine)}")
+            sig = signature(piece, fmt, caption_format, tags)
+            playlist.append((name, timeline.duration, script.title))
+            audio = folder / name
+            if manifest.get(name) == sig and audio.exists() and captions_ok(audio, caption_format):
+                result.skipped.append(audio)
+            else:
+                jobs.append(_Job(folder, name, piece.plan, timeline, tags, sig, piece.bed))
+        result.playlists.append(_write_playlist(folder, week, playlist))
+    _encode_all(ctx, jobs, fmt, caption_format, manifests, result, progress)
+    return result
+
+
+@dataclass
+class Piece:
+    """One exercise of a week, laid out at the length asked for, ready to encode."""
+
+    week: Week
+    track: int
+    exercise: str
+    plan: service.Plan
+    timeline: Timeline
+    minutes: float | None
+    bed: tuple | None
+
+
+def prepare(
+    ctx: service.Context,
+    weeks: list[Week],
+    minutes: float | None,
+    engine: str | None,
+    progress: service.Progress | None,
+    background: str | None,
+    notes: list[str],
+) -> list[Piece]:
+    """Every exercise of `weeks`, in course order, laid out with `minutes` applied to each (fitted into its
+    range, with a note when it cannot run that long). All speech is made first, in one go."""
     entries = ctx.catalog.course_entries()
     scripts = {ex: ctx.catalog.load(entries[ex]) for w in weeks for ex in w.exercises}
     beds = {ex: service.resolve_background(sc, background) for ex, sc in scripts.items()}
@@ -88,43 +137,18 @@ def render_weeks(
     job = synth.ensure(ctx.cache, every, report)
     if job.total:
         ctx.tidy_cache(job.frames)
-    jobs: list[_Job] = []
-    manifests: dict[Path, dict] = {}
+    out: list[Piece] = []
     for week in weeks:
-        folder = out_dir / safe_name(f"Week {week.number} - {week.theme}") if nested else out_dir
-        manifest = manifests.setdefault(folder, _load_manifest(folder))
-        album = service.album_name(course.title, week.number, week.theme)
-        playlist: list[tuple[str, float, str]] = []
         for track, ex in enumerate(week.exercises, 1):
-            script = scripts[ex]
-            plan = service.plan(ctx, script, engine)  # everything is cached by now
+            plan = service.plan(ctx, scripts[ex], engine)  # everything is made by now
             chosen = _clamp(plan.range_minutes(), minutes)
             timeline = plan.fit(chosen)
             if minutes is not None and abs(timeline.duration - minutes * 60) > 1:
-                result.notes.append(
+                notes.append(
                     f"{ex} runs about {timeline.duration / 60:.1f} minutes (it can run {_span(plan.range_minutes())})"
                 )
-            name = safe_name(f"{track:02d} - {script.title}") + f".{fmt}"
-            tags = export.Tags(title=script.title, album=album, track=f"{track}/{len(week.exercises)}")
-            signature = _signature(
-                script.digest,
-                plan.voice,
-                timeline.fraction,
-                fmt,
-                caption_format,
-                tags,
-                chosen,
-                bed[1] if (bed := beds[ex]) else None,
-            )
-            playlist.append((name, timeline.duration, script.title))
-            audio = folder / name
-            if manifest.get(name) == signature and audio.exists() and _captions_ok(audio, caption_format):
-                result.skipped.append(audio)
-            else:
-                jobs.append(_Job(folder, name, plan, timeline, tags, signature, beds[ex]))
-        result.playlists.append(_write_playlist(folder, week, playlist))
-    _encode_all(ctx, jobs, fmt, caption_format, manifests, result, progress)
-    return result
+            out.append(Piece(week, track, ex, plan, timeline, chosen, beds[ex]))
+    return out
 
 
 def _encode_all(
@@ -167,7 +191,7 @@ def _encode_all(
                 audio = fut.result()
                 with lock:
                     manifests[job.folder][job.name] = job.signature
-                    _save_manifest(job.folder, manifests[job.folder])
+                    save_manifest(job.folder, manifests[job.folder])
                     result.written.append(audio)
                     done += 1
                 if progress:
@@ -191,12 +215,17 @@ def _span(span: tuple[float, float]) -> str:
     return f"{lo:g} minutes" if lo == hi else f"{lo:g} to {hi:g} minutes"
 
 
-def _signature(
-    digest: str, voice, fraction: float, fmt: str, caption_format: str, tags: export.Tags, minutes: float | None, bed
-) -> str:
+def signature(piece: Piece, fmt: str, caption_format: str, tags: export.Tags) -> str:
     from player.tts.cache import FORMAT_VERSION
     from player.tts.engines import get_engine
 
+    digest, voice, fraction, minutes = (
+        piece.plan.script.digest,
+        piece.plan.voice,
+        piece.timeline.fraction,
+        piece.minutes,
+    )
+    bed = piece.bed[1] if piece.bed else None
     blob = json.dumps(
         [
             RENDER_VERSION,
@@ -219,11 +248,11 @@ def _signature(
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-def _captions_ok(audio: Path, fmt: str) -> bool:
+def captions_ok(audio: Path, fmt: str) -> bool:
     return fmt == "none" or audio.with_suffix(f".{fmt}").exists()
 
 
-def _load_manifest(folder: Path) -> dict:
+def load_manifest(folder: Path) -> dict:
     try:
         data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         return data if isinstance(data, dict) else {}
@@ -231,7 +260,7 @@ def _load_manifest(folder: Path) -> dict:
         return {}
 
 
-def _save_manifest(folder: Path, manifest: dict) -> None:
+def save_manifest(folder: Path, manifest: dict) -> None:
     write_text(folder / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True), "render manifest")
 
 

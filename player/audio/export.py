@@ -23,6 +23,8 @@ _CODECS = {
     "mp3": ["-c:a", "libmp3lame", "-b:a", "96k", "-f", "mp3"],
     "ogg": ["-c:a", "libvorbis", "-q:a", "4", "-f", "ogg"],
     "flac": ["-c:a", "flac", "-f", "flac"],
+    # An audiobook: AAC in MP4 (the iPod flavour phones' audiobook players expect), index at the front.
+    "m4b": ["-c:a", "aac", "-b:a", "64k", "-movflags", "+faststart", "-f", "ipod"],
 }
 _SILENCE_BLOCK = bytes(2 * 22050)
 
@@ -123,12 +125,7 @@ def write(
     `background` is (loop PCM, Background settings) for an ambience under the whole session, kept below the
     voice (whose `voice_volume` it follows).
     """
-    stream = pcm_chunks(timeline, source, progress)
-    if background is not None:
-        from player.audio.ambience import Mixer
-
-        mixer = Mixer(background[0], background[1], timeline.rate, voice_volume)  # type: ignore[arg-type]
-        stream = mixer.mix(stream, timeline.total)
+    stream = session_pcm(timeline, source, progress, background, voice_volume)
     if fmt == "wav":
         with atomic_path(out, "audio file") as tmp, wave.open(str(tmp), "wb") as w:
             w.setnchannels(1)
@@ -145,7 +142,53 @@ def write(
     return out
 
 
-def _encode(exe: str, stream: Iterator[bytes], tmp: Path, fmt: str, rate: int) -> None:
+def session_pcm(
+    timeline: Timeline,
+    source: Source,
+    progress: Progress | None = None,
+    background: tuple[bytes, object] | None = None,
+    voice_volume: float = 1.0,
+) -> Iterator[bytes]:
+    """One session's PCM in pieces, with its ambience (if any) mixed under the voice."""
+    stream = pcm_chunks(timeline, source, progress)
+    if background is not None:
+        from player.audio.ambience import Mixer
+
+        mixer = Mixer(background[0], background[1], timeline.rate, voice_volume)  # type: ignore[arg-type]
+        stream = mixer.mix(stream, timeline.total)
+    return stream
+
+
+def encode(
+    exe: str,
+    stream: Iterator[bytes],
+    tmp: Path,
+    fmt: str,
+    rate: int,
+    metadata: Path | None = None,
+    cover: Path | None = None,
+) -> None:
+    """Encode raw PCM from `stream` into `tmp` with ffmpeg. `metadata` is an FFMETADATA file (tags and
+    chapters) written into the file; `cover` a picture attached as the front cover."""
+    _encode(exe, stream, tmp, fmt, rate, metadata, cover)
+
+
+def _encode(
+    exe: str,
+    stream: Iterator[bytes],
+    tmp: Path,
+    fmt: str,
+    rate: int,
+    chapters: Path | None = None,
+    cover: Path | None = None,
+) -> None:
+    inputs: list[str] = ["-f", "ffmetadata", "-i", str(chapters)] if chapters else []
+    maps: list[str] = ["-map", "0:a", "-map_chapters", "1"] if chapters else []
+    if cover is not None:
+        inputs += ["-i", str(cover)]
+        maps += ["-map", "0:a"] if not chapters else []
+        maps += ["-map", f"{2 if chapters else 1}:v", "-c:v", "copy", "-disposition:v", "attached_pic"]
+        maps += ["-metadata:s:v", "title=Cover", "-metadata:s:v", "comment=Cover (front)"]
     cmd = [
         exe,
         "-hide_banner",
@@ -161,8 +204,10 @@ def _encode(exe: str, stream: Iterator[bytes], tmp: Path, fmt: str, rate: int) -
         "1",
         "-i",
         "pipe:0",
+        *inputs,
+        *maps,
         "-map_metadata",
-        "-1",
+        "1" if chapters else "-1",  # tags and chapter titles from the metadata file only
         *_CODECS[fmt],
         str(tmp),
     ]

@@ -73,7 +73,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("render", parents=[common], help="render an exercise, a week or the course to audio files")
     p.add_argument("target", metavar="TARGET", help="exercise id, path to a .toml script, week:N, or course")
     p.add_argument("-o", "--output", metavar="OUT", type=Path, help="output file (or folder for week:N / course)")
-    p.add_argument("--format", choices=AUDIO_FORMATS, help="audio format (default: from OUT, else wav)")
+    p.add_argument(
+        "--format", choices=(*AUDIO_FORMATS, "m4b"), help="audio format (default: from OUT, else wav; m4b: audiobook)"
+    )
+    p.add_argument(
+        "--single-file",
+        action="store_true",
+        help="week:N or course as ONE file with a chapter per practice (m4b audiobook, or mp3 with chapters)",
+    )
     p.add_argument("--minutes", type=minutes, metavar="N", help="stretch the elastic pauses to make N minutes")
     p.add_argument("--captions", choices=CAPTION_FORMATS, default="vtt", help="caption sidecar (default vtt)")
     p.add_argument("--engine", choices=ENGINE_CHOICES, help=engine_help)

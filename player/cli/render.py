@@ -18,6 +18,13 @@ def cmd_render(args: argparse.Namespace) -> int:
     if target is not None:
         return _render_collection(ctx, args, *target)
     entry, script = service.resolve_script(ctx, args.target)
+    if args.format == "m4b" or (args.output is not None and args.output.suffix.lower() == ".m4b"):
+        raise CompassionError(
+            "an audiobook (.m4b) is made from a week or the whole course",
+            "try `compassion render week:3 -o week3.m4b`; for one exercise use -o FILE.mp3",
+        )
+    if args.single_file:
+        raise CompassionError("--single-file joins the practices of week:N or course into one file")
     fmt = service.output_format(args.output, args.format)
     out = service.output_path(entry.id, args.output, fmt)
     tags = service.default_tags(ctx, entry, script)
@@ -40,6 +47,9 @@ def _render_collection(ctx, args: argparse.Namespace, kind: str, number: int | N
         weeks, nested, default_dir = [week], False, Path(f"week{number}")
     else:
         weeks, nested, default_dir = list(course.weeks), True, Path("course")
+    suffix = args.output.suffix.lower().lstrip(".") if args.output is not None else ""
+    if args.single_file or args.format == "m4b" or suffix in ("m4b", "mp3"):
+        return _render_book(ctx, args, weeks, default_dir.name, suffix)
     out_dir = args.output or default_dir
     if out_dir.exists() and not out_dir.is_dir():
         raise CompassionError(f"{out_dir} is a file; {args.target} needs a folder", "give a folder with -o DIR")
@@ -56,4 +66,35 @@ def _render_collection(ctx, args: argparse.Namespace, kind: str, number: int | N
         print(f"{len(result.skipped)} file(s) already up to date, skipped", file=sys.stderr)
     for path in result.playlists:
         print(path)
+    return 0
+
+
+def _render_book(ctx, args: argparse.Namespace, weeks: list, default_name: str, suffix: str) -> int:
+    """A week or the course as one file with chapters."""
+    from player import book
+
+    fmt = args.format or (suffix if suffix in book.FORMATS else "m4b")
+    if fmt not in book.FORMATS:
+        raise CompassionError(
+            f"one file with chapters is made as m4b (an audiobook) or mp3, not {fmt}",
+            "use -o FILE.m4b, or --format mp3 --single-file",
+        )
+    out = args.output or Path(f"{default_name}.{fmt}")
+    if out.is_dir():
+        out = out / f"{default_name}.{fmt}"
+    elif out.suffix.lower() != f".{fmt}":
+        out = out.with_name(out.name + f".{fmt}") if not out.suffix else out.with_suffix(f".{fmt}")
+    with Progress() as progress:
+        result = book.render_book(
+            ctx, weeks, out, fmt, args.minutes, args.captions, args.engine, progress, args.background
+        )
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    if result.skipped:
+        print(f"{out} is already up to date, skipped", file=sys.stderr)
+    else:
+        print(out)
+        if result.captions is not None:
+            print(result.captions)
+    print(f"{len(result.chapters)} chapters, {result.chapters[-1].end / 60:.0f} minutes", file=sys.stderr)
     return 0
