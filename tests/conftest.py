@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,12 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+
+# Tests press Ctrl-C (SIGINT) as a terminal does for a job in the foreground. When the suite itself was
+# started in the background (`make test &`, some CI runners) SIGINT arrives ignored, and an ignored signal
+# stays ignored in every program started from here: Ctrl-C would then be tested against a process that
+# cannot hear it. Give this process (and so its children) the normal disposition back.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 EXAMPLE = REPO / "scripts" / "examples" / "soothing-breath.toml"
 
 
