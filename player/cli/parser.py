@@ -55,6 +55,18 @@ def day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-11-24") from None
 
 
+def _terminal_options(p: argparse.ArgumentParser) -> None:
+    """How a session shows in the plain terminal (play and timer alike)."""
+    p.add_argument(
+        "--plain",
+        action="store_true",
+        help="for screen readers and logs: each caption once on its own line, nothing redrawn, no colour "
+        "(automatic when the output is not a terminal, or TERM=dumb)",
+    )
+    p.add_argument("--times", action="store_true", help="in plain mode, put each caption's time before it")
+    p.add_argument("--announce-pauses", action="store_true", help='in plain mode, say "pause, 20 seconds" once')
+
+
 def build_parser() -> argparse.ArgumentParser:
     from player.cli import library, practice, progress, render, settings
 
@@ -108,14 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-audio", action="store_true", help="play silently, captions only")
     p.add_argument("--no-tui", action="store_true", help="play in the plain terminal (Ctrl-C stops)")
     p.add_argument("--resume", action="store_true", help="continue where you stopped it last time")
-    p.add_argument(
-        "--plain",
-        action="store_true",
-        help="for screen readers and logs: each caption once on its own line, nothing redrawn, no colour "
-        "(automatic when the output is not a terminal, or TERM=dumb)",
-    )
-    p.add_argument("--times", action="store_true", help="in plain mode, put each caption's time before it")
-    p.add_argument("--announce-pauses", action="store_true", help='in plain mode, say "pause, 20 seconds" once')
+    _terminal_options(p)
     p.add_argument("--engine", choices=ENGINE_CHOICES, help=engine_help)
     p.add_argument("--background", metavar="NAME", help="ambience under the session (brown, rain, drone) or none")
     p.set_defaults(func=practice.cmd_play)
@@ -130,14 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=AUDIO_FORMATS, help="audio format with -o (default: from OUT, else wav)")
     p.add_argument("--no-audio", action="store_true", help="play silently")
     p.add_argument("--no-tui", action="store_true", help="play in the plain terminal (Ctrl-C stops)")
-    p.add_argument(
-        "--plain",
-        action="store_true",
-        help="for screen readers and logs: each caption once on its own line, nothing redrawn, no colour "
-        "(automatic when the output is not a terminal, or TERM=dumb)",
-    )
-    p.add_argument("--times", action="store_true", help="in plain mode, put each caption's time before it")
-    p.add_argument("--announce-pauses", action="store_true", help='in plain mode, say "pause, 20 seconds" once')
+    _terminal_options(p)
     p.set_defaults(func=practice.cmd_timer)
 
     p = sub.add_parser("voices", parents=[common], help="every voice of every installed speech engine")

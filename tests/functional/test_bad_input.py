@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from player.cli import main
-from tests.conftest import EXAMPLE, run_cli, wait_for_file
+from tests.conftest import EXAMPLE, interrupt_render, run_cli
 
 OK_STEP = '[[step]]\nsay = "Hello."\n'
 
@@ -149,23 +147,8 @@ def test_interrupted_render_leaves_no_partial_file(home, tmp_path, blocking_ffmp
     )
     out_dir = tmp_path / "out"
     out_dir.mkdir()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "player", "render", str(script), "-o", str(out_dir / "long.flac")],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        start_new_session=True,
-    )
-    try:
-        wait_for_file(ready, proc)
-        assert [p.name for p in out_dir.iterdir() if p.name.endswith(".part")], "the render is writing"
-        os.killpg(proc.pid, signal.SIGINT)
-        _, err = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-    assert proc.returncode == 130, err
+    code, err = interrupt_render(["render", str(script), "-o", str(out_dir / "long.flac")], env, ready, out_dir)
+    assert code == 130, err
     assert "stopped" in err and "Traceback" not in err
     assert list(out_dir.iterdir()) == []
 

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
-import sys
 
 import numpy as np
 import pytest
 
 from tests import audiocheck as ac
-from tests.conftest import wait_for_file
+from tests.conftest import interrupt_render
 
 WEEK = 2
 MINUTES = "1"  # shorter than any practice: each runs at the shortest length it can
@@ -123,21 +120,6 @@ def test_interrupting_an_audiobook_leaves_nothing_behind(home, tmp_path, blockin
     env, ready = blocking_ffmpeg
     out = tmp_path / "out"
     out.mkdir()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "player", "render", "week:1", "-o", str(out / "w.m4b")],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        start_new_session=True,
-    )
-    try:
-        wait_for_file(ready, proc)
-        assert [p.name for p in out.iterdir() if p.name.endswith(".part")], "the book is being written"
-        os.killpg(proc.pid, signal.SIGINT)
-        _, err = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-    assert proc.returncode == 130, err
+    code, err = interrupt_render(["render", "week:1", "-o", str(out / "w.m4b")], env, ready, out)
+    assert code == 130, err
     assert list(out.iterdir()) == []
