@@ -13,7 +13,7 @@ from player.service import Context
 from player.store import db as dbmod
 from player.store import sessions as store
 from player.store.sessions import Session
-from player.tracking import history, now_local
+from player.tracking import history
 
 EXPORT_FORMAT = "compassion-player/sessions"
 
@@ -23,7 +23,7 @@ def export_file(ctx: Context, target: Path) -> int:
     sessions = history(ctx)
     starts = {s.id: s.started_at for s in sessions}
     rows = [store.as_dict(s, starts) for s in sessions]
-    doc = {"format": EXPORT_FORMAT, "version": 1, "exported_at": now_local().isoformat(), "sessions": rows}
+    doc = {"format": EXPORT_FORMAT, "version": 1, "exported_at": ctx.now().isoformat(), "sessions": rows}
     write_text(target, json.dumps(doc, indent=1, ensure_ascii=False), "export file")
     return len(rows)
 
@@ -41,7 +41,7 @@ def import_file(ctx: Context, source: Path) -> tuple[int, int]:
     if not isinstance(doc, dict) or doc.get("format") != EXPORT_FORMAT or not isinstance(doc.get("sessions"), list):
         raise CompassionError(f"{source}: not a compassion-player export", "use a file written by `compassion export`")
     parsed = [_session_from(i, item, source) for i, item in enumerate(doc["sessions"], 1)]
-    db = dbmod.open_database(ctx.data_dir)
+    db = dbmod.open_database(ctx.data_dir, clock=ctx.clock)
     try:
         return store.import_sessions(db, parsed, ctx.settings.day_start_minutes)
     finally:

@@ -75,6 +75,11 @@ def engine_override() -> str | None:
     return os.environ.get("COMPASSION_ENGINE") or None
 
 
+def test_now() -> str | None:
+    """COMPASSION_TEST_NOW: for tests, the moment the app's clock is set to (it runs on from there)."""
+    return os.environ.get("COMPASSION_TEST_NOW") or None
+
+
 def audio_disabled() -> bool:
     """COMPASSION_NO_AUDIO: play silently, as if there were no audio device."""
     return bool(os.environ.get("COMPASSION_NO_AUDIO"))

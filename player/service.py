@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 
-from player import config, paths
+from player import config, paths, progress
+from player.adapters.clock import Clock, from_setting
 from player.audio import captions, export, sounds
 from player.audio.timeline import (
     MARGINS,
@@ -42,6 +44,15 @@ class Context:
     settings: config.Settings
     cache: SpeechCache
     catalog: Catalog
+    clock: Clock
+
+    def now(self) -> datetime:
+        """The current moment (with the local UTC offset), from the one clock."""
+        return self.clock.now()
+
+    def today(self) -> date:
+        """Today's practice date: the local date, moved back by the day-start setting."""
+        return progress.practice_date(self.clock.now(), self.settings.day_start_minutes)
 
     def tidy_cache(self, keep=frozenset()) -> None:
         """Keep the speech cache within its size setting: least recently used lines go first, never the
@@ -49,15 +60,17 @@ class Context:
         self.cache.prune(self.settings.cache_max_mb * 1024 * 1024, frozenset(keep))
 
 
-def open_context(data_dir: str | Path | None = None) -> Context:
-    """Resolve folders and read settings. With `--data-dir`, settings live there too (unless overridden)."""
+def open_context(data_dir: str | Path | None = None, clock: Clock | None = None) -> Context:
+    """Resolve folders and read settings. With `--data-dir`, settings live there too (unless overridden).
+    The clock is the computer's, unless a test sets one (`clock`, or COMPASSION_TEST_NOW)."""
     data = paths.data_dir(data_dir)
     if data_dir and not paths.config_dir_overridden():
         conf_dir = data
     else:
         conf_dir = paths.config_dir()
     settings = config.load(conf_dir)
-    return Context(data, conf_dir, settings, SpeechCache(paths.cache_dir()), Catalog(data))
+    clock = clock or from_setting(paths.test_now())
+    return Context(data, conf_dir, settings, SpeechCache(paths.cache_dir()), Catalog(data), clock)
 
 
 def speak_as(script: Script, settings: config.Settings, engine: str | None = None) -> SpeakAs:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -45,7 +45,7 @@ class SqliteRecorder:
 
     def record(self, session: Session) -> bool:
         if self._db is None:
-            self._db = dbmod.open_database(self.ctx.data_dir)
+            self._db = dbmod.open_database(self.ctx.data_dir, clock=self.ctx.clock)
         _, completed = store.record(self._db, session, self.ctx.settings.day_start_minutes)
         return completed
 
@@ -55,13 +55,8 @@ class SqliteRecorder:
             self._db = None
 
 
-def now_local() -> datetime:
-    """The current moment with the local UTC offset (read once, at the edge)."""
-    return datetime.now(UTC).astimezone()
-
-
-def practice_today(ctx: Context, moment: datetime | None = None) -> date:
-    return progress.practice_date(moment or now_local(), ctx.settings.day_start_minutes)
+def _open(ctx: Context, create: bool = True) -> dbmod.Database | None:
+    return dbmod.open_database(ctx.data_dir, create=create, clock=ctx.clock)
 
 
 def parse_at(text: str) -> datetime:
@@ -83,10 +78,9 @@ def record_manual(
     partial: bool,
     listened_s: float | None,
     moods: tuple[int | None, int | None] = (None, None),
-    now: datetime | None = None,
 ) -> tuple[Session, bool]:
     """`compassion record`: log practice done elsewhere (with rendered files on a phone, say)."""
-    if at > (now or now_local()) + timedelta(minutes=5):
+    if at > ctx.now() + timedelta(minutes=5):
         raise CompassionError(f"{at.isoformat()} is in the future", "record practice that has already happened")
     if partial:
         if listened_s is None:
@@ -145,8 +139,8 @@ class Stats:
 
 def stats(ctx: Context, today: date | None = None) -> Stats:
     """Every number `compassion stats` shows, as of `today` (later sessions are ignored)."""
-    today = today or practice_today(ctx)
-    db = dbmod.open_database(ctx.data_dir, create=False)
+    today = today or ctx.today()
+    db = _open(ctx, create=False)
     try:
         weeks = _week_plans(ctx)
         ids = [ex for w in weeks for ex in w.exercises]
@@ -185,7 +179,7 @@ def _week_plans(ctx: Context) -> list[Week]:
 
 
 def history(ctx: Context, since: date | None = None) -> list[store.StoredSession]:
-    db = dbmod.open_database(ctx.data_dir, create=False)
+    db = _open(ctx, create=False)
     if db is None:
         return []
     try:
@@ -205,7 +199,7 @@ def set_setting(ctx: Context, key: str, value: object) -> Path:
     ctx.settings = replace(before, **changes)
     path = config.save(ctx.config_dir, ctx.settings)
     if key == "day_starts_at" and before.day_starts_at != value:
-        db = dbmod.open_database(ctx.data_dir, create=False)
+        db = _open(ctx, create=False)
         if db is not None:
             try:
                 store.recompute_days(db, ctx.settings.day_start_minutes)
@@ -216,7 +210,7 @@ def set_setting(ctx: Context, key: str, value: object) -> Path:
 
 def mark_rest(ctx: Context, day: date) -> None:
     """Plan a rest day (at most `rest_days_per_week` in a week); a day already practised stays practised."""
-    db = dbmod.open_database(ctx.data_dir)
+    db = dbmod.open_database(ctx.data_dir, clock=ctx.clock)
     try:
         rest.add(db, day, ctx.settings.rest_days_per_week)
     finally:
@@ -225,7 +219,7 @@ def mark_rest(ctx: Context, day: date) -> None:
 
 def unmark_rest(ctx: Context, day: date) -> bool:
     """Take back a planned rest day; whether there was one."""
-    db = dbmod.open_database(ctx.data_dir, create=False)
+    db = _open(ctx, create=False)
     if db is None:
         return False
     try:
@@ -238,13 +232,13 @@ def unmark_rest(ctx: Context, day: date) -> bool:
 RESUME_WITHIN = timedelta(days=7)
 
 
-def resumable(ctx: Context, exercise_id: str, now: datetime | None = None) -> store.StoredSession | None:
+def resumable(ctx: Context, exercise_id: str) -> store.StoredSession | None:
     """The last session of this exercise, if it stopped part-way within the last week (to continue it)."""
-    db = dbmod.open_database(ctx.data_dir, create=False)
+    db = _open(ctx, create=False)
     if db is None:
         return None
     try:
-        found = store.resumable(db, exercise_id, (now or now_local()) - RESUME_WITHIN)
+        found = store.resumable(db, exercise_id, ctx.now() - RESUME_WITHIN)
     finally:
         db.close()
     if found is None or found.position_s is None or found.position_s < 5 or found.position_s > found.duration_s - 5:

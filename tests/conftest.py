@@ -6,9 +6,13 @@ import os
 import signal
 import subprocess
 import sys
+import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+
+from player.adapters import clock
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -18,6 +22,10 @@ REPO = Path(__file__).resolve().parent.parent
 # cannot hear it. Give this process (and so its children) the normal disposition back.
 signal.signal(signal.SIGINT, signal.default_int_handler)
 EXAMPLE = REPO / "scripts" / "examples" / "soothing-breath.toml"
+
+#: The moment every test's app clock is set to (it runs on from there), never the real date: a Tuesday
+#: at noon, in UTC+1. Tests that need another moment set their own.
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=timezone(timedelta(hours=1)))
 
 
 @pytest.fixture(scope="session")
@@ -36,6 +44,7 @@ def home(tmp_path, monkeypatch, shared_cache) -> Path:
     monkeypatch.setenv("COMPASSION_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("COMPASSION_CACHE_DIR", str(shared_cache))
     monkeypatch.setenv("COMPASSION_ENGINE", "pyttsx3")
+    monkeypatch.setenv("COMPASSION_TEST_NOW", clock.setting(NOW, time.time()))
     monkeypatch.delenv("COMPASSION_COURSE_DIR", raising=False)
     return data
 

@@ -47,7 +47,7 @@ def cmd_play(args: argparse.Namespace, open_app: Callable[..., int] | None = Non
     backend, notice = finder.result()
     if notice:
         print(notice, file=sys.stderr)
-    run = practice.Run(session, backend, tracking.SqliteRecorder(ctx), tracking.now_local(), resume=resume)
+    run = practice.Run(session, backend, tracking.SqliteRecorder(ctx), ctx.now(), resume=resume)
     from player.cli.output import clock
 
     term.say(f"{script.title} ({clock(session.duration)})")
@@ -84,7 +84,7 @@ def cmd_record(args: argparse.Namespace) -> int:
         duration = args.minutes * 60
     else:
         duration = service.plan(ctx, script, synthesize=False).range_seconds()[0]
-    at = tracking.parse_at(args.at) if args.at else tracking.now_local()
+    at = tracking.parse_at(args.at) if args.at else ctx.now()
     session, completed = tracking.record_manual(
         ctx, entry, duration, at, args.partial, args.listened, (args.mood_before, args.mood_after)
     )
@@ -124,7 +124,7 @@ def cmd_timer(args: argparse.Namespace, open_app: Callable[..., int] | None = No
     backend, notice = cf.ThreadPoolExecutor(1).submit(device.choose, no_audio).result()
     if notice:
         print(notice, file=sys.stderr)
-    run = practice.Run(session, backend, tracking.SqliteRecorder(ctx), tracking.now_local())
+    run = practice.Run(session, backend, tracking.SqliteRecorder(ctx), ctx.now())
     run.captions = practice.Captions(tuple(timer.cues(spec)))
     term.say(f"{spec.title}" + (f", starting in {spec.prepare} seconds" if spec.prepare else ""))
     return plain_playback(run, term)

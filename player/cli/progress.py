@@ -83,7 +83,7 @@ def cmd_rest(args: argparse.Namespace) -> int:
     from player import service, tracking
 
     ctx = service.open_context(args.data_dir)
-    day = args.date or tracking.practice_today(ctx)
+    day = args.date or ctx.today()
     shown = f"{day:%A} {day.day} {day:%B}"
     if args.undo:
         if tracking.unmark_rest(ctx, day):
@@ -105,11 +105,9 @@ def cmd_remind(args: argparse.Namespace) -> int:
     at = reminder.parse_time(args.at)
     days = reminder.parse_days(args.days)
     ctx = service.open_context(args.data_dir)
-    title, exercise = _this_weeks_practice(ctx, tracking.stats(ctx, tracking.practice_today(ctx)).current_week)
+    title, exercise = _this_weeks_practice(ctx, tracking.stats(ctx).current_week)
     how = f"Open compassion-player, or run: compassion play {exercise}" if exercise else "Open compassion-player."
-    data = reminder.calendar_bytes(
-        reminder.Reminder(at, days, title, f"{reminder.KIND_LINE}\n\n{how}"), tracking.now_local()
-    )
+    data = reminder.calendar_bytes(reminder.Reminder(at, days, title, f"{reminder.KIND_LINE}\n\n{how}"), ctx.now())
     if args.output == "-":
         sys.stdout.buffer.write(data)
         return 0

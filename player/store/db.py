@@ -12,10 +12,10 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 from typing import Literal, overload
 
+from player.adapters.clock import Clock
 from player.errors import StoreError
 from player.store.migrations import CURRENT_VERSION, MIGRATIONS
 
@@ -39,8 +39,10 @@ def _damaged(path: Path) -> StoreError:
 class Database:
     """One connection to the progress file, safe to share between threads (calls are serialised)."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, readonly: bool) -> None:
+    def __init__(self, path: Path, conn: sqlite3.Connection, readonly: bool, clock: Clock) -> None:
         self.path = path
+        #: The app's clock, for the moments the store notes itself (when a row was recorded, backups).
+        self.clock = clock
         self.conn = conn
         self.readonly = readonly
         self._lock = threading.RLock()
@@ -108,18 +110,18 @@ def _begin_immediate(conn: sqlite3.Connection, path: Path) -> None:
 
 
 @overload
-def open_database(data_dir: Path) -> Database: ...
+def open_database(data_dir: Path, *, clock: Clock) -> Database: ...
 
 
 @overload
-def open_database(data_dir: Path, *, create: Literal[True]) -> Database: ...
+def open_database(data_dir: Path, *, create: Literal[True], clock: Clock) -> Database: ...
 
 
 @overload
-def open_database(data_dir: Path, *, create: bool) -> Database | None: ...
+def open_database(data_dir: Path, *, create: bool, clock: Clock) -> Database | None: ...
 
 
-def open_database(data_dir: Path, *, create: bool = True) -> Database | None:
+def open_database(data_dir: Path, *, create: bool = True, clock: Clock) -> Database | None:
     """Open (and if needed create or migrate) the progress database in `data_dir`.
 
     Returns None when there is no database yet and `create` is false (nothing recorded so far).
@@ -156,7 +158,7 @@ def open_database(data_dir: Path, *, create: bool = True) -> Database | None:
                 "make the folder writable, or choose another with --data-dir",
             ) from None
         raise _damaged(path) from None
-    db = Database(path, conn, readonly)
+    db = Database(path, conn, readonly, clock)
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -212,7 +214,7 @@ def _migrate(db: Database) -> None:
 
 
 def _backup(db: Database, version: int) -> Path:
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = db.clock.now().strftime("%Y%m%d-%H%M%S")
     target = db.path.with_name(f"{db.path.name}.backup-v{version}-{stamp}")
     dst = sqlite3.connect(target)
     try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, timedelta
 
 from player.errors import CompassionError
 from player.store.db import Database
@@ -35,7 +35,8 @@ def add(db: Database, day: date, per_week: int) -> None:
                 f"`compassion config set rest_days_per_week {per_week + 1}`",
             )
         conn.execute(
-            "INSERT INTO rest_days (day, created_at) VALUES (?, ?)", (day.isoformat(), datetime.now(UTC).isoformat())
+            "INSERT INTO rest_days (day, created_at) VALUES (?, ?)",
+            (day.isoformat(), db.clock.now().astimezone(UTC).isoformat()),
         )
 
 

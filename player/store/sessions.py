@@ -72,11 +72,11 @@ _INSERT = """INSERT INTO sessions (exercise_id, week, started_at, utc_offset_min
 def record(db: Database, session: Session, day_start_minutes: int) -> tuple[int, bool]:
     """Store one session; returns (row id, completed). One short transaction."""
     with db.writing() as conn:
-        cur = conn.execute(_INSERT, _row(session, day_start_minutes))
+        cur = conn.execute(_INSERT, _row(session, day_start_minutes, db.clock.now()))
         return int(cur.lastrowid or 0), session.completed
 
 
-def _row(session: Session, day_start_minutes: int) -> tuple[object, ...]:
+def _row(session: Session, day_start_minutes: int, recorded_at: datetime) -> tuple[object, ...]:
     return (
         session.exercise_id,
         session.week,
@@ -90,7 +90,7 @@ def _row(session: Session, day_start_minutes: int) -> tuple[object, ...]:
         session.mood_before,
         session.mood_after,
         session.source,
-        utc_text(datetime.now(UTC)),
+        utc_text(recorded_at),
         session.resumes,
         None if session.position_s is None else round(session.position_s, 3),
         json.dumps([[round(a, 3), round(b, 3)] for a, b in session.heard]) if session.heard else None,
@@ -112,7 +112,7 @@ def import_sessions(
                 row = found.fetchone()
                 s = replace(s, resumes=row[0] if row else None)
             try:
-                conn.execute(_INSERT, _row(s, day_start_minutes))
+                conn.execute(_INSERT, _row(s, day_start_minutes, db.clock.now()))
                 added += 1
             except sqlite3.IntegrityError:
                 skipped += 1

@@ -35,7 +35,6 @@ class CompassionApp(App):
         no_audio: bool = False,
         play: tuple[Entry, Script] | None = None,
         minutes: float | None = None,
-        today: date | None = None,
         backend=None,
         notice: str | None = None,
         engine: str | None = None,
@@ -54,7 +53,6 @@ class CompassionApp(App):
         self.first_timer = timer
         #: `play --resume`: the stopped session the first practice continues.
         self.first_resume = resume
-        self.fixed_today = today
         self.stats: tracking.Stats | None = None
         self.store_problem: str | None = None
         self.recorder = tracking.SqliteRecorder(ctx)
@@ -72,6 +70,7 @@ class CompassionApp(App):
         if self._backend is None:
             self.find_audio()
         self.refresh_progress()
+        self.set_interval(20, self._roll_over)
         if self.first_play is not None:
             entry, script = self.first_play
             self.start_practice(entry, script, self.first_minutes, clamp=False, resume=self.first_resume)
@@ -91,7 +90,13 @@ class CompassionApp(App):
 
     @property
     def today(self) -> date:
-        return self.fixed_today or tracking.practice_today(self.ctx)
+        """Today's practice date, from the context's clock (it rolls over at the day start)."""
+        return self.ctx.today()
+
+    def _roll_over(self) -> None:
+        """A new practice day began while the app was open: everything "today" is read again."""
+        if self.stats is not None and self.stats.today != self.today:
+            self.refresh_progress()
 
     @work(thread=True, exclusive=True, group="progress")
     def refresh_progress(self) -> None:

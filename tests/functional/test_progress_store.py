@@ -219,7 +219,7 @@ from datetime import datetime, timedelta, timezone
 from player import service
 from player.store import db as dbmod, sessions as store
 ctx = service.open_context()
-db = dbmod.open_database(ctx.data_dir)
+db = dbmod.open_database(ctx.data_dir, clock=ctx.clock)
 start = datetime(2026, 1, 1, tzinfo=timezone.utc)
 i = int(sys.argv[1])
 while True:
@@ -322,7 +322,7 @@ def test_recorder_for_the_player_decides_completion_in_one_place(home):
     moment = datetime(2026, 11, 20, 9, tzinfo=TZ)
     assert rec.record(Session("safe-place", moment, 600, 540, "app", 2, 10.0))
     assert not rec.record(Session("safe-place", moment + timedelta(hours=1), 600, 539, "app", 2, 10.0))
-    rows = store.history(dbmod.open_database(ctx.data_dir))
+    rows = store.history(dbmod.open_database(ctx.data_dir, clock=ctx.clock))
     assert [r.completed_ for r in rows] == [True, False]
     assert rows[0].local_date_ == date(2026, 11, 20) and rows[0].started_at.utcoffset() == timedelta(hours=1)
 

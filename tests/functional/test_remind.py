@@ -7,6 +7,8 @@ from datetime import datetime, time, timedelta
 import icalendar
 from dateutil.rrule import rrulestr
 
+from tests.conftest import NOW
+
 
 def read_event(path):
     cal = icalendar.Calendar.from_ical(path.read_bytes())
@@ -30,7 +32,8 @@ def test_a_reminder_recurs_on_the_chosen_days_at_the_chosen_local_time_with_an_a
     start = event.decoded("DTSTART")
     assert start.tzinfo is None  # floating: 19:15 wherever the calendar is
     assert start.time() == time(19, 15) and start.weekday() in (0, 2, 4)
-    assert datetime.now() < start < datetime.now() + timedelta(days=7)
+    now = NOW.replace(tzinfo=None)  # the app's clock, set by the test
+    assert now < start < now + timedelta(days=7)
     assert event["RRULE"]["FREQ"] == ["WEEKLY"] and event["RRULE"]["BYDAY"] == ["MO", "WE", "FR"]
     upcoming = occurrences(event, 9)
     assert {d.weekday() for d in upcoming} == {0, 2, 4} and all(d.time() == time(19, 15) for d in upcoming)

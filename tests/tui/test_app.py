@@ -37,7 +37,7 @@ def make_app(home, *, check_in=False, show_streaks=True, sessions=(), notice_see
         from player import first_run
 
         first_run.mark_seen(home)
-    return CompassionApp(ctx, today=TODAY, backend=SilentBackend(), notice=None)
+    return CompassionApp(ctx, backend=SilentBackend(), notice=None)
 
 
 def done(exercise: str, day: int, week: int = 1) -> Session:
@@ -394,7 +394,6 @@ async def test_engine_and_background_from_the_command_line_apply_in_the_app(home
     entry, script = service.resolve_script(ctx, "soothing-touch")
     app = CompassionApp(
         ctx,
-        today=TODAY,
         backend=SilentBackend(),
         notice=None,
         play=(entry, script),

@@ -72,13 +72,14 @@ def test_timer_choices_snapshot(home, snap_compare):
 
 
 def test_continue_or_start_again_snapshot(home, snap_compare):
-    from datetime import datetime, timedelta
+    from datetime import timedelta
 
     from player.store.sessions import Session
+    from tests.conftest import NOW
 
     stopped = Session(
         "safe-place",
-        datetime.now().astimezone() - timedelta(hours=2),
+        NOW - timedelta(hours=2),
         900,
         372,
         "app",

@@ -50,6 +50,7 @@ def test_a_person_opens_the_app_plays_a_practice_and_quits(home, tmp_path):
         "COMPASSION_CONFIG_DIR": str(tmp_path / "config"),
         "COMPASSION_CACHE_DIR": os.environ["COMPASSION_CACHE_DIR"],
         "COMPASSION_ENGINE": "pyttsx3",
+        "COMPASSION_TEST_NOW": os.environ["COMPASSION_TEST_NOW"],  # tmux runs commands in its own environment
         "HOME": str(tmp_path),
         "XDG_RUNTIME_DIR": str(tmp_path),
         "TERM": "xterm-256color",

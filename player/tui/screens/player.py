@@ -12,7 +12,7 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, ProgressBar, Static
 
-from player import practice, timer, tracking
+from player import practice, timer
 from player.catalog import Entry
 from player.errors import CompassionError
 from player.model.script import Script
@@ -146,7 +146,7 @@ class PlayerScreen(Screen):
             session,
             backend,
             self.app.recorder,
-            tracking.now_local(),
+            self.app.ctx.now(),
             on_finished=lambda: self.app.call_from_thread(self._finished),
             resume=self.resume,
         )
