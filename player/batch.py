@@ -232,7 +232,7 @@ def signature(piece: Piece, fmt: str, caption_format: str, tags: export.Tags) ->
             FORMAT_VERSION,
             digest,
             voice.engine,
-            get_engine(voice.engine).identity(voice.voice),
+            get_engine(voice.engine).model(voice.voice),
             voice.voice,
             voice.rate,
             voice.volume,

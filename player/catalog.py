@@ -9,6 +9,7 @@ from pathlib import Path
 
 from player import paths
 from player.audio import sounds
+from player.core import ids
 from player.errors import ScriptError, UnknownExercise
 from player.model.course import Course, load_course
 from player.model.parse import parse_script
@@ -17,12 +18,21 @@ from player.model.script import Script
 
 @dataclass(frozen=True)
 class Entry:
-    """Where an exercise comes from. `week` is set for course exercises."""
+    """An exercise and where its script is. `week` is set for course practices only."""
 
-    id: str
+    ident: ids.ExerciseId
     path: Path
-    source: str  # "course", "mine" (the user's scripts folder) or "path"
     week: int | None = None
+
+    @property
+    def id(self) -> str:
+        """The id as stored and shown: `safe-place`, `timer`, `mine:NAME` or `path:FILE`."""
+        return str(self.ident)
+
+    @property
+    def name(self) -> str:
+        """A short name, for file names: the course id, or the script's file name without `.toml`."""
+        return Path(self.ident.name).stem if self.ident.kind is ids.Kind.PATH else self.ident.name
 
 
 @dataclass(frozen=True)
@@ -50,17 +60,18 @@ class Catalog:
         out = {}
         for week in self.course.weeks:
             for ex in week.exercises:
-                out[ex] = Entry(ex, self.course.script_path(week.number, ex), "course", week.number)
+                out[ex] = Entry(ids.course(ex), self.course.script_path(week.number, ex), week.number)
         return out
 
     def user_entries(self) -> dict[str, Entry]:
+        """The listener's own scripts, by name (the file name without `.toml`)."""
         out: dict[str, Entry] = {}
         try:
             files = sorted(self.user_dir.glob("*.toml"))
         except OSError:
             return out
         for p in files:
-            out.setdefault(p.stem, Entry(p.stem, p, "mine"))
+            out.setdefault(p.stem, Entry(ids.mine(p.stem), p))
         return out
 
     def my_scripts(self) -> list[MyScript]:
@@ -74,38 +85,60 @@ class Catalog:
         return out
 
     def resolve(self, target: str) -> Entry:
-        """An exercise id (course first, then the user's scripts) or a path to a `.toml` script."""
-        looks_like_path = target.endswith(".toml") or "/" in target or "\\" in target
-        if looks_like_path:
-            p = Path(target).expanduser()
-            return Entry(p.stem, p, "path", self._week_for_path(p))
+        """What someone typed, as an exercise (see `player.core.ids`): a course id, `mine:NAME`, or a path
+        to a `.toml` script. A bare name that is not a course practice may name one of the listener's own
+        scripts, and then means `mine:NAME`. The timer has no script: it is not resolved here."""
+        if ids.looks_like_path(target) or target.startswith(ids.PATH_PREFIX):
+            return self._by_path(Path(target.removeprefix(ids.PATH_PREFIX)).expanduser())
+        mine = self.user_entries()
+        if target == ids.TIMER_ID:
+            from player.errors import CompassionError
+
+            own = " (your own script called timer is `mine:timer`)" if ids.TIMER_ID in mine else ""
+            raise CompassionError("the timer is not a script", f"sit with it with `compassion timer MINUTES`{own}")
+        if target.startswith(ids.MINE_PREFIX):
+            name = target[len(ids.MINE_PREFIX) :]
+            if name in mine:
+                return mine[name]
+            close = difflib.get_close_matches(name, list(mine), n=3, cutoff=0.5)
+            raise UnknownExercise(target, [ids.MINE_PREFIX + c for c in close])
         course = self.course_entries()
         if target in course:
             return course[target]
-        mine = self.user_entries()
         if target in mine:
             return mine[target]
         if Path(target).is_file():
-            return Entry(Path(target).stem, Path(target), "path")
-        names = list(course) + [m for m in mine if m not in course]
+            return self._by_path(Path(target))
+        names = list(course) + [ids.MINE_PREFIX + m for m in mine]
         raise UnknownExercise(target, difflib.get_close_matches(target, names, n=3, cutoff=0.5))
 
-    def _week_for_path(self, p: Path) -> int | None:
-        # A course script given by path still counts towards its week.
+    def _by_path(self, p: Path) -> Entry:
+        """A script given by its path: a course script still counts as its practice, a script in the
+        listener's folder is theirs (`mine:`), and any other is a `path:` exercise of its own."""
         try:
-            p.resolve().relative_to(self.course_root.resolve())
-        except (ValueError, OSError):
-            return None
+            resolved = p.resolve()
+        except OSError:
+            resolved = p.absolute()
         try:
             entry = self.course_entries().get(p.stem)
         except ScriptError:
-            return None
-        if entry is not None and p.resolve() == entry.path.resolve():
-            return entry.week
-        return None
+            entry = None
+        if entry is not None and _same_file(resolved, entry.path):
+            return entry
+        mine = self.user_entries().get(p.stem)
+        if mine is not None and _same_file(resolved, mine.path):
+            return mine
+        return Entry(ids.path(str(resolved)), p)
 
     def load(self, entry: Entry) -> Script:
         return self.load_path(entry.path)
 
     def load_path(self, path: Path) -> Script:
         return parse_script(path, bells=sounds.bells(self.user_dir), backgrounds=sounds.ambiences())
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a == b.resolve()
+    except OSError:
+        return False

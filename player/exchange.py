@@ -7,6 +7,7 @@ import math
 from datetime import datetime
 from pathlib import Path
 
+from player.core import ids
 from player.errors import CompassionError
 from player.files import write_text
 from player.service import Context
@@ -16,6 +17,9 @@ from player.store.sessions import Session
 from player.tracking import history
 
 EXPORT_FORMAT = "compassion-player/sessions"
+#: 2: exercise ids carry their kind (`mine:NAME`, `path:FILE`, `timer`); 1: the listener's own scripts
+#: had bare ids.
+EXPORT_VERSION = 2
 
 
 def export_file(ctx: Context, target: Path) -> int:
@@ -23,7 +27,7 @@ def export_file(ctx: Context, target: Path) -> int:
     sessions = history(ctx)
     starts = {s.id: s.started_at for s in sessions}
     rows = [store.as_dict(s, starts) for s in sessions]
-    doc = {"format": EXPORT_FORMAT, "version": 1, "exported_at": ctx.now().isoformat(), "sessions": rows}
+    doc = {"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "exported_at": ctx.now().isoformat(), "sessions": rows}
     write_text(target, json.dumps(doc, indent=1, ensure_ascii=False), "export file")
     return len(rows)
 
@@ -40,7 +44,13 @@ def import_file(ctx: Context, source: Path) -> tuple[int, int]:
         ) from None
     if not isinstance(doc, dict) or doc.get("format") != EXPORT_FORMAT or not isinstance(doc.get("sessions"), list):
         raise CompassionError(f"{source}: not a compassion-player export", "use a file written by `compassion export`")
-    parsed = [_session_from(i, item, source) for i, item in enumerate(doc["sessions"], 1)]
+    version = doc.get("version", 1)
+    if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= EXPORT_VERSION:
+        raise CompassionError(
+            f"{source}: written by a newer version of compassion-player (export version {version})",
+            "update compassion-player to import it",
+        )
+    parsed = [_session_from(i, item, source, version) for i, item in enumerate(doc["sessions"], 1)]
     db = dbmod.open_database(ctx.data_dir, clock=ctx.clock)
     try:
         return store.import_sessions(db, parsed, ctx.settings.day_start_minutes)
@@ -48,7 +58,7 @@ def import_file(ctx: Context, source: Path) -> tuple[int, int]:
         db.close()
 
 
-def _session_from(index: int, item: object, source: Path) -> tuple[Session, datetime | None]:
+def _session_from(index: int, item: object, source: Path, version: int) -> tuple[Session, datetime | None]:
     """One exported session and the start of the part it continues (if any), checked field by field
     (real checks: they hold under `python -O` too)."""
     problem = CompassionError(
@@ -89,11 +99,14 @@ def _session_from(index: int, item: object, source: Path) -> tuple[Session, date
         and (audio_key is None or isinstance(audio_key, str))
         and (resumed_at is None or resumed_at.tzinfo is not None)
     )
-    if not valid:
+    if not valid or not isinstance(exercise, str):
         raise problem
     source_kind = item.get("source", "import")
+    exercise = ids.from_legacy(exercise) if version == 1 else exercise
+    if not ids.parse(exercise).counts_for_course:
+        week = None
     session = Session(
-        str(exercise),
+        exercise,
         started,
         duration,
         listened,

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from player import config, paths, progress
+from player import paths, progress
+from player.adapters import settings as config
 from player.adapters.clock import Clock, from_setting
 from player.audio import captions, export, sounds
 from player.audio.timeline import (

@@ -16,12 +16,13 @@ from player import service
 from player.audio import sounds
 from player.audio.timeline import Cue, Margins, Sized
 from player.catalog import Entry
+from player.core import ids
 from player.errors import CompassionError
 from player.model.checks import number_in, whole_in
 from player.model.script import BellSound, Gap, Pause, Script
 from player.tts.base import SAMPLE_RATE, SpeakAs
 
-TIMER_ID = "timer"
+TIMER_ID = ids.TIMER_ID
 TAIL_S = 0.5
 MAX_MINUTES = 24 * 60
 MAX_PREPARE_S = 600
@@ -93,7 +94,7 @@ def cues(spec: TimerSpec) -> list[Cue]:
 
 
 def entry() -> Entry:
-    return Entry(TIMER_ID, Path(TIMER_ID), "timer")
+    return Entry(ids.timer(), Path(TIMER_ID))
 
 
 def plan(ctx: service.Context, spec: TimerSpec) -> service.Plan:
@@ -114,21 +115,16 @@ def plan(ctx: service.Context, spec: TimerSpec) -> service.Plan:
 
 
 def remember(ctx: service.Context, spec: TimerSpec) -> None:
-    """Keep the choices for next time (in settings)."""
-    from dataclasses import replace
+    """Keep the choices for next time: only the timer's own settings change."""
+    from player.adapters import settings
 
-    from player import config
-
-    updated = replace(
-        ctx.settings,
-        timer_minutes=spec.minutes,
-        timer_every=spec.every,
-        timer_bell=spec.bell,
-        timer_prepare=spec.prepare,
-    )
-    if updated != ctx.settings:
-        ctx.settings = updated
-        config.save(ctx.config_dir, updated)
+    chosen = {
+        "timer_minutes": spec.minutes,
+        "timer_every": spec.every,
+        "timer_bell": spec.bell,
+        "timer_prepare": spec.prepare,
+    }
+    ctx.settings, _ = settings.change(ctx.config_dir, chosen)
 
 
 def last_used(ctx: service.Context) -> TimerSpec:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from player import progress
+from player.adapters.settings import Settings
 from player.catalog import Entry
 from player.errors import CompassionError, ScriptError
 from player.model.course import Week
@@ -189,23 +192,27 @@ def history(ctx: Context, since: date | None = None) -> list[store.StoredSession
 
 
 def set_setting(ctx: Context, key: str, value: object) -> Path:
-    """Change one setting; moving the day start re-derives every practice day."""
-    from dataclasses import replace
+    """Change one setting (read fresh, only this key changes). Moving the day start re-derives every
+    practice day in the same step: both change, or neither does."""
+    from player.adapters import settings
 
-    from player import config
-
-    before = ctx.settings
-    changes: dict[str, Any] = {key: value}
-    ctx.settings = replace(before, **changes)
-    path = config.save(ctx.config_dir, ctx.settings)
-    if key == "day_starts_at" and before.day_starts_at != value:
-        db = _open(ctx, create=False)
-        if db is not None:
-            try:
-                store.recompute_days(db, ctx.settings.day_start_minutes)
-            finally:
-                db.close()
+    ctx.settings, path = settings.change(ctx.config_dir, {key: value}, lambda b, a: _practice_days(ctx, b, a))
     return path
+
+
+@contextlib.contextmanager
+def _practice_days(ctx: Context, before: Settings, after: Settings) -> Iterator[None]:
+    """Every session's practice day for the day start in `after`, kept only if the block ends well."""
+    db = _open(ctx, create=False) if before.day_starts_at != after.day_starts_at else None
+    if db is None:
+        yield
+        return
+    try:
+        with db.writing() as conn:
+            store.recompute_days(conn, after.day_start_minutes)
+            yield
+    finally:
+        db.close()
 
 
 def mark_rest(ctx: Context, day: date) -> None:

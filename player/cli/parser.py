@@ -70,14 +70,17 @@ def _terminal_options(p: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     from player.cli import library, practice, progress, render, settings
 
+    data_help = "keep progress and settings in DIR (env COMPASSION_DATA_DIR)"
+    # --data-dir may come before or after the command. After it, a command's own parser must not reset
+    # what was given before it, so there it has no default at all.
     common = _Parser(add_help=False)
-    common.add_argument("--data-dir", metavar="DIR", help="keep progress and settings in DIR (env COMPASSION_DATA_DIR)")
+    common.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS, help=data_help)
 
     parser = _Parser(
         prog="compassion",
         description="Guided compassionate-mind practice: play, render and track an 8-week course.",
-        parents=[common],
     )
+    parser.add_argument("--data-dir", metavar="DIR", help=data_help)
     parser.add_argument("--version", action="version", version=f"compassion-player {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     engine_help = "speech engine (default from settings; auto is the neural voice when installed)"

@@ -76,21 +76,29 @@ def _stopped_session(ctx, exercise_id: str, args: argparse.Namespace):
 
 
 def cmd_record(args: argparse.Namespace) -> int:
-    from player import service, tracking
+    from player import service, timer, tracking
+    from player.errors import CompassionError
 
     ctx = service.open_context(args.data_dir)
-    entry, script = service.resolve_script(ctx, args.target)
-    if args.minutes is not None:
+    if args.target == timer.TIMER_ID:  # a sit with a rendered timer, say
+        if args.minutes is None:
+            raise CompassionError("recording a timer sit needs its length", "add --minutes, like --minutes 10")
+        entry, title = timer.entry(), "Timer"
         duration = args.minutes * 60
     else:
-        duration = service.plan(ctx, script, synthesize=False).range_seconds()[0]
+        entry, script = service.resolve_script(ctx, args.target)
+        title = script.title
+        if args.minutes is not None:
+            duration = args.minutes * 60
+        else:
+            duration = service.plan(ctx, script, synthesize=False).range_seconds()[0]
     at = tracking.parse_at(args.at) if args.at else ctx.now()
     session, completed = tracking.record_manual(
         ctx, entry, duration, at, args.partial, args.listened, (args.mood_before, args.mood_after)
     )
     day = session.local_date(ctx.settings.day_start_minutes)
     kind = "completed" if completed else f"partial, {session.listened_s / 60:.1f} minutes listened"
-    print(f"recorded {script.title} ({entry.id}), {duration / 60:.1f} minutes, {kind}, practice day {day.isoformat()}")
+    print(f"recorded {title} ({entry.id}), {duration / 60:.1f} minutes, {kind}, practice day {day.isoformat()}")
     return 0
 
 

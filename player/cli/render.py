@@ -26,7 +26,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     if args.single_file:
         raise CompassionError("--single-file joins the practices of week:N or course into one file")
     fmt = service.output_format(args.output, args.format)
-    out = service.output_path(entry.id, args.output, fmt)
+    out = service.output_path(entry.name, args.output, fmt)
     tags = service.default_tags(ctx, entry, script)
     with Progress() as progress:
         result = service.render(

@@ -40,7 +40,8 @@ def cmd_cache(args: argparse.Namespace) -> int:
 def cmd_config(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from player import config, service, tracking
+    from player import service, tracking
+    from player.adapters import settings as config
 
     ctx = service.open_context(args.data_dir)
     values = asdict(ctx.settings)

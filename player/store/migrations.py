@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from player.core.ids import LEGACY_COURSE_IDS, MINE_PREFIX, PATH_PREFIX, TIMER_ID
+
+_KNOWN = ", ".join(f"'{x}'" for x in sorted(LEGACY_COURSE_IDS | {TIMER_ID}))
+
 MIGRATIONS: list[tuple[str, str]] = [
     (
         "create sessions",
@@ -42,6 +46,14 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE sessions ADD COLUMN audio_key TEXT;
         ALTER TABLE sessions ADD COLUMN part_s REAL;
         CREATE INDEX sessions_by_resumes ON sessions (resumes);
+        """,
+    ),
+    (
+        "ids carry their kind: the listener's own scripts become mine:NAME and count for no course week",
+        f"""
+        UPDATE sessions SET exercise_id = '{MINE_PREFIX}' || exercise_id, week = NULL
+        WHERE exercise_id NOT IN ({_KNOWN})
+          AND exercise_id NOT LIKE '{MINE_PREFIX}%' AND exercise_id NOT LIKE '{PATH_PREFIX}%';
         """,
     ),
 ]

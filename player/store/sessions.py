@@ -119,14 +119,23 @@ def import_sessions(
     return added, skipped
 
 
-def recompute_days(db: Database, day_start_minutes: int) -> None:
-    """Re-derive every practice day after `day_starts_at` changes (each in the offset it was recorded in)."""
-    with db.writing() as conn:
-        conn.execute(
-            """UPDATE sessions SET local_date =
-                   date(started_at, (utc_offset_minutes - ?) || ' minutes')""",
-            (day_start_minutes,),
-        )
+def recompute_days(conn: sqlite3.Connection, day_start_minutes: int) -> None:
+    """Re-derive every practice day after `day_starts_at` changes (each in the offset it was recorded in),
+    inside the caller's write transaction. The rule is the one `Session.local_date` uses, never SQL's."""
+    rows = conn.execute("SELECT id, started_at, utc_offset_minutes FROM sessions").fetchall()
+    conn.executemany(
+        "UPDATE sessions SET local_date = ? WHERE id = ?",
+        [
+            (progress.practice_date(_started(text, offset), day_start_minutes).isoformat(), i)
+            for i, text, offset in rows
+        ],
+    )
+
+
+def _started(text: str, offset_minutes: int) -> datetime:
+    """A stored start (UTC text) back in the offset where the session happened."""
+    started = datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    return started.astimezone(timezone(timedelta(minutes=offset_minutes)))
 
 
 _COLUMNS = (
@@ -148,8 +157,7 @@ def history(db: Database, since: date | None = None) -> list[StoredSession]:
 
 
 def _from_row(r: tuple[Any, ...]) -> StoredSession:
-    started = datetime.strptime(r[3], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
-    local = started.astimezone(timezone(timedelta(minutes=r[4])))
+    local = _started(r[3], r[4])
     return StoredSession(
         exercise_id=r[1],
         week=r[2],

@@ -36,7 +36,11 @@ class Engine(Protocol):
     name: str
 
     def identity(self, voice: str | None = None) -> str:
-        """Engine name and version (and the voice model's, where it has one), cheap; part of every cache key."""
+        """Engine name and version (and the voice model's, where it has one), cheap. A soft check only:
+        what a line sounds like, and so its length, is keyed on the text, the voice model and the rate."""
+
+    def model(self, voice: str | None = None) -> str:
+        """The voice model that shapes the sound (never a library's version), cheap; part of every key."""
 
     def synthesize(self, text: str, voice: SpeakAs) -> bytes:
         """Speak `text` and return its PCM (engine silence not yet trimmed)."""

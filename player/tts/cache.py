@@ -26,7 +26,7 @@ from player.files import describe_os_error
 from player.tts.base import SAMPLE_RATE, SpeakAs
 
 #: Bump when trimming or anything else about stored entries changes, so old entries are not reused.
-FORMAT_VERSION = 9
+FORMAT_VERSION = 10
 _HEADER = 44
 #: Folders earlier versions kept in the cache that nothing reads any more.
 _OBSOLETE = ("sessions",)
@@ -38,10 +38,12 @@ class CacheUsage:
     bytes: int
 
 
-def cache_key(text: str, voice: SpeakAs, engine_identity: str) -> str:
-    """The one place that decides when two utterances sound the same."""
+def cache_key(text: str, voice: SpeakAs, model: str) -> str:
+    """The one place that decides when two utterances sound the same: the same text, spoken by the same
+    voice model at the same rate and volume. An engine's version is not part of it, so an upgraded
+    library keeps every cached line and every length shipped with the app."""
     blob = json.dumps(
-        [FORMAT_VERSION, engine_identity, voice.engine, voice.voice, voice.rate, round(voice.volume, 3), text],
+        [FORMAT_VERSION, voice.engine, model, voice.rate, round(voice.volume, 3), text],
         ensure_ascii=False,
     )
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()

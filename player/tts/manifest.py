@@ -1,8 +1,10 @@
 """The durations manifest: how long every line of the built-in course is, for each bundled voice.
 
 With it, `list`, `info`, the week screen and the length choices are exact before any speech is made. It
-maps utterance cache keys (which carry the text, the voice and the engine's version) to sample counts, so a
-changed line, voice or engine simply misses and falls back to an estimate until measured.
+maps utterance cache keys (the text, the voice model and the rate: what makes the sound) to sample counts,
+so a changed line or voice simply misses and falls back to an estimate until measured. The engine's version
+is only a soft check: an upgraded espeak-ng or Piper keeps every length, and `soft_check` says when the
+installed engine differs from the one the lengths were measured with.
 
 `make durations` (python -m player.tts.manifest) makes it again after a script or a voice changes; a test
 fails while it is stale.
@@ -10,6 +12,7 @@ fails while it is stale.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from functools import lru_cache
@@ -47,6 +50,37 @@ def lookup(key: str, course_root: Path | None = None) -> int | None:
     return known(course_root).get(key)
 
 
+def measured_with(course_root: Path | None = None) -> dict[str, str]:
+    """engine -> the engine (and version) the shipped lengths were measured with."""
+    out: dict[str, str] = {}
+    with contextlib.suppress(OSError):
+        for path in sorted(folder(course_root).glob("*.json")):
+            try:
+                doc = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            if isinstance(doc, dict) and isinstance(doc.get("engine"), str) and isinstance(doc.get("identity"), str):
+                out[doc["engine"]] = doc["identity"]
+    return out
+
+
+def soft_check(engine: str, course_root: Path | None = None) -> str | None:
+    """A note when the installed engine is not the one the shipped lengths were measured with (they are
+    still used: a line may come out a fraction of a second longer or shorter)."""
+    from player.tts.engines import get_engine
+
+    recorded = measured_with(course_root).get(engine)
+    if recorded is None:
+        return None
+    installed = get_engine(engine).identity()
+    if installed == recorded:
+        return None
+    return (
+        f"the course's lengths were measured with {recorded} and this computer has {installed}; "
+        "they are still used, and may be off by a fraction of a second"
+    )
+
+
 def bundled_engines() -> list[str]:
     """The engines whose default voice ships with the app (Piper only when its extra is installed)."""
     from player.tts.engines import piper_installed
@@ -57,8 +91,8 @@ def bundled_engines() -> list[str]:
 def course_utterances(engine: str, course_root: Path | None = None) -> tuple[str, dict]:
     """(voice id, {key: Utterance}) for every line of the course spoken with `engine` at default settings."""
     from player import service
+    from player.adapters.settings import Settings
     from player.catalog import Catalog
-    from player.config import Settings
     from player.model.script import Speech
     from player.tts import synth
 

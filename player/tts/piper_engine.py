@@ -83,6 +83,14 @@ def _piper_version() -> str:
         return "?"
 
 
+@lru_cache(maxsize=8)
+def _model_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 def available() -> bool:
     return bool(installed_voices())
 
@@ -116,6 +124,12 @@ class PiperEngine:
         package = next((v for v in installed_voices() if v.id == voice_id), None)
         model = f"{voice_id}@{package.distribution}-{package.version}" if package else voice_id
         return f"piper-{_piper_version()}/{model}"
+
+    def model(self, voice: str | None = None) -> str:
+        """The voice model: its id and the size of its model file (which changes when the model does)."""
+        voice_id = voice or default_voice()
+        package = next((v for v in installed_voices() if v.id == voice_id), None)
+        return f"{voice_id}:{_model_size(package.model)}" if package else voice_id
 
     def _voice(self, voice_id: str | None):
         voice_id = voice_id or default_voice()

@@ -93,6 +93,11 @@ class Pyttsx3Engine:
             return f"pyttsx3-{version}/espeak-ng-{lib.decode(errors='replace')}"
         return f"pyttsx3-{version}/{sys.platform}"
 
+    def model(self, voice: str | None = None) -> str:
+        """The voice model: espeak-ng's voice (or the system's, off Linux)."""
+        system = "espeak-ng" if _uses_espeak() else sys.platform
+        return f"{system}:{voice or self._default_voice()}"
+
     # -- synthesis -------------------------------------------------------------------
     def _start(self) -> None:
         if self._ready:

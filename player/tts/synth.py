@@ -39,8 +39,8 @@ class Utterance:
 
 
 def utterance(text: str, voice: SpeakAs) -> Utterance:
-    """An utterance with its cache key (the engine's identity is part of it)."""
-    return Utterance(text, voice, cache_key(text, voice, get_engine(voice.engine).identity(voice.voice)))
+    """An utterance with its cache key (text, voice model, rate and volume)."""
+    return Utterance(text, voice, cache_key(text, voice, get_engine(voice.engine).model(voice.voice)))
 
 
 # -- worker side ------------------------------------------------------------------------------

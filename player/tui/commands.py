@@ -27,7 +27,7 @@ class ExerciseCommands(Provider):
             pass
         for mine in app.ctx.catalog.my_scripts():
             if mine.script is not None:
-                out.append((f"Play {mine.script.title}", partial(app.open_target, str(mine.entry.path)), "my scripts"))
+                out.append((f"Play {mine.script.title}", partial(app.open_target, mine.entry.id), "my scripts"))
         return out
 
     async def discover(self) -> Hits:

@@ -169,8 +169,9 @@ def test_my_scripts_are_listed_and_a_broken_one_is_reported_not_fatal(home, cli)
     assert r.returncode == 0, r.stderr
     data = json.loads(r.stdout)
     by_id = {m["id"]: m for m in data["my_scripts"]}
-    assert by_id["evening"]["title"] == "Evening" and by_id["evening"]["max_minutes"] > by_id["evening"]["min_minutes"]
-    assert "broken.toml:3: error: say in step 1 is empty" in by_id["broken"]["error"]
+    evening = by_id["mine:evening"]
+    assert evening["title"] == "Evening" and evening["max_minutes"] > evening["min_minutes"]
+    assert "broken.toml:3: error: say in step 1 is empty" in by_id["mine:broken"]["error"]
     text = cli("list").stdout
     assert "My scripts" in text and "broken" in text and "cannot be used" in text
     assert cli("render", "evening", "-o", str(home / "e.wav")).returncode == 0

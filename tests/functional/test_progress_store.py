@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from player import service, tracking
 from player.store import db as dbmod
 from player.store import sessions as store
+from player.store.migrations import CURRENT_VERSION
 from player.store.sessions import Session
 from tests import reference as ref
 from tests.conftest import run_cli
@@ -155,7 +156,7 @@ def test_a_version_1_file_is_backed_up_then_migrated_without_losing_anything(hom
     assert old.execute("PRAGMA user_version").fetchone()[0] == 1
     assert old.execute("SELECT COUNT(*) FROM sessions").fetchone()[0] == 2
     new = sqlite3.connect(home / "progress.db")
-    assert new.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert new.execute("PRAGMA user_version").fetchone()[0] == CURRENT_VERSION
     assert new.execute("SELECT COUNT(*) FROM rest_days").fetchone()[0] == 0
     assert "mood_before" in [r[1] for r in new.execute("PRAGMA table_info(sessions)")]
 

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from player import service, tracking
-from player.config import Settings
+from player.adapters import settings as settings_file
 from player.playback.clocked import SilentBackend
 from player.playback.player import PlaybackState
 from player.store.sessions import Session
@@ -27,7 +27,8 @@ SHORT = 'title = "Tiny"\nkind = "informal"\n[[step]]\nsay = "Hello."\npause = 0.
 
 def make_app(home, *, check_in=False, show_streaks=True, sessions=(), notice_seen=True, **settings):
     ctx = service.open_context(home)
-    ctx.settings = Settings(check_in=check_in, show_streaks=show_streaks, **settings)
+    chosen = {"check_in": check_in, "show_streaks": show_streaks, **settings}
+    ctx.settings, _ = settings_file.change(ctx.config_dir, chosen)
     if sessions:
         rec = tracking.SqliteRecorder(ctx)
         for s in sessions:
@@ -207,7 +208,7 @@ async def test_a_finished_session_is_recorded_with_check_ins_and_a_warm_close(ho
         await pilot.press("enter")
         await settle(pilot, app)
     rows = tracking.history(service.open_context(home))
-    assert [(r.exercise_id, r.completed_, r.mood_before, r.mood_after) for r in rows] == [("tiny", True, 6, None)]
+    assert [(r.exercise_id, r.completed_, r.mood_before, r.mood_after) for r in rows] == [("mine:tiny", True, 6, None)]
 
 
 async def test_stats_screen_shows_streaks_unless_hidden(home):
@@ -279,7 +280,7 @@ async def test_broken_user_script_is_listed_not_fatal(home):
         await pilot.press("enter")
         await settle(pilot, app)
         assert isinstance(app.screen, WeekScreen)
-        item = app.screen.query_one("#ex-broken")
+        item = app.screen.query_one("#ex-mine-broken")
         assert "broken.toml:3: error: say in step 1 is empty" in str(item.meta.render())
         await pilot.press("enter")
         await pilot.pause()
@@ -354,7 +355,7 @@ async def test_ctrl_q_at_the_check_in_after_a_session_keeps_it_as_completed(home
         await pilot.press("ctrl+q")
         await pilot.pause()
     rows = tracking.history(service.open_context(home))
-    assert [(r.exercise_id, r.completed_, r.mood_before) for r in rows] == [("tiny", True, 4)]
+    assert [(r.exercise_id, r.completed_, r.mood_before) for r in rows] == [("mine:tiny", True, 4)]
 
 
 async def test_leaving_while_speech_is_being_made_stops_making_it(fresh_cache, home, tmp_path):
@@ -387,7 +388,7 @@ async def test_leaving_while_speech_is_being_made_stops_making_it(fresh_cache, h
 
 async def test_engine_and_background_from_the_command_line_apply_in_the_app(home):
     ctx = service.open_context(home)
-    ctx.settings = Settings(check_in=False)
+    ctx.settings, _ = settings_file.change(ctx.config_dir, {"check_in": False})
     from player import first_run
 
     first_run.mark_seen(home)

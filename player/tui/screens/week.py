@@ -28,7 +28,7 @@ class ExerciseItem(ListItem):
         span: tuple[float, float] = (0, 0),
         exact: bool = True,
     ) -> None:
-        super().__init__(id=f"ex-{entry.id}")
+        super().__init__(id="ex-" + entry.id.replace(":", "-"))
         self.entry, self.script, self.error = entry, script, error
         self.lo, self.hi = span
         kind = (script.kind or "") if script else ""

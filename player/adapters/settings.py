@@ -1,16 +1,19 @@
-"""Settings in `config.toml`: loaded, validated (with line numbers) and saved atomically."""
+"""Settings in `config.toml`: read and checked (every problem with its line), and changed key by key
+through `change`, the one writer: fresh read, lock, atomic write, derived data in the same step."""
 
 from __future__ import annotations
 
 import contextlib
 import re
 import tomllib
-from dataclasses import asdict, dataclass, fields, replace
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from player.errors import CompassionError, Problem, ScriptError
-from player.files import write_text
+from player.errors import CompassionError, Problem, ScriptError, WorkFailed
+from player.files import describe_os_error, write_text
 from player.model.checks import number_in, whole_in
 from player.model.script import RATE_RANGE
 from player.model.toml_lines import key_lines, line_of
@@ -100,13 +103,12 @@ def config_path(config_dir: Path) -> Path:
     return Path(config_dir) / "config.toml"
 
 
-def load(config_dir: Path) -> Settings:
-    """Read settings; a missing file means defaults. Invalid files raise ScriptError with lines."""
-    path = config_path(config_dir)
+def _read(path: Path) -> dict[str, Any]:
+    """The settings written in the file, checked (every problem with its line); {} when there is none."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return Settings()
+        return {}
     except OSError as exc:
         raise CompassionError(f"cannot read {path} ({exc.strerror})") from None
     try:
@@ -116,17 +118,15 @@ def load(config_dir: Path) -> Settings:
         m = re.search(r"line (\d+)", str(exc))
         raise ScriptError([Problem(path, int(m.group(1)) if m else 1, f"cannot read settings: {exc}")]) from None
     lines = key_lines(text)
-    problems = []
-    values = {}
-    for key, value in doc.items():
-        msg = _check(key, value)
-        if msg:
-            problems.append(Problem(path, line_of(lines, (key,)), msg))
-        else:
-            values[key] = value
+    problems = [Problem(path, line_of(lines, (key,)), msg) for key, value in doc.items() if (msg := _check(key, value))]
     if problems:
         raise ScriptError(problems)
-    return replace(Settings(), **values)
+    return doc
+
+
+def load(config_dir: Path) -> Settings:
+    """Read settings; a missing file means defaults. Invalid files raise ScriptError with lines."""
+    return replace(Settings(), **_read(config_path(config_dir)))
 
 
 def parse_value(key: str, text: str) -> Any:
@@ -158,17 +158,77 @@ def parse_value(key: str, text: str) -> Any:
     return value
 
 
-def save(config_dir: Path, settings: Settings) -> Path:
-    """Write every setting to config.toml atomically, each with its description as a comment."""
+#: Derived data to change in the same step as settings: given (before, after), a context manager that
+#: makes the change inside it and keeps it only if it exits normally (a database transaction, say).
+Derived = Callable[[Settings, Settings], AbstractContextManager[object]]
+
+
+def change(config_dir: Path, changes: Mapping[str, Any], derived: Derived | None = None) -> tuple[Settings, Path]:
+    """Change the named settings, the one way settings are ever written.
+
+    Under a lock, the file is read fresh (so a change made meanwhile elsewhere is kept), the new values are
+    checked, and the file is written atomically with only the named keys changed. Data derived from the
+    settings changes in the same step (`derived`): if it fails, the file is not changed, and if it fails
+    after the file was written, the file is put back as it was. Returns the settings now in force.
+    """
+    for key, value in changes.items():
+        msg = _check(key, value)
+        if msg:
+            raise CompassionError(msg, DESCRIPTIONS.get(key))
+    path = config_path(config_dir)
+    with _locked(Path(config_dir)):
+        written = _read(path)
+        before = replace(Settings(), **written)
+        after = replace(before, **changes)
+        if after == before and all(k in written for k in changes):
+            return after, path
+        previous = path.read_bytes() if path.exists() else None
+        text = _text({**written, **changes})
+        try:
+            with derived(before, after) if derived is not None else contextlib.nullcontext():
+                write_text(path, text, "settings file")
+        except BaseException:
+            current = path.read_bytes() if path.exists() else None
+            if current is not None and current != previous:
+                _put_back(path, previous)
+            raise
+    return after, path
+
+
+def _text(values: Mapping[str, Any]) -> str:
+    """config.toml: the settings that were set, in the usual order, each under its description."""
     import tomli_w
 
-    path = config_path(config_dir)
-    lines = ["# compassion-player settings; edit here or with `compassion config set KEY VALUE`", ""]
-    for key, value in asdict(settings).items():
-        msg = _check(key, value)
-        if msg:  # never write a file that the next command could not read
-            raise CompassionError(msg, DESCRIPTIONS[key])
-        lines.append(f"# {DESCRIPTIONS[key]}")
-        lines.append(tomli_w.dumps({key: value}))
-    write_text(path, "\n".join(lines), "settings file")
-    return path
+    lines = ["# compassion-player settings; `compassion config list` shows every setting and its value", ""]
+    for key in (f.name for f in fields(Settings)):
+        if key in values:
+            lines.append(f"# {DESCRIPTIONS[key]}")
+            lines.append(tomli_w.dumps({key: values[key]}))
+    return "\n".join(lines)
+
+
+def _put_back(path: Path, previous: bytes | None) -> None:
+    if previous is None:
+        with contextlib.suppress(OSError):
+            path.unlink()
+    else:
+        with contextlib.suppress(CompassionError):
+            write_text(path, previous.decode("utf-8-sig"), "settings file")
+
+
+@contextlib.contextmanager
+def _locked(config_dir: Path) -> Iterator[None]:
+    """One writer of the settings at a time, across processes."""
+    import fcntl
+
+    try:
+        config_dir.mkdir(parents=True, exist_ok=True)
+        handle = open(config_dir / ".config.lock", "a+b")  # noqa: SIM115 - held for the whole block
+    except OSError as exc:
+        raise WorkFailed(f"cannot change settings in {config_dir}: {describe_os_error(exc)}") from None
+    with handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
