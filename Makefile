@@ -17,7 +17,7 @@ RUN_DEBS := espeak-ng libespeak-ng1 ffmpeg libasound2-dev libportaudio2
 TEST_DEBS := pulseaudio pulseaudio-utils libasound2-plugins sox tmux
 BREW_PKGS := espeak-ng ffmpeg
 
-.PHONY: setup setup-test bytecode run test bench sounds durations clean system-run system-test
+.PHONY: setup setup-test bytecode run test test-moved-clock bench sounds durations clean system-run system-test
 
 setup: system-run $(STAMP) bytecode
 
@@ -74,6 +74,15 @@ test: setup-test
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -q -n 2 --dist loadgroup
+
+# The suite again with the wall clock of every process moved (tests/moved_clock/sitecustomize.py): half a
+# year ahead, then to 23:40 on New Year's Eve in Auckland, so that the run crosses into a new year there.
+MOVED := PYTHONPATH=$(CURDIR)/tests/moved_clock
+test-moved-clock: setup-test
+	$(MOVED) COMPASSION_MOVE_CLOCK="$$(date -d '+182 days' +%s)@$$(date +%s)" \
+	  $(PY) -m pytest -q -n 2 --dist loadgroup -p no:time_machine
+	$(MOVED) TZ=Pacific/Auckland COMPASSION_MOVE_CLOCK="$$(TZ=Pacific/Auckland date -d '2026-12-31 23:40' +%s)@$$(date +%s)" \
+	  $(PY) -m pytest -q -n 2 --dist loadgroup -p no:time_machine
 
 bench: setup-test
 	$(PY) -m pip install -q -e '.[neural,test,bench]'

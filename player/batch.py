@@ -14,6 +14,7 @@ from pathlib import Path
 from player import service
 from player.audio import export
 from player.audio.timeline import Timeline
+from player.core.calendar import minutes_range, minutes_text
 from player.errors import CompassionError
 from player.files import safe_name, write_text
 from player.model.course import Week
@@ -145,7 +146,8 @@ def prepare(
             timeline = plan.fit(chosen)
             if minutes is not None and abs(timeline.duration - minutes * 60) > 1:
                 notes.append(
-                    f"{ex} runs about {timeline.duration / 60:.1f} minutes (it can run {_span(plan.range_minutes())})"
+                    f"{ex} runs {minutes_text(timeline.duration, about=True)} "
+                    f"(it can run {minutes_range(*plan.range_seconds())})"
                 )
             out.append(Piece(week, track, ex, plan, timeline, chosen, beds[ex]))
     return out
@@ -208,11 +210,6 @@ def _clamp(span: tuple[float, float], minutes: float | None) -> float | None:
     if minutes is None or lo == hi:
         return None
     return min(max(minutes, lo), hi)
-
-
-def _span(span: tuple[float, float]) -> str:
-    lo, hi = span
-    return f"{lo:g} minutes" if lo == hi else f"{lo:g} to {hi:g} minutes"
 
 
 def signature(piece: Piece, fmt: str, caption_format: str, tags: export.Tags) -> str:

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
+from player.core.calendar import ONE_DAY, day_label, week_start
 from player.model.course import Week
 
 #: A session counts as done when at least this share of it was listened to.
 COMPLETED_SHARE = 0.9
 UNLOCK_AFTER_DAYS = 7
-ONE_DAY = timedelta(days=1)
 
 #: How streaks are counted, as `stats --json` states it (the README says the same).
 STREAK_RULES = (
@@ -30,16 +30,6 @@ def is_completed(listened_s: float, duration_s: float) -> bool:
     if duration_s <= 0:
         return listened_s >= 0
     return listened_s >= COMPLETED_SHARE * duration_s - 1e-9
-
-
-def practice_date(started_at: datetime, day_start_minutes: int = 0) -> date:
-    """The practice day of a session: its local date where it happened, moved back by the day-start time.
-
-    With a day start of 03:00, a session at 01:30 belongs to the day before. The UTC date is never used.
-    """
-    if started_at.tzinfo is None:
-        raise ValueError("a session start needs its UTC offset")
-    return (started_at.replace(tzinfo=None) - timedelta(minutes=day_start_minutes)).date()
 
 
 def current_streak(days: Iterable[date], today: date, rest: Iterable[date] = ()) -> int:
@@ -72,11 +62,6 @@ def longest_streak(days: Iterable[date], rest: Iterable[date] = ()) -> int:
         best = max(best, run)
         prev = d
     return best
-
-
-def week_start(d: date) -> date:
-    """Monday of the ISO week holding `d`."""
-    return d - timedelta(days=d.weekday())
 
 
 def weeks_goal_streak(days: Iterable[date], today: date, goal_days: int) -> int:
@@ -149,7 +134,7 @@ def week_states(
             elif not out[-1].unlocked:
                 reason = f"unlocks after week {prev}"
             elif unlocks_on is not None:
-                reason = f"unlocks when week {prev} is done, or on {unlocks_on.strftime('%a')} {unlocks_on.day} {unlocks_on.strftime('%b')}"
+                reason = f"unlocks when week {prev} is done, or on {day_label(unlocks_on)}"
             else:
                 reason = f"unlocks when week {prev} is done, or a week after you first practise it"
         # When does this week open the next one?

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from player import paths, progress
+from player import paths
 from player.adapters import settings as config
 from player.adapters.clock import Clock, from_setting
 from player.audio import captions, export, sounds
@@ -26,6 +26,7 @@ from player.audio.timeline import (
     range_minutes,
 )
 from player.catalog import Catalog, Entry
+from player.core import calendar
 from player.errors import CompassionError, WorkFailed
 from player.model.script import DEFAULT_RATE, Background, BellSound, Script, Speech
 from player.tts import synth
@@ -53,7 +54,7 @@ class Context:
 
     def today(self) -> date:
         """Today's practice date: the local date, moved back by the day-start setting."""
-        return progress.practice_date(self.clock.now(), self.settings.day_start_minutes)
+        return calendar.practice_date(self.clock.now(), self.settings.day_start_minutes)
 
     def tidy_cache(self, keep=frozenset()) -> None:
         """Keep the speech cache within its size setting: least recently used lines go first, never the

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING
+
+from player.core import calendar
 
 if TYPE_CHECKING:
     from player.progress import WeekState
@@ -20,8 +22,7 @@ def _plural(n: int, word: str) -> str:
 
 
 def days_this_week(day_minutes: dict[date, float], today: date) -> int:
-    monday = today - timedelta(days=today.weekday())
-    return sum(1 for d in day_minutes if monday <= d <= today)
+    return len(calendar.in_week(day_minutes, today))
 
 
 def greeting(last_practiced: date | None, today: date) -> str:
@@ -54,7 +55,7 @@ def stats_summary(st: Stats, show_streaks: bool) -> list[str]:
             lines.append(f"Days in a row: starting fresh  (your longest run: {st.longest_streak})")
         lines.append(f"Weeks meeting your goal in a row: {st.weeks_goal_streak}")
     lines.append(f"Practice days: {st.practice_days}, {days_this_week(st.day_minutes, st.today)} of them this week")
-    lines.append(f"Sessions completed: {st.total_sessions}  ({st.total_minutes:g} minutes)")
+    lines.append(f"Sessions completed: {st.total_sessions}  ({calendar.minutes_text(st.total_minutes * 60)})")
     if st.partial_sessions:
         lines.append(f"Sessions started and paused along the way: {st.partial_sessions}")
     lines.append(f"Current week: {st.current_week}")
@@ -75,6 +76,5 @@ def week_state(w: WeekState, locked: str | None = None) -> str:
 
 def rest_days_this_week(rest: frozenset[date], today: date) -> str:
     """The planned rest days of this week, for people: "Wed 18 Nov", or "" when there are none."""
-    monday = today - timedelta(days=today.weekday())
-    days = sorted(d for d in rest if monday <= d <= monday + timedelta(days=6))
-    return ", ".join(f"{d:%a} {d.day} {d:%b}" for d in days)
+    monday, sunday = calendar.week_of(today)
+    return calendar.day_list(sorted(d for d in rest if monday <= d <= sunday))

@@ -42,7 +42,7 @@ class SetClock:
         moment = self._start
         if self._running:
             moment += timedelta(seconds=time.monotonic() - self._since)
-        return moment.astimezone()
+        return moment  # in the UTC offset it was set with: that is the local time it stands for
 
     def set(self, moment: datetime) -> None:
         if moment.tzinfo is None:

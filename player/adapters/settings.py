@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from player.core import calendar
 from player.errors import CompassionError, Problem, ScriptError, WorkFailed
 from player.files import describe_os_error, write_text
 from player.model.checks import number_in, whole_in
@@ -41,8 +42,7 @@ class Settings:
 
     @property
     def day_start_minutes(self) -> int:
-        h, m = self.day_starts_at.split(":")
-        return int(h) * 60 + int(m)
+        return calendar.day_start_minutes(self.day_starts_at)
 
 
 DESCRIPTIONS = {

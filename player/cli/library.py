@@ -73,7 +73,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def _length(ex: dict) -> str:
-    return span(ex["min_minutes"], ex["max_minutes"], ex.get("exact", True), "min")
+    return span(ex["min_minutes"], ex["max_minutes"], ex.get("exact", True))
 
 
 def cmd_voices(args: argparse.Namespace) -> int:

@@ -6,6 +6,8 @@ import sys
 from types import TracebackType
 from typing import Any
 
+from player.core.calendar import clock, minutes_range, minutes_text, seconds_text
+
 LABELS = {"speech": "Preparing speech", "audio": "Writing audio"}
 
 
@@ -50,15 +52,9 @@ class Progress:
             self._bar.stop()
 
 
-def clock(seconds: float) -> str:
-    s = int(round(seconds))
-    return f"{s // 60:02d}:{s % 60:02d}"
-
-
-def span(lo: float, hi: float, exact: bool = True, unit: str = "minutes") -> str:
+def span(lo_minutes: float, hi_minutes: float, exact: bool = True) -> str:
     """A length range for people: "10 to 20 minutes", or "about 3 minutes" while only estimated."""
-    about = "" if exact else "about "
-    return f"{about}{lo:g} {unit}" if lo == hi else f"{about}{lo:g} to {hi:g} {unit}"
+    return minutes_range(lo_minutes * 60, hi_minutes * 60, about=not exact)
 
 
 def plain_wanted(asked: bool) -> bool:
@@ -125,7 +121,7 @@ def plain_playback(run, term: Terminal | None = None) -> int:
                 announced = i
                 gap = cues[i + 1].start - cues[i].end
                 if gap >= 2.0:
-                    print(f"{clear}pause, {_seconds(gap)}", flush=True)
+                    print(f"{clear}pause, {seconds_text(gap)}", flush=True)
             if tty:
                 total = max(player.duration, 1e-9)
                 filled = min(30, int(30 * pos / total))
@@ -138,7 +134,7 @@ def plain_playback(run, term: Terminal | None = None) -> int:
             print()
         completed = run.report()
         print(
-            f"stopped after {player.listened / 60:.1f} minutes; this session has been kept"
+            f"stopped after {minutes_text(player.listened)}; this session has been kept"
             + (" and counts as done" if completed else ""),
             file=sys.stderr,
         )
@@ -150,11 +146,3 @@ def plain_playback(run, term: Terminal | None = None) -> int:
         raise player.error
     term.say("Finished. Thank you for practising." + (" This session counts towards your week." if completed else ""))
     return 0
-
-
-def _seconds(gap: float) -> str:
-    s = int(round(gap))
-    if s < 90:
-        return f"{s} seconds"
-    m, rest = divmod(s, 60)
-    return f"{m} minutes" + (f" {rest} seconds" if rest else "")

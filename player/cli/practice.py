@@ -77,6 +77,7 @@ def _stopped_session(ctx, exercise_id: str, args: argparse.Namespace):
 
 def cmd_record(args: argparse.Namespace) -> int:
     from player import service, timer, tracking
+    from player.core.calendar import minutes_text
     from player.errors import CompassionError
 
     ctx = service.open_context(args.data_dir)
@@ -97,8 +98,8 @@ def cmd_record(args: argparse.Namespace) -> int:
         ctx, entry, duration, at, args.partial, args.listened, (args.mood_before, args.mood_after)
     )
     day = session.local_date(ctx.settings.day_start_minutes)
-    kind = "completed" if completed else f"partial, {session.listened_s / 60:.1f} minutes listened"
-    print(f"recorded {title} ({entry.id}), {duration / 60:.1f} minutes, {kind}, practice day {day.isoformat()}")
+    kind = "completed" if completed else f"partial, {minutes_text(session.listened_s)} listened"
+    print(f"recorded {title} ({entry.id}), {minutes_text(duration)}, {kind}, practice day {day.isoformat()}")
     return 0
 
 

@@ -23,6 +23,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_history(args: argparse.Namespace) -> int:
     from player import service, tracking
+    from player.core.calendar import minutes_text
     from player.store.sessions import as_dict
 
     ctx = service.open_context(args.data_dir)
@@ -55,10 +56,10 @@ def cmd_history(args: argparse.Namespace) -> int:
         if not rows:
             print("No sessions recorded yet. Whenever you are ready, `compassion` opens the course.")
         for r in rows:
-            mark = "done" if r["completed"] else f"partial ({r['listened_s'] / 60:.1f} min)"
+            mark = "done" if r["completed"] else f"partial, {minutes_text(r['listened_s'])} heard"
             print(
                 f"{r['local_date']}  {r['started_at'][11:16]}  {r['exercise_id']:<34} "
-                f"{r['duration_s'] / 60:5.1f} min  {mark}"
+                f"{minutes_text(r['duration_s']):>18}  {mark}"
             )
     return 0
 
@@ -81,10 +82,11 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_rest(args: argparse.Namespace) -> int:
     from player import service, tracking
+    from player.core.calendar import long_day_label
 
     ctx = service.open_context(args.data_dir)
     day = args.date or ctx.today()
-    shown = f"{day:%A} {day.day} {day:%B}"
+    shown = long_day_label(day)
     if args.undo:
         if tracking.unmark_rest(ctx, day):
             print(f"{shown} is no longer a rest day")

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from player.cli.output import Progress
+from player.core.calendar import minutes_text
 from player.errors import CompassionError
 
 
@@ -96,5 +97,5 @@ def _render_book(ctx, args: argparse.Namespace, weeks: list, default_name: str, 
         print(out)
         if result.captions is not None:
             print(result.captions)
-    print(f"{len(result.chapters)} chapters, {result.chapters[-1].end / 60:.0f} minutes", file=sys.stderr)
+    print(f"{len(result.chapters)} chapters, {minutes_text(result.chapters[-1].end)}", file=sys.stderr)
     return 0

@@ -5,6 +5,7 @@
 - Dates on screen: "Tue 24 Nov", or "Tuesday 24 November" where there is room.
 - Lengths: whole minutes, rounded half up ("10 minutes"), and positions as m:ss, counted down to the
   whole second like any media player ("6:12" until 6:13 has been reached).
+- Dates the app accepts: 1971-01-01 to 9998-12-31.
 
 Nothing here reads the clock: "now" and "today" are always given.
 """
@@ -112,9 +113,9 @@ def minutes_range(low_s: float, high_s: float, *, about: bool = False) -> str:
 
 
 def clock(seconds: float) -> str:
-    """A position or a length in a session: "05:17" (minutes and seconds, counted down to the second)."""
+    """A position or a length in a session, m:ss: "5:17", "15:00" (counted down to the whole second)."""
     s = max(0, int(math.floor(seconds + 1e-6)))
-    return f"{s // 60:02d}:{s % 60:02d}"
+    return f"{s // 60}:{s % 60:02d}"
 
 
 def seconds_text(seconds: float) -> str:

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, timedelta
+from datetime import UTC, date
 
+from player.core import calendar
 from player.errors import CompassionError
 from player.store.db import Database
 
 
-def week_of(day: date) -> tuple[date, date]:
-    monday = day - timedelta(days=day.weekday())
-    return monday, monday + timedelta(days=6)
-
-
 def add(db: Database, day: date, per_week: int) -> None:
     """Mark `day` as a planned rest day; at most `per_week` in its week (Monday to Sunday)."""
-    monday, sunday = week_of(day)
+    monday, sunday = calendar.week_of(day)
     with db.writing() as conn:
         if conn.execute("SELECT 1 FROM rest_days WHERE day = ?", (day.isoformat(),)).fetchone():
             return
@@ -27,9 +23,9 @@ def add(db: Database, day: date, per_week: int) -> None:
             )
         ]
         if len(planned) >= per_week:
-            shown = ", ".join(f"{d:%a} {d.day} {d:%b}" for d in planned) or "none allowed"
+            shown = calendar.day_list(planned) or "none allowed"
             raise CompassionError(
-                f"the week of {monday:%a} {monday.day} {monday:%b} already has its rest "
+                f"the week of {calendar.day_label(monday)} already has its rest "
                 f"{'day' if per_week == 1 else 'days'} ({shown})",
                 f"undo one with `compassion rest --undo DATE`, or allow more with "
                 f"`compassion config set rest_days_per_week {per_week + 1}`",

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 from player import progress
+from player.core import calendar
 from player.store.db import Database
 
 SOURCES = ("app", "manual", "import")
@@ -48,7 +49,7 @@ class Session:
         return int(offset.total_seconds() // 60)
 
     def local_date(self, day_start_minutes: int) -> date:
-        return progress.practice_date(self.started_at, day_start_minutes)
+        return calendar.practice_date(self.started_at, day_start_minutes)
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,7 @@ def recompute_days(conn: sqlite3.Connection, day_start_minutes: int) -> None:
     conn.executemany(
         "UPDATE sessions SET local_date = ? WHERE id = ?",
         [
-            (progress.practice_date(_started(text, offset), day_start_minutes).isoformat(), i)
+            (calendar.practice_date(_started(text, offset), day_start_minutes).isoformat(), i)
             for i, text, offset in rows
         ],
     )

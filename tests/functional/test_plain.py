@@ -43,7 +43,7 @@ def test_times_and_announced_pauses(script, cli):
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
     assert len(lines) == 4 and lines[1] == "pause, 3 seconds"  # the half-second pause is not announced
-    stamps = [re.fullmatch(r"\[(\d\d):(\d\d)\] (.*)", line) for line in (lines[0], lines[2], lines[3])]
+    stamps = [re.fullmatch(r"\[(\d+):(\d\d)\] (.*)", line) for line in (lines[0], lines[2], lines[3])]
     assert [m.group(3) for m in stamps] == LINES
     seconds = [int(m.group(1)) * 60 + int(m.group(2)) for m in stamps]
     assert seconds[0] <= 1 and 4 <= seconds[1] <= 6 and seconds[2] > seconds[1]

@@ -78,7 +78,7 @@ def test_play_resume_continues_where_it_stopped_and_the_parts_make_one_completed
     second = cli("play", str(path), "--no-tui", "--no-audio", "--resume", timeout=120)
     assert second.returncode == 0, second.stderr
     stopped_at = int(part1["position_s"])
-    assert f"Continuing from 00:{stopped_at:02d}" in second.stderr
+    assert f"Continuing from 0:{stopped_at:02d}" in second.stderr
     assert "The first half begins." not in second.stdout  # already heard: not played again
     assert second.stdout.splitlines() == ["The second half begins.", "The end."]
     assert "counts towards your week" in second.stderr

@@ -111,7 +111,7 @@ async def test_week_screen_lists_exercises_with_lengths_and_done_marks(home):
         items = {i.entry.id: i for i in screen.query("ExerciseItem")}
         assert list(items) == ["soothing-rhythm-breathing", "three-systems-check-in", "soothing-touch"]
         assert "core" in str(items["soothing-rhythm-breathing"].meta.render())
-        assert "–" in str(items["soothing-rhythm-breathing"].meta.render())
+        assert " to " in str(items["soothing-rhythm-breathing"].meta.render())
         assert "about" not in str(items["soothing-rhythm-breathing"].meta.render())  # measured, not estimated
         assert str(items["soothing-touch"].mark.render()) == "✓"
         assert "1 of 4 practice days" in text_of(app, "#week-progress")
@@ -546,3 +546,19 @@ async def test_start_again_begins_anew_and_a_changed_script_is_not_continued(hom
         assert isinstance(screen, PlayerScreen) and screen.resume is None
         await wait_for(pilot, lambda: screen.run is not None)
         assert screen.run.player.position < 1.0
+
+
+async def test_today_rolls_over_at_the_day_start_while_the_app_stays_open(home):
+    from player.adapters.clock import SetClock
+
+    app = make_app(home, sessions=[done("soothing-touch", 24)], day_starts_at="03:00")
+    app.ctx.clock = SetClock(datetime(2026, 11, 25, 2, 59, 30, tzinfo=TZ), running=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        assert app.stats.today == date(2026, 11, 24)  # before 03:00 it is still the 24th
+        assert "You have practised today" in text_of(app, "#greeting")
+        app.ctx.clock.advance(timedelta(minutes=1))
+        app._roll_over()  # what the app's timer does every few seconds
+        await settle(pilot, app)
+        assert app.stats.today == date(2026, 11, 25)
+        assert "Good to see you again" in text_of(app, "#greeting")

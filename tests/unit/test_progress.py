@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from player import progress
+from player.core import calendar
 from player.model.course import Week
 from tests import reference as ref
 
@@ -81,25 +82,25 @@ def test_streak_is_alive_until_the_day_is_over():
 
 def test_practice_day_is_the_local_date_never_utc():
     late = datetime(2026, 11, 21, 23, 30, tzinfo=timezone(timedelta(hours=-5)))  # 04:30 UTC next day
-    assert progress.practice_date(late) == date(2026, 11, 21)
+    assert calendar.practice_date(late) == date(2026, 11, 21)
     early = datetime(2026, 11, 22, 0, 30, tzinfo=timezone(timedelta(hours=9)))  # the day before in UTC
-    assert progress.practice_date(early) == date(2026, 11, 22)
+    assert calendar.practice_date(early) == date(2026, 11, 22)
 
 
 def test_midnight_boundary_and_day_start():
     tz = timezone(timedelta(hours=1))
-    assert progress.practice_date(datetime(2026, 11, 22, 0, 0, tzinfo=tz)) == date(2026, 11, 22)
-    assert progress.practice_date(datetime(2026, 11, 21, 23, 59, 59, tzinfo=tz)) == date(2026, 11, 21)
+    assert calendar.practice_date(datetime(2026, 11, 22, 0, 0, tzinfo=tz)) == date(2026, 11, 22)
+    assert calendar.practice_date(datetime(2026, 11, 21, 23, 59, 59, tzinfo=tz)) == date(2026, 11, 21)
     three = 3 * 60
-    assert progress.practice_date(datetime(2026, 11, 22, 1, 30, tzinfo=tz), three) == date(2026, 11, 21)
-    assert progress.practice_date(datetime(2026, 11, 22, 3, 0, tzinfo=tz), three) == date(2026, 11, 22)
+    assert calendar.practice_date(datetime(2026, 11, 22, 1, 30, tzinfo=tz), three) == date(2026, 11, 21)
+    assert calendar.practice_date(datetime(2026, 11, 22, 3, 0, tzinfo=tz), three) == date(2026, 11, 22)
 
 
 def test_dst_change_keeps_days_consecutive():
     # Europe/London springs forward on 29 Mar 2026: offsets +00:00 then +01:00.
     before = datetime(2026, 3, 28, 21, 0, tzinfo=UTC)
     after = datetime(2026, 3, 29, 21, 0, tzinfo=timezone(timedelta(hours=1)))
-    days = {progress.practice_date(before), progress.practice_date(after)}
+    days = {calendar.practice_date(before), calendar.practice_date(after)}
     assert progress.current_streak(days, date(2026, 3, 29)) == 2
 
 
@@ -107,7 +108,7 @@ def test_a_trip_across_time_zones_does_not_move_past_days():
     home = datetime(2026, 11, 20, 22, 0, tzinfo=timezone(timedelta(hours=1)))  # Paris, evening
     away = datetime(2026, 11, 21, 7, 0, tzinfo=timezone(timedelta(hours=-5)))  # New York, next morning
     back = datetime(2026, 11, 22, 23, 0, tzinfo=timezone(timedelta(hours=-5)))  # New York, late
-    days = {progress.practice_date(x) for x in (home, away, back)}
+    days = {calendar.practice_date(x) for x in (home, away, back)}
     assert days == {date(2026, 11, 20), date(2026, 11, 21), date(2026, 11, 22)}
     assert progress.current_streak(days, date(2026, 11, 22)) == 3
 

@@ -9,6 +9,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from player.core.calendar import minutes_text
+
 
 class LengthScreen(ModalScreen[float | None]):
     BINDINGS = [
@@ -20,14 +22,15 @@ class LengthScreen(ModalScreen[float | None]):
         super().__init__()
         self.title_text = title
         self.choices = choices
-        self.about = "" if exact else "about "
+        self.estimated = not exact
 
     def compose(self) -> ComposeResult:
         with Vertical(id="length-box", classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
             yield Label("How long would you like to practise? Longer means more quiet, not faster talk.")
             yield OptionList(
-                *[Option(f"{self.about}{m:g} minutes", id=str(i)) for i, m in enumerate(self.choices)], id="lengths"
+                *[Option(minutes_text(m * 60, about=self.estimated), id=str(i)) for i, m in enumerate(self.choices)],
+                id="lengths",
             )
 
     def on_mount(self) -> None:

@@ -14,6 +14,7 @@ from textual.widgets import Footer, Header, Label, ProgressBar, Static
 
 from player import practice, timer
 from player.catalog import Entry
+from player.core.calendar import clock
 from player.errors import CompassionError
 from player.model.script import Script
 from player.playback.captions import Captions
@@ -22,11 +23,6 @@ from player.timer import TimerSpec
 from player.tts.synth import Cancelled
 
 SKIP_S = 10.0
-
-
-def clock(seconds: float) -> str:
-    s = int(seconds)
-    return f"{s // 60:02d}:{s % 60:02d}"
 
 
 class PlayerScreen(Screen):

@@ -9,10 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-
-def clock(seconds: float) -> str:
-    s = int(seconds)
-    return f"{s // 60}:{s % 60:02d}"
+from player.core.calendar import clock
 
 
 class ResumeScreen(ModalScreen[bool | None]):

@@ -9,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Sparkline, Static
 
 from player import tracking, wording
+from player.core import calendar
 from player.errors import CompassionError
 from player.tui.widgets.heatmap import Heatmap
 
@@ -53,7 +54,7 @@ class StatsScreen(Screen):
             f"Practice days      {d.practice_days}",
             f"This week          {wording.days_this_week(stats.day_minutes, stats.today)}",
             f"Sessions           {d.total_sessions}",
-            f"Minutes            {d.total_minutes:g}",
+            f"Minutes            {calendar.whole_minutes(d.total_minutes * 60)}",
         ]
         if d.partial_sessions:
             rows.append(f"Paused along the way {d.partial_sessions}")

@@ -10,13 +10,13 @@ from textual.widgets import Footer, Header, Label, ListItem, ListView
 
 from player import service
 from player.catalog import Entry
+from player.core import calendar
 from player.errors import CompassionError
 from player.model.script import Script
 
 
 def span_text(lo: float, hi: float, estimated: bool) -> str:
-    about = "about " if estimated else ""
-    return f"{about}{lo:g} min" if lo == hi else f"{about}{lo:g}–{hi:g} min"
+    return calendar.minutes_range(lo * 60, hi * 60, about=estimated)
 
 
 class ExerciseItem(ListItem):

@@ -7,6 +7,8 @@ from datetime import date, timedelta
 from rich.text import Text
 from textual.widgets import Static
 
+from player.core import calendar
+
 WEEKS = 12
 DAYS = "MTWTFSS"
 LEVELS = [(0.0, "·", "heat0"), (0.1, "▪", "heat1"), (10.0, "■", "heat2"), (20.0, "█", "heat3")]
@@ -41,7 +43,7 @@ class Heatmap(Static):
     COMPONENT_CLASSES = {"heat0", "heat1", "heat2", "heat3", "heat-rest"}
 
     def show(self, day_minutes: dict[date, float], today: date, rest: frozenset[date] = frozenset()) -> None:
-        first_monday = today - timedelta(days=today.weekday()) - timedelta(weeks=WEEKS - 1)
+        first_monday = calendar.week_start(today) - timedelta(weeks=WEEKS - 1)
         text = Text()
         text.append(month_labels(first_monday) + "\n", style="dim")
         for dow in range(7):
