@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from player import service
@@ -16,7 +17,7 @@ from player.audio.ambience import Mixer
 from player.audio.live import LiveLayout
 from player.audio.timeline import Cue
 from player.catalog import Entry
-from player.errors import WorkFailed
+from player.errors import CompassionError, WorkFailed
 from player.model.script import Script
 from player.playback.captions import Captions
 from player.playback.device import Backend
@@ -211,38 +212,109 @@ def open_session(
     return Session(ctx, entry, script, plan, minutes, bed)
 
 
-class Run:
-    """Playing one session, and reporting it once when it ends (finished, stopped or the app closing)."""
+@dataclass(frozen=True)
+class Outcome:
+    """How a session ended, as the listener is told it: `kept` only when a record was really written."""
+
+    heard_s: float  # listened to in this part
+    completed: bool
+    kept: bool
+    problem: str | None = None  # one line when it could not be kept
+
+
+class Practice:
+    """One session's lifecycle, the only one: every way to practise (the app, `--no-tui`, `--plain`, the
+    timer) drives it and draws it.
+
+    - `begin`: the sound starts; the session starts now, by the context's clock.
+    - `checkpoint`: the record of what has been heard so far (each moment once).
+    - `finish`: stop and record it, once, however the session ends (it finished, it was stopped, the app
+      is closing or the process was told to stop). Later calls return the same outcome.
+
+    A session that continues a stopped part adds up what every part heard, each moment once.
+    """
 
     def __init__(
         self,
+        ctx: service.Context,
         session: Session,
         backend: Backend,
         recorder,
-        started_at: datetime,
-        on_finished: Callable[[], None] | None = None,
+        *,
         resume: StoredSession | None = None,
+        mood_before: int | None = None,
+        captions: Captions | None = None,
+        on_finished: Callable[[], None] | None = None,
     ) -> None:
+        self.ctx = ctx
         self.session = session
-        #: The stopped part this run continues (only when its audio is the same as this session's).
+        #: The stopped part this session continues (only when its audio is the same as this session's).
         self.resume = resume if resume is not None and resume.audio_key == session.audio_key else None
-        self.captions = Captions(session)
+        #: Whether a part to continue was asked for but its audio has changed since (so it starts again).
+        self.resume_refused = resume is not None and self.resume is None
+        self.captions = captions or Captions(session)
         self.recorder = recorder
-        self.started_at = started_at
-        self.mood_before: int | None = None
+        self.mood_before = mood_before
         self.mood_after: int | None = None
-        self.completed: bool | None = None
-        self._reported = False
-        self._report_lock = threading.Lock()
+        self.started_at: datetime | None = None
+        self.outcome: Outcome | None = None
+        self._lock = threading.Lock()
         self._on_finished = on_finished
-        self.player = Player(session, backend, self._finished)
+        self.player = Player(session, backend, self._sound_finished)
 
-    def _finished(self) -> None:
-        if self._on_finished:
-            self._on_finished()
-
-    def start(self) -> None:
+    # -- the lifecycle -------------------------------------------------------------------------------------
+    def begin(self) -> None:
+        """Start the sound (where the stopped part ended, when continuing one)."""
+        self.started_at = self.ctx.now()
         self.player.play(self.resume.position_s or 0.0 if self.resume is not None else 0.0)
+
+    def checkpoint(self) -> SessionRecord | None:
+        """The session as it stands: what has been heard so far (None before the sound started)."""
+        if self.started_at is None:
+            return None
+        earlier = list(self.resume.heard) if self.resume is not None else []
+        heard = merge([*earlier, *self.player.heard_spans()])
+        return SessionRecord(
+            self.session.entry.id,
+            self.started_at,
+            round(self.session.duration, 3),
+            round(sum(b - a for a, b in heard), 3),
+            "app",
+            self.session.entry.week,
+            self.session.minutes,
+            self.mood_before,
+            self.mood_after,
+            resumes=self.resume.id if self.resume is not None else None,
+            position_s=self.player.position,
+            heard=tuple(heard),
+            audio_key=self.session.audio_key,
+            part_s=self.player.listened,
+        )
+
+    def finish(self) -> Outcome:
+        """Stop, and record the session (once). Less than a second heard is not a session: nothing is kept."""
+        with self._lock:
+            if self.outcome is not None:
+                return self.outcome
+            self.player.stop()
+            self.session.close()
+            record = self.checkpoint()
+            if record is None or (record.part_s or 0.0) < 1.0:
+                self.outcome = Outcome(record.part_s or 0.0 if record else 0.0, False, False)
+                return self.outcome
+            try:
+                completed = bool(self.recorder.record(record))
+            except CompassionError as exc:
+                self.outcome = Outcome(record.part_s or 0.0, record.completed, False, exc.lines()[0])
+                return self.outcome
+            self.outcome = Outcome(record.part_s or 0.0, completed, True)
+            return self.outcome
+
+    # -- while playing ---------------------------------------------------------------------------------------
+    @property
+    def finished(self) -> bool:
+        """Whether the last sound has been heard."""
+        return self.player.state is PlaybackState.FINISHED
 
     def previous_line(self) -> None:
         self.player.seek(self.captions.previous_start(self.player.position))
@@ -252,42 +324,6 @@ class Run:
         if target is not None:
             self.player.seek(target)
 
-    @property
-    def finished(self) -> bool:
-        return self.player.state is PlaybackState.FINISHED
-
-    def report(self) -> bool | None:
-        """Stop and report the session, once. Whether it counted as completed; None when nothing was heard.
-
-        A continued session adds up everything heard in every part, each moment once, and is completed
-        when that reaches 90% of it.
-        """
-        with self._report_lock:
-            if self._reported:
-                return self.completed
-            self._reported = True
-            self.player.stop()
-            self.session.close()
-            part = self.player.listened
-            if part < 1.0:
-                return None
-            earlier = list(self.resume.heard) if self.resume is not None else []
-            heard = merge([*earlier, *self.player.heard_spans()])
-            record = SessionRecord(
-                self.session.entry.id,
-                self.started_at,
-                round(self.session.duration, 3),
-                round(sum(b - a for a, b in heard), 3),
-                "app",
-                self.session.entry.week,
-                self.session.minutes,
-                self.mood_before,
-                self.mood_after,
-                resumes=self.resume.id if self.resume is not None else None,
-                position_s=self.player.position,
-                heard=tuple(heard),
-                audio_key=self.session.audio_key,
-                part_s=part,
-            )
-            self.completed = bool(self.recorder.record(record))
-            return self.completed
+    def _sound_finished(self) -> None:
+        if self._on_finished:
+            self._on_finished()

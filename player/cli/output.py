@@ -78,42 +78,44 @@ class Terminal:
         print(text, file=sys.stderr if self.plain else sys.stdout, flush=True)
 
 
-def plain_playback(run, term: Terminal | None = None) -> int:
+def plain_playback(practice, term: Terminal | None = None) -> int:
     """Play a session in the terminal: each caption once as it is heard, and (on a terminal, unless plain)
     a progress line.
 
-    Ctrl-C stops; what was heard is kept.
+    Ctrl-C, a closed terminal (SIGHUP) and a shutdown (SIGTERM) stop it: what was heard is kept, and the
+    exit status says which signal it was (128 + N).
     """
     import signal
 
     term = term or Terminal()
     tty = term.redraw
-    player = run.player
+    player = practice.player
     clear = "\r" + " " * 79 + "\r" if tty else ""
+    stopped_by: list[int] = []
 
     def stop(signum: int, frame: object) -> None:
+        stopped_by.append(signum)
         raise KeyboardInterrupt
 
     def caption(i: int) -> None:
-        cue = run.captions.cues[i]
+        cue = practice.captions.cues[i]
         when = f"[{clock(cue.start)}] " if term.times else ""
         print(f"{clear}{when}{cue.text}", flush=True)
 
-    # A closed terminal or a shutdown stops the session like Ctrl-C: what was heard is kept.
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), stop)
-    run.start()
+    practice.begin()
     # Continuing in a pause: the line before it was heard last time, so it is not printed again.
-    shown = run.captions.index_at(player.position)
-    if shown >= 0 and player.position < run.captions.cues[shown].end:
+    shown = practice.captions.index_at(player.position)
+    if shown >= 0 and player.position < practice.captions.cues[shown].end:
         shown -= 1
     announced = shown
     try:
-        while not run.finished and player.error is None:
+        while not practice.finished and player.error is None:
             pos = player.position
-            cues = run.captions.cues
-            i = run.captions.index_at(pos)
+            cues = practice.captions.cues
+            i = practice.captions.index_at(pos)
             while shown < i:  # every line once, in order, even if two were passed between looks
                 shown += 1
                 caption(shown)
@@ -132,17 +134,28 @@ def plain_playback(run, term: Terminal | None = None) -> int:
     except KeyboardInterrupt:
         if tty:
             print()
-        completed = run.report()
-        print(
-            f"stopped after {minutes_text(player.listened)}; this session has been kept"
-            + (" and counts as done" if completed else ""),
-            file=sys.stderr,
-        )
-        return 0
+        outcome = practice.finish()
+        print(stopped_message(outcome), file=sys.stderr)
+        return 128 + (stopped_by[0] if stopped_by else signal.SIGINT)
     if tty:
         print()
-    completed = run.report()
+    outcome = practice.finish()
     if player.error is not None:
         raise player.error
-    term.say("Finished. Thank you for practising." + (" This session counts towards your week." if completed else ""))
+    if outcome.problem:
+        print(outcome.problem, file=sys.stderr)
+    term.say(
+        "Finished. Thank you for practising."
+        + (" This session counts towards your week." if outcome.kept and outcome.completed else "")
+    )
     return 0
+
+
+def stopped_message(outcome) -> str:
+    """What the listener is told when they stop part-way: "kept" only when it was."""
+    if outcome.problem:
+        return f"stopped after {minutes_text(outcome.heard_s)}; {outcome.problem}"
+    if not outcome.kept:
+        return "stopped before the practice really began; nothing was recorded"
+    done = " and counts as done" if outcome.completed else ""
+    return f"stopped after {minutes_text(outcome.heard_s)}; this session has been kept{done}"

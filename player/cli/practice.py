@@ -47,11 +47,11 @@ def cmd_play(args: argparse.Namespace, open_app: Callable[..., int] | None = Non
     backend, notice = finder.result()
     if notice:
         print(notice, file=sys.stderr)
-    run = practice.Run(session, backend, tracking.SqliteRecorder(ctx), ctx.now(), resume=resume)
+    run = practice.Practice(ctx, session, backend, tracking.SqliteRecorder(ctx), resume=resume)
     from player.cli.output import clock
 
     term.say(f"{script.title} ({clock(session.duration)})")
-    if resume is not None and run.resume is None:
+    if run.resume_refused:
         print(
             f"{script.title} has changed since you stopped (its words, voice, length or ambience), so it "
             "starts again from the beginning",
@@ -133,7 +133,7 @@ def cmd_timer(args: argparse.Namespace, open_app: Callable[..., int] | None = No
     backend, notice = cf.ThreadPoolExecutor(1).submit(device.choose, no_audio).result()
     if notice:
         print(notice, file=sys.stderr)
-    run = practice.Run(session, backend, tracking.SqliteRecorder(ctx), ctx.now())
-    run.captions = practice.Captions(tuple(timer.cues(spec)))
+    captions = practice.Captions(tuple(timer.cues(spec)))
+    run = practice.Practice(ctx, session, backend, tracking.SqliteRecorder(ctx), captions=captions)
     term.say(f"{spec.title}" + (f", starting in {spec.prepare} seconds" if spec.prepare else ""))
     return plain_playback(run, term)

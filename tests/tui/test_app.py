@@ -134,8 +134,8 @@ async def test_choosing_a_length_then_playing_with_every_key(home):
         screen = app.screen
         assert isinstance(screen, PlayerScreen)
         assert screen.minutes == 15.0
-        await wait_for(pilot, lambda: screen.run is not None)
-        run = screen.run
+        await wait_for(pilot, lambda: screen.practice is not None)
+        run = screen.practice
         speech = run.session.synthesis
         await wait_for(pilot, lambda: speech.done == speech.total)  # a seek lands only where speech is made
         assert run.session.duration == pytest.approx(15 * 60, abs=1)
@@ -173,8 +173,8 @@ async def test_caption_shows_the_line_being_spoken(home):
         await settle(pilot, app)
         app.open_target("soothing-touch")
         screen = app.screen
-        await wait_for(pilot, lambda: screen.run is not None)
-        run = screen.run
+        await wait_for(pilot, lambda: screen.practice is not None)
+        run = screen.practice
         speech = run.session.synthesis
         await wait_for(pilot, lambda: speech.done == speech.total)  # a seek lands only where speech is made
         run.player.pause()
@@ -333,7 +333,7 @@ async def test_ctrl_q_in_the_middle_of_a_session_keeps_what_was_heard(home):
         await settle(pilot, app)
         app.open_target("soothing-touch")
         screen = app.screen
-        await wait_for(pilot, lambda: screen.run is not None and screen.run.player.position > 1.5)
+        await wait_for(pilot, lambda: screen.practice is not None and screen.practice.player.position > 1.5)
         await pilot.press("ctrl+q")
         await pilot.pause()
     rows = tracking.history(service.open_context(home))
@@ -383,7 +383,7 @@ async def test_leaving_while_speech_is_being_made_stops_making_it(fresh_cache, h
         later = made()
     assert at_leave < 400 and later < 400
     assert later - at_leave <= 2 * 6 + 2  # at most what the workers had in hand
-    assert screen.run is None
+    assert screen.practice is None
 
 
 async def test_engine_and_background_from_the_command_line_apply_in_the_app(home):
@@ -402,8 +402,8 @@ async def test_engine_and_background_from_the_command_line_apply_in_the_app(home
         background="rain",
     )
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, PlayerScreen) and app.screen.run is not None)
-        session = app.screen.run.session
+        await wait_for(pilot, lambda: isinstance(app.screen, PlayerScreen) and app.screen.practice is not None)
+        session = app.screen.practice.session
         assert session.plan.voice.engine == "pyttsx3"
         assert session.mixer is not None  # the rain is under the session
 
@@ -450,10 +450,10 @@ async def test_the_timer_from_home_remembers_its_choices_and_is_recorded(home):
         app.screen.query_one("#timer-every").value = 5.0
         app.screen.query_one("#timer-bell").value = "chime"
         await pilot.click("#timer-start")
-        await wait_for(pilot, lambda: isinstance(app.screen, PlayerScreen) and app.screen.run is not None)
+        await wait_for(pilot, lambda: isinstance(app.screen, PlayerScreen) and app.screen.practice is not None)
         screen = app.screen
         assert "Timer, 20 minutes, a bell every 5 minutes" in text_of(app, "#ex-title")
-        assert screen.run.session.duration == pytest.approx(10 + 20 * 60 + 4, abs=2)  # settle, bells ringing out
+        assert screen.practice.session.duration == pytest.approx(10 + 20 * 60 + 4, abs=2)  # settle, bells ringing out
         assert text_of(app, "#next-line") == "Opening bell"
         await pilot.press("escape")
         await settle(pilot, app)
@@ -464,7 +464,7 @@ async def test_the_timer_from_home_remembers_its_choices_and_is_recorded(home):
     async with short.run_test(size=(100, 30)) as pilot:
         await settle(pilot, short)
         short.start_timer(TimerSpec(0.1, 0, "chime", 0))
-        await wait_for(pilot, lambda: isinstance(short.screen, PlayerScreen) and short.screen.run is not None)
+        await wait_for(pilot, lambda: isinstance(short.screen, PlayerScreen) and short.screen.practice is not None)
         await wait_for(pilot, lambda: short.screen.query_one("#closing").display, timeout=30)
     rows = tracking.history(service.open_context(home))
     assert [(r.exercise_id, r.completed_) for r in rows][-1] == ("timer", True)
@@ -487,7 +487,7 @@ async def test_a_stopped_exercise_offers_to_continue_and_both_parts_make_one_ses
         await settle(pilot, app)
         app.open_target("halves")
         screen = app.screen
-        await wait_for(pilot, lambda: screen.run is not None and screen.run.player.position > 6.2)
+        await wait_for(pilot, lambda: screen.practice is not None and screen.practice.player.position > 6.2)
         await pilot.press("q")
         await settle(pilot, app)
         app.open_target("halves")
@@ -500,8 +500,8 @@ async def test_a_stopped_exercise_offers_to_continue_and_both_parts_make_one_ses
         await pilot.press("enter")
         screen = app.screen
         assert isinstance(screen, PlayerScreen)
-        await wait_for(pilot, lambda: screen.run is not None)
-        assert screen.run.player.position == pytest.approx(stopped, abs=0.3)
+        await wait_for(pilot, lambda: screen.practice is not None)
+        assert screen.practice.player.position == pytest.approx(stopped, abs=0.3)
         await pilot.press("left")  # back over what was heard last time: counted once
         await wait_for(pilot, lambda: screen.query_one("#closing").display, timeout=40)
         await settle(pilot, app)
@@ -524,7 +524,7 @@ async def test_start_again_begins_anew_and_a_changed_script_is_not_continued(hom
         await settle(pilot, app)
         app.open_target("halves")
         screen = app.screen
-        await wait_for(pilot, lambda: screen.run is not None and screen.run.player.position > 6.2)
+        await wait_for(pilot, lambda: screen.practice is not None and screen.practice.player.position > 6.2)
         await pilot.press("q")
         await settle(pilot, app)
         (mine / "halves.toml").write_text(HALVES.replace("The end.", "That is all."))
@@ -533,8 +533,8 @@ async def test_start_again_begins_anew_and_a_changed_script_is_not_continued(hom
         assert isinstance(app.screen, ResumeScreen)
         await pilot.press("enter")  # continue: but the words have changed
         screen = app.screen
-        await wait_for(pilot, lambda: screen.run is not None)
-        assert screen.run.resume is None and screen.run.player.position < 1.0
+        await wait_for(pilot, lambda: screen.practice is not None)
+        assert screen.practice.resume is None and screen.practice.player.position < 1.0
         assert any("has changed since you stopped" in n.message for n in app._notifications)
         await pilot.press("q")
         await settle(pilot, app)
@@ -544,8 +544,8 @@ async def test_start_again_begins_anew_and_a_changed_script_is_not_continued(hom
         await pilot.press("down", "enter")  # start again
         screen = app.screen
         assert isinstance(screen, PlayerScreen) and screen.resume is None
-        await wait_for(pilot, lambda: screen.run is not None)
-        assert screen.run.player.position < 1.0
+        await wait_for(pilot, lambda: screen.practice is not None)
+        assert screen.practice.player.position < 1.0
 
 
 async def test_today_rolls_over_at_the_day_start_while_the_app_stays_open(home):

@@ -48,10 +48,10 @@ def test_player_snapshot(home, snap_compare):
         pilot.app.open_target("soothing-touch")
         screen = pilot.app.screen
         for _ in range(400):
-            if screen.run is not None:
+            if screen.practice is not None:
                 break
             await pilot.pause(0.05)
-        run = screen.run
+        run = screen.practice
         while run.session.synthesis.done < run.session.synthesis.total:
             await pilot.pause(0.05)
         run.player.pause()

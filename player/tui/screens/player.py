@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import threading
 
 from textual import work
@@ -55,7 +54,7 @@ class PlayerScreen(Screen):
         self.title_text = timer.title if timer is not None else script.title if script is not None else entry.id
         self.mood_before = mood_before
         self.clamp = clamp
-        self.run: practice.Run | None = None
+        self.practice: practice.Practice | None = None
         self._ticker = None
         self._leaving = False
         self._cancel = threading.Event()
@@ -138,33 +137,33 @@ class PlayerScreen(Screen):
         self.query_one("#position", ProgressBar).update(total=session.duration, progress=0)
         if self.app.audio_notice:
             self.query_one("#audio-notice", Label).update(self.app.audio_notice)
-        self.run = practice.Run(
+        captions = Captions(tuple(timer.cues(self.timer))) if self.timer is not None else None
+        self.practice = practice.Practice(
+            self.app.ctx,
             session,
             backend,
             self.app.recorder,
-            self.app.ctx.now(),
-            on_finished=lambda: self.app.call_from_thread(self._finished),
             resume=self.resume,
+            mood_before=self.mood_before,
+            captions=captions,
+            on_finished=lambda: self.app.call_from_thread(self._finished),
         )
-        if self.resume is not None and self.run.resume is None:
+        if self.practice.resume_refused:
             self.app.notify(
                 "This practice has changed since you stopped (its words, voice, length or ambience), "
                 "so it starts again from the beginning.",
                 timeout=10,
             )
-        self.run.mood_before = self.mood_before
-        if self.timer is not None:
-            self.run.captions = Captions(tuple(timer.cues(self.timer)))
-        self.run.start()
+        self.practice.begin()
         self._ticker = self.set_interval(0.1, self.refresh_position)
         self.refresh_position()
 
     # -- while playing --------------------------------------------------------------------------------
     def refresh_position(self) -> None:
-        run = self.run
-        if run is None:
+        now = self.practice
+        if now is None:
             return
-        player = run.player
+        player = now.player
         if player.error is not None and not self._shown_error:
             self._shown_error = True
             message = player.error.lines()[0] if isinstance(player.error, CompassionError) else str(player.error)
@@ -172,7 +171,7 @@ class PlayerScreen(Screen):
             self.query_one("#audio-notice", Label).update(message)
         pos = player.position
         duration = player.duration
-        prev, current, nxt = run.captions.lines_at(pos)
+        prev, current, nxt = now.captions.lines_at(pos)
         self.query_one("#prev-line", Label).update(prev)
         self.query_one("#current-line", Static).update(current or "·")
         self.query_one("#next-line", Label).update(nxt)
@@ -181,23 +180,23 @@ class PlayerScreen(Screen):
         self.query_one("#time", Label).update(f"{clock(pos)} / {clock(duration)} · {state}")
 
     def action_toggle(self) -> None:
-        if self.run is not None:
-            self.run.player.toggle()
+        if self.practice is not None:
+            self.practice.player.toggle()
             self.refresh_position()
 
     def action_skip(self, seconds: float) -> None:
-        if self.run is not None and self.run.player.state is not PlaybackState.FINISHED:
-            self.run.player.skip(seconds)
+        if self.practice is not None and self.practice.player.state is not PlaybackState.FINISHED:
+            self.practice.player.skip(seconds)
             self.refresh_position()
 
     def action_previous_line(self) -> None:
-        if self.run is not None:
-            self.run.previous_line()
+        if self.practice is not None:
+            self.practice.previous_line()
             self.refresh_position()
 
     def action_next_line(self) -> None:
-        if self.run is not None:
-            self.run.next_line()
+        if self.practice is not None:
+            self.practice.next_line()
             self.refresh_position()
 
     # -- ending -----------------------------------------------------------------------------------------
@@ -215,8 +214,8 @@ class PlayerScreen(Screen):
             self._after_check_in(None)
 
     def _after_check_in(self, mood: int | None) -> None:
-        if self.run is not None:
-            self.run.mood_after = mood
+        if self.practice is not None:
+            self.practice.mood_after = mood
         self.report(show_closing=True)
 
     def report(self, show_closing: bool) -> None:
@@ -225,30 +224,27 @@ class PlayerScreen(Screen):
         app.run_worker(lambda: self._report_job(app, show_closing), thread=True, group="report")
 
     def _report_job(self, app, show_closing: bool) -> None:
-        try:
-            completed = self.run.report() if self.run is not None else None
-        except CompassionError as exc:
-            app.call_from_thread(app.notify, exc.lines()[0], severity="error", timeout=12)
-            completed = None
+        outcome = self.practice.finish() if self.practice is not None else None
+        if outcome is not None and outcome.problem:
+            app.call_from_thread(app.notify, outcome.problem, severity="error", timeout=12)
         app.call_from_thread(app.refresh_progress)
         if show_closing:
-            app.call_from_thread(self._show_closing, completed)
+            app.call_from_thread(self._show_closing, outcome)
 
     def final_report(self) -> None:
         """The app is closing: keep what was heard now (once; later calls do nothing)."""
         self._cancel.set()
-        if self.run is not None:
-            # If the store cannot be written, its own message was shown when the app opened.
-            with contextlib.suppress(CompassionError):
-                self.run.report()
+        if self.practice is not None:
+            self.practice.finish()
 
     def on_unmount(self) -> None:
         self.final_report()
 
-    def _show_closing(self, completed: bool | None) -> None:
+    def _show_closing(self, outcome: practice.Outcome | None) -> None:
         if not self.is_attached:
             return
         week = self.entry.week
+        completed = outcome is not None and outcome.kept and outcome.completed
         lines = ["Well done. Thank you for giving yourself this time."]
         if completed and week:
             lines.append(f"This session counts towards week {week}.")
@@ -260,7 +256,7 @@ class PlayerScreen(Screen):
         closing.display = True
 
     def action_leave_if_finished(self) -> None:
-        if self.run is not None and self.run.finished:
+        if self.practice is not None and self.practice.finished:
             self.action_leave()
 
     def action_leave(self) -> None:
@@ -269,9 +265,6 @@ class PlayerScreen(Screen):
         self._cancel.set()
         if self._ticker is not None:
             self._ticker.stop()
-        if self.run is not None and not self.run.finished:
-            self.run.player.stop()
+        if self.practice is not None:
             self.report(show_closing=False)
-        elif self.run is not None:
-            self.run.session.close()
         self.app.pop_screen()
