@@ -17,7 +17,7 @@ FIRST_LINE = """
 import sys, time
 t = time.perf_counter()
 from piper import PiperVoice, SynthesisConfig
-from player.tts import piper_engine
+from player.adapters.speech import piper_engine
 v = piper_engine.installed_voices()[0]
 voice = PiperVoice.load(v.model, v.config)
 cfg = SynthesisConfig(length_scale=piper_engine.length_scale(150), normalize_audio=False, noise_w_scale=0.0)
@@ -52,8 +52,8 @@ class Terminal:
 
 def _first_line_text() -> str:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from player.catalog import Catalog
-    from player.model.script import Speech
+    from player.adapters.catalog import Catalog
+    from player.core.script.model import Speech
 
     catalog = Catalog(Path("/nonexistent"))
     script = catalog.load(catalog.course_entries()[CORE])
@@ -63,7 +63,7 @@ def _first_line_text() -> str:
 def bench_first_sound(work: Path, record, runs: int) -> None:
     """From pressing Enter on a core practice's length to the first sound, cold cache, neural voice."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from player.tts.engines import piper_installed
+    from player.adapters.speech.engines import piper_installed
 
     if not (piper_installed() and shutil.which("pulseaudio") and shutil.which("tmux")):
         print("needs the neural voice, PulseAudio and tmux; time to first sound skipped")

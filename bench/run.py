@@ -136,7 +136,7 @@ def bench_course(work: Path) -> None:
 def bench_neural(work: Path) -> None:
     """The neural voice: a cold 5-minute render on every core, and a 20-minute core practice."""
     sys.path.insert(0, str(REPO))
-    from player.tts.engines import piper_installed
+    from player.adapters.speech.engines import piper_installed
 
     if not piper_installed():
         print("neural voice not installed; skipped")
@@ -207,12 +207,12 @@ def _first_paint(command: str, text: str, env: dict) -> float:
 
 STATS = """
 import sys, time, statistics
-from player import service, tracking
-ctx = service.open_context(sys.argv[1])
-tracking.stats(ctx)
+from player.app import library, progress
+ctx = library.open_context(sys.argv[1])
+progress.stats(ctx)
 runs = []
 for _ in range(7):
-    t = time.perf_counter(); tracking.stats(ctx); runs.append(time.perf_counter() - t)
+    t = time.perf_counter(); progress.stats(ctx); runs.append(time.perf_counter() - t)
 print(statistics.median(runs))
 """
 

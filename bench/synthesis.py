@@ -17,7 +17,7 @@ CORE = "soothing-rhythm-breathing"
 PIPER_ALONE = """
 import sys, time
 from piper import PiperVoice, SynthesisConfig
-from player.tts import piper_engine
+from player.adapters.speech import piper_engine
 lines = open(sys.argv[1], encoding="utf-8").read().split("\\n")
 v = piper_engine.installed_voices()[0]
 voice = PiperVoice.load(v.model, v.config)
@@ -50,12 +50,12 @@ def bench_cold_list(work: Path, record, runs: int) -> None:
 
 def _core_lines() -> tuple[list[str], int]:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from player import service
-    from player.model.script import Speech
+    from player.app import library
+    from player.core.script.model import Speech
 
-    ctx = service.open_context(Path("/nonexistent-bench"))
-    entry, script = service.resolve_script(ctx, CORE)
-    voice = service.speak_as(script, ctx.settings, "piper")
+    ctx = library.open_context(Path("/nonexistent-bench"))
+    entry, script = library.resolve_script(ctx, CORE)
+    voice = library.speak_as(script, ctx.settings, "piper")
     lines = list(dict.fromkeys(e.text for e in script.events() if isinstance(e, Speech)))
     return lines, voice.rate
 
@@ -63,7 +63,7 @@ def _core_lines() -> tuple[list[str], int]:
 def bench_neural_render(work: Path, record, runs: int) -> None:
     """A cold render of a core practice with the neural voice vs Piper speaking the same lines, one process."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from player.tts.engines import piper_installed
+    from player.adapters.speech.engines import piper_installed
 
     if not piper_installed():
         print("neural voice not installed; skipped")

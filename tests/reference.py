@@ -1,6 +1,6 @@
 """Deliberately naive references for the progress numbers: a walk over the calendar, one day at a time.
 
-They share nothing with `player.progress`, so a test comparing the two can catch a mistake in either.
+They share nothing with `player.core.progress`, so a test comparing the two can catch a mistake in either.
 """
 
 from __future__ import annotations

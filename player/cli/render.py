@@ -8,17 +8,17 @@ from pathlib import Path
 
 from player.cli.output import Progress
 from player.core.calendar import minutes_text
-from player.errors import CompassionError
+from player.core.errors import CompassionError
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from player import batch, service
+    from player.app import batch, library
 
-    ctx = service.open_context(args.data_dir)
+    ctx = library.open_context(args.data_dir)
     target = batch.parse_target(args.target)
     if target is not None:
         return _render_collection(ctx, args, *target)
-    entry, script = service.resolve_script(ctx, args.target)
+    entry, script = library.resolve_script(ctx, args.target)
     if args.format == "m4b" or (args.output is not None and args.output.suffix.lower() == ".m4b"):
         raise CompassionError(
             "an audiobook (.m4b) is made from a week or the whole course",
@@ -26,11 +26,11 @@ def cmd_render(args: argparse.Namespace) -> int:
         )
     if args.single_file:
         raise CompassionError("--single-file joins the practices of week:N or course into one file")
-    fmt = service.output_format(args.output, args.format)
-    out = service.output_path(entry.name, args.output, fmt)
-    tags = service.default_tags(ctx, entry, script)
+    fmt = library.output_format(args.output, args.format)
+    out = library.output_path(entry.name, args.output, fmt)
+    tags = library.default_tags(ctx, entry, script)
     with Progress() as progress:
-        result = service.render(
+        result = library.render(
             ctx, script, out, fmt, args.minutes, args.captions, args.engine, tags, progress, args.background
         )
     print(result.audio)
@@ -38,7 +38,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def _render_collection(ctx, args: argparse.Namespace, kind: str, number: int | None) -> int:
-    from player import batch, service
+    from player.app import batch, library
 
     course = ctx.catalog.course
     if kind == "week":
@@ -54,7 +54,7 @@ def _render_collection(ctx, args: argparse.Namespace, kind: str, number: int | N
     out_dir = args.output or default_dir
     if out_dir.exists() and not out_dir.is_dir():
         raise CompassionError(f"{out_dir} is a file; {args.target} needs a folder", "give a folder with -o DIR")
-    fmt = service.output_format(None, args.format)
+    fmt = library.output_format(None, args.format)
     with Progress() as progress:
         result = batch.render_weeks(
             ctx, weeks, out_dir, fmt, args.minutes, args.captions, args.engine, nested, progress, args.background
@@ -72,7 +72,7 @@ def _render_collection(ctx, args: argparse.Namespace, kind: str, number: int | N
 
 def _render_book(ctx, args: argparse.Namespace, weeks: list, default_name: str, suffix: str) -> int:
     """A week or the course as one file with chapters."""
-    from player import book
+    from player.app import book
 
     fmt = args.format or (suffix if suffix in book.FORMATS else "m4b")
     if fmt not in book.FORMATS:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 
-from player.errors import CompassionError
+from player.core.errors import CompassionError
 
 
 def cmd_cache(args: argparse.Namespace) -> int:
-    from player import service
+    from player.app import library
 
-    ctx = service.open_context(args.data_dir)
+    ctx = library.open_context(args.data_dir)
     if args.action == "clear":
         freed = ctx.cache.clear()
         print(f"cleared {freed / 1e6:.1f} MB of made speech from {ctx.cache.base}; it is made again when needed")
@@ -40,10 +40,10 @@ def cmd_cache(args: argparse.Namespace) -> int:
 def cmd_config(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from player import service, tracking
     from player.adapters import settings as config
+    from player.app import library, progress
 
-    ctx = service.open_context(args.data_dir)
+    ctx = library.open_context(args.data_dir)
     values = asdict(ctx.settings)
     if args.action == "list":
         for key, value in values.items():
@@ -59,7 +59,7 @@ def cmd_config(args: argparse.Namespace) -> int:
     if args.value is None:
         raise CompassionError("config set needs a KEY and a VALUE", config.DESCRIPTIONS.get(args.key))
     value = config.parse_value(args.key, args.value)
-    path = tracking.set_setting(ctx, args.key, value)
+    path = progress.set_setting(ctx, args.key, value)
     print(f"{args.key} = {_show(value)}  (saved in {path})")
     return 0
 

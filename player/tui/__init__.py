@@ -1,1 +1,1 @@
-"""The Textual interface: a thin skin over the core (it only calls player.service and friends)."""
+"""The Textual interface: a thin skin over the core (it only calls player.app.library and friends)."""

@@ -9,12 +9,12 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 
-from player import service, tracking
-from player.catalog import Entry
-from player.errors import CompassionError
-from player.model.script import Script
-from player.playback import device
-from player.timer import TimerSpec
+from player.adapters.catalog import Entry
+from player.adapters.playback import device
+from player.app import library, progress
+from player.app.timer import TimerSpec
+from player.core.errors import CompassionError
+from player.core.script.model import Script
 from player.tui.commands import ExerciseCommands
 from player.tui.messages import ProgressLoaded, StoreProblem
 
@@ -30,7 +30,7 @@ class CompassionApp(App):
 
     def __init__(
         self,
-        ctx: service.Context,
+        ctx: library.Context,
         *,
         no_audio: bool = False,
         play: tuple[Entry, Script] | None = None,
@@ -53,9 +53,9 @@ class CompassionApp(App):
         self.first_timer = timer
         #: `play --resume`: the stopped session the first practice continues.
         self.first_resume = resume
-        self.stats: tracking.Stats | None = None
+        self.stats: progress.Stats | None = None
         self.store_problem: str | None = None
-        self.recorder = tracking.SqliteRecorder(ctx)
+        self.recorder = progress.SqliteRecorder(ctx)
         self._backend = backend
         self.audio_notice = notice
         self._audio_ready = threading.Event()
@@ -102,7 +102,7 @@ class CompassionApp(App):
     def refresh_progress(self) -> None:
         """Read progress off the UI thread; screens update when it arrives."""
         try:
-            stats = tracking.stats(self.ctx, self.today)
+            stats = progress.stats(self.ctx, self.today)
         except CompassionError as exc:
             self.post_message(StoreProblem(exc.lines()[0]))
             return
@@ -141,7 +141,7 @@ class CompassionApp(App):
     def open_target(self, target: str) -> None:
         """Open an exercise by id (from the command palette)."""
         try:
-            entry, script = service.resolve_script(self.ctx, target)
+            entry, script = library.resolve_script(self.ctx, target)
         except CompassionError as exc:
             self.notify(exc.lines()[0], severity="error")
             return
@@ -153,7 +153,7 @@ class CompassionApp(App):
         from player.tui.screens.resume import ResumeScreen
 
         try:
-            stopped = tracking.resumable(self.ctx, entry.id)
+            stopped = progress.resumable(self.ctx, entry.id)
         except CompassionError:
             stopped = None
         if stopped is None:
@@ -172,11 +172,11 @@ class CompassionApp(App):
 
     def choose_length(self, entry: Entry, script: Script) -> None:
         """Offer lengths for an elastic exercise, then start it."""
-        from player import practice
+        from player.app import practice
         from player.tui.screens.length import LengthScreen
 
         try:
-            plan = service.plan(self.ctx, script, self.engine, synthesize=False)
+            plan = library.plan(self.ctx, script, self.engine, synthesize=False)
         except CompassionError as exc:
             self.notify(exc.lines()[0], severity="error", timeout=10)
             return
@@ -193,7 +193,7 @@ class CompassionApp(App):
 
     def choose_timer(self) -> None:
         """Offer the timer's choices (the last ones used first), then start it."""
-        from player import timer
+        from player.app import timer
         from player.tui.screens.timer import TimerScreen, bell_names
 
         def chosen(spec: TimerSpec | None) -> None:
@@ -208,7 +208,7 @@ class CompassionApp(App):
         self.push_screen(TimerScreen(timer.last_used(self.ctx), bell_names(self.ctx.catalog.user_dir)), chosen)
 
     def start_timer(self, spec: TimerSpec) -> None:
-        from player import timer
+        from player.app import timer
 
         self.start_practice(timer.entry(), None, spec.minutes, timer=spec)
 
@@ -245,7 +245,7 @@ class CompassionApp(App):
 
 
 def run_app(
-    ctx: service.Context,
+    ctx: library.Context,
     *,
     no_audio: bool = False,
     play=None,

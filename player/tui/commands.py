@@ -6,7 +6,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from player.errors import CompassionError
+from player.core.errors import CompassionError
 
 
 class ExerciseCommands(Provider):

@@ -9,9 +9,9 @@ from pathlib import Path
 import mutagen
 import pytest
 
-from player.catalog import Catalog
-from player.model.parse import parse_script
-from player.model.script import Bell, Say, spoken_text
+from player.adapters.catalog import Catalog
+from player.core.script.model import Bell, Say, spoken_text
+from player.core.script.parse import parse_script
 from tests import audiocheck as ac
 from tests.conftest import REPO
 

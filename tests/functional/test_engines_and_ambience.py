@@ -9,9 +9,9 @@ import subprocess
 import numpy as np
 import pytest
 
-from player.audio.captions import parse_vtt
-from player.audio.loudness import TARGET_LUFS
-from player.tts.engines import piper_installed
+from player.adapters.sound.captions import parse_vtt
+from player.adapters.sound.loudness import TARGET_LUFS
+from player.adapters.speech.engines import piper_installed
 from tests import audiocheck as ac
 from tests.conftest import run_cli
 

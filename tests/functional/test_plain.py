@@ -91,9 +91,9 @@ def test_on_a_terminal_plain_mode_never_redraws_or_colours(script, how):
 def test_no_color_turns_the_app_monochrome(home, monkeypatch):
     from textual.filter import Monochrome
 
-    from player import service
+    from player.app import library
     from player.tui.app import CompassionApp
 
     monkeypatch.setenv("NO_COLOR", "1")
-    app = CompassionApp(service.open_context(home))
+    app = CompassionApp(library.open_context(home))
     assert any(isinstance(f, Monochrome) for f in app._filters)

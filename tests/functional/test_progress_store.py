@@ -16,11 +16,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from player import service, tracking
-from player.store import db as dbmod
-from player.store import sessions as store
-from player.store.migrations import CURRENT_VERSION
-from player.store.sessions import Session
+from player.adapters.store import db as dbmod
+from player.adapters.store import sessions as store
+from player.adapters.store.migrations import CURRENT_VERSION
+from player.adapters.store.sessions import Session
+from player.app import library, progress
 from tests import reference as ref
 from tests.conftest import run_cli
 
@@ -217,9 +217,9 @@ def test_read_only_data_folder_still_shows_progress(home):
 RECORDER = """
 import sys
 from datetime import datetime, timedelta, timezone
-from player import service
-from player.store import db as dbmod, sessions as store
-ctx = service.open_context()
+from player.app import library
+from player.adapters.store import db as dbmod, sessions as store
+ctx = library.open_context()
 db = dbmod.open_database(ctx.data_dir, clock=ctx.clock)
 start = datetime(2026, 1, 1, tzinfo=timezone.utc)
 i = int(sys.argv[1])
@@ -296,8 +296,8 @@ def test_stats_from_the_database_match_a_reference(tmp_path_factory, sessions, t
     data = tmp_path_factory.mktemp("p")
     os.environ["COMPASSION_DATA_DIR"] = str(data)
     try:
-        ctx = service.open_context(data)
-        rec = tracking.SqliteRecorder(ctx)
+        ctx = library.open_context(data)
+        rec = progress.SqliteRecorder(ctx)
         base = date(2026, 10, 1)
         days = set()
         today = base + timedelta(days=today_n)
@@ -307,7 +307,7 @@ def test_stats_from_the_database_match_a_reference(tmp_path_factory, sessions, t
             if done and moment.date() <= today:
                 days.add(moment.date())
         rec.close()
-        s = tracking.stats(ctx, today).as_json()
+        s = progress.stats(ctx, today).as_json()
         assert s["practice_days"] == len(days)
         assert s["current_streak"] == ref.current_streak(days, today)
         assert s["longest_streak"] == ref.longest_streak(days)
@@ -318,8 +318,8 @@ def test_stats_from_the_database_match_a_reference(tmp_path_factory, sessions, t
 
 
 def test_recorder_for_the_player_decides_completion_in_one_place(home):
-    ctx = service.open_context()
-    rec = tracking.SqliteRecorder(ctx)
+    ctx = library.open_context()
+    rec = progress.SqliteRecorder(ctx)
     moment = datetime(2026, 11, 20, 9, tzinfo=TZ)
     assert rec.record(Session("safe-place", moment, 600, 540, "app", 2, 10.0))
     assert not rec.record(Session("safe-place", moment + timedelta(hours=1), 600, 539, "app", 2, 10.0))

@@ -180,8 +180,8 @@ def edges(recorded: np.ndarray, source: np.ndarray, run: ac.Run) -> tuple[float,
 STATIC_SOURCE = """
 import json, sys, time
 import numpy as np
-from player.playback.device import choose
-from player.playback.player import Player
+from player.adapters.playback.device import choose
+from player.adapters.playback.player import Player
 
 class Static:
     '''A fixed PCM signal, playable like a session.'''
@@ -406,7 +406,7 @@ def test_the_simpleaudio_fallback_plays_every_sound_whole(null_sink, tmp_path):
     driver = (
         STATIC_SOURCE.replace(
             "backend, notice = choose(False)",
-            "from player.playback.clocked import SimpleaudioBackend; backend, notice = SimpleaudioBackend(), None",
+            "from player.adapters.playback.clocked import SimpleaudioBackend; backend, notice = SimpleaudioBackend(), None",
         ).replace('backend.name == "portaudio"', 'backend.name == "simpleaudio"')
         + """
 p.play(0)

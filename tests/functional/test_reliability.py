@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from player.adapters.files import safe_name
 from player.cli import main
-from player.files import safe_name
 from tests import audiocheck as ac
 from tests.conftest import EXAMPLE, run_cli, wait_for_file
 

@@ -114,7 +114,7 @@ def test_captions_follow_the_speech(home, tmp_path, cli):
     out = tmp_path / "gaps.wav"
     assert cli("render", str(script), "-o", str(out)).returncode == 0
     vtt = (tmp_path / "gaps.vtt").read_text()
-    from player.audio.captions import parse_vtt
+    from player.adapters.sound.captions import parse_vtt
 
     cues = parse_vtt(vtt)
     assert [c.text for c in cues] == [
@@ -167,10 +167,10 @@ def test_format_flag_and_default_output_name(home, tmp_path, cli):
 
 
 def test_second_render_synthesizes_nothing(fresh_cache, tmp_path):
-    from player import service
-    from player.tts.engines import get_engine
+    from player.adapters.speech.engines import get_engine
+    from player.app import library
 
-    ctx = service.open_context()
+    ctx = library.open_context()
     script = ctx.catalog.load_path(EXAMPLE)
     calls = []
     engine = get_engine("pyttsx3")
@@ -178,12 +178,12 @@ def test_second_render_synthesizes_nothing(fresh_cache, tmp_path):
     engine.synthesize = lambda *a: calls.append(a) or real(*a)
     try:
         seen = []
-        service.render(ctx, script, tmp_path / "a.wav", "wav", progress=lambda ph, d, t: seen.append((ph, d, t)))
+        library.render(ctx, script, tmp_path / "a.wav", "wav", progress=lambda ph, d, t: seen.append((ph, d, t)))
         first_misses = max(t for ph, d, t in seen if ph == "speech")
         assert first_misses > 0
         seen.clear()
         calls.clear()
-        service.render(ctx, script, tmp_path / "b.wav", "wav", progress=lambda ph, d, t: seen.append((ph, d, t)))
+        library.render(ctx, script, tmp_path / "b.wav", "wav", progress=lambda ph, d, t: seen.append((ph, d, t)))
         assert [t for ph, d, t in seen if ph == "speech"] == [0]
         assert calls == []
     finally:
@@ -216,15 +216,15 @@ def test_cold_render_in_parallel_matches_a_serial_one(fresh_cache, tmp_path, cli
     )
     script = write(tmp_path, 'title = "Many"\n' + lines)
     assert cli("render", str(script), "-o", str(tmp_path / "par.wav")).returncode == 0
-    from player import service
-    from player.tts import synth
+    from player.adapters.speech import synth
+    from player.app import library
 
-    ctx = service.open_context()
+    ctx = library.open_context()
     ctx.cache = type(ctx.cache)(tmp_path / "serial-cache")
     old = synth.PARALLEL_MIN
     synth.PARALLEL_MIN = 10**6
     try:
-        service.render(ctx, ctx.catalog.load_path(script), tmp_path / "ser.wav", "wav")
+        library.render(ctx, ctx.catalog.load_path(script), tmp_path / "ser.wav", "wav")
     finally:
         synth.PARALLEL_MIN = old
     # espeak-ng varies by a few milliseconds from call to call, so compare what a listener would notice

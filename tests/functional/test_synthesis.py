@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from player.tts.engines import piper_installed
+from player.adapters.speech.engines import piper_installed
 from tests import audiocheck as ac
 from tests.conftest import REPO, run_cli
 
@@ -36,13 +36,13 @@ def _lines(n: int, tag: str = "") -> str:
 
 @pytest.mark.parametrize("engine", ["pyttsx3", pytest.param("piper", marks=needs_piper)])
 def test_the_durations_manifest_knows_every_course_line(engine):
-    from player.tts import manifest
+    from player.adapters.speech import manifest
 
     assert manifest.missing(engine) == [], "a course script or voice changed: run `make durations`"
 
 
 def test_a_changed_script_makes_the_manifest_stale(tmp_path):
-    from player.tts import manifest
+    from player.adapters.speech import manifest
 
     course = tmp_path / "scripts"
     shutil.copytree(REPO / "scripts", course)
@@ -109,13 +109,13 @@ def test_minutes_on_an_estimated_script_is_checked_against_its_real_range(fresh_
 
 
 def test_workers_make_the_speech_and_match_what_this_process_makes(fresh_cache, tmp_path):
-    from player import service
-    from player.tts import synth
+    from player.adapters.speech import synth
+    from player.app import library
 
-    ctx = service.open_context()
+    ctx = library.open_context()
     script = tmp_path / "many.toml"
     script.write_text('title = "Many"\n' + _lines(16))
-    plan = service.plan(ctx, ctx.catalog.load_path(script), synthesize=False)
+    plan = library.plan(ctx, ctx.catalog.load_path(script), synthesize=False)
     parallel = synth.ensure(ctx.cache, plan.utterances, parallel_min=10)
     assert parallel.workers and os.getpid() not in parallel.workers  # made by worker processes
     serial = synth.ensure(type(ctx.cache)(tmp_path / "serial"), plan.utterances, parallel_min=10**6)
@@ -172,10 +172,10 @@ def test_several_scripts_in_one_process_never_hang(fresh_cache, tmp_path):
     # The old fork-based pool deadlocked on the second script once the parent had loaded a voice.
     code = """
 import sys
-from player import service
-ctx = service.open_context()
+from player.app import library
+ctx = library.open_context()
 for name in sys.argv[1:]:
-    service.plan(ctx, ctx.catalog.load_path(name), synthesize=True, engine=None)
+    library.plan(ctx, ctx.catalog.load_path(name), synthesize=True, engine=None)
     print("made", name, flush=True)
 """
     paths = []

@@ -74,7 +74,7 @@ def test_timer_choices_snapshot(home, snap_compare):
 def test_continue_or_start_again_snapshot(home, snap_compare):
     from datetime import timedelta
 
-    from player.store.sessions import Session
+    from player.adapters.store.sessions import Session
     from tests.conftest import NOW
 
     stopped = Session(

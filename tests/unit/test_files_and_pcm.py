@@ -6,8 +6,8 @@ import array
 
 import pytest
 
-from player.audio.pcm import trim_silence
-from player.files import atomic_path, safe_name
+from player.adapters.files import atomic_path, safe_name
+from player.adapters.sound.pcm import trim_silence
 
 
 @pytest.mark.parametrize("text", ["../../etc/passwd", "a/b\\c", "\x00\x1b[31mred", "." * 50, "x" * 500, "..", "/"])
@@ -39,7 +39,7 @@ def test_a_finished_file_survives_a_power_cut_because_its_folder_is_synced(tmp_p
     import os
     import stat
 
-    from player.files import write_text
+    from player.adapters.files import write_text
 
     events: list[str] = []
     real_fsync, real_replace = os.fsync, os.replace
@@ -63,8 +63,8 @@ CAPTION_TEXTS = ["Fish & chips <3 --> here", "a < b > c", "&amp; stays literal",
 
 
 def test_webvtt_escapes_what_the_format_reserves_and_reads_back_the_same():
-    from player.audio.captions import parse_vtt, to_vtt
-    from player.audio.timeline import Cue
+    from player.adapters.sound.captions import parse_vtt, to_vtt
+    from player.core.timeline import Cue
 
     cues = [Cue(i * 2.0, i * 2.0 + 1.5, t) for i, t in enumerate(CAPTION_TEXTS)]
     vtt = to_vtt(cues, "Title --> with an arrow")
@@ -81,8 +81,8 @@ def test_webvtt_escapes_what_the_format_reserves_and_reads_back_the_same():
 
 
 def test_lrc_keeps_one_line_per_cue():
-    from player.audio.captions import to_lrc
-    from player.audio.timeline import Cue
+    from player.adapters.sound.captions import to_lrc
+    from player.core.timeline import Cue
 
     text = to_lrc([Cue(0, 1, "first\nline"), Cue(2, 3, "second\r\nline")], "T\nitle", "Al\nbum")
     assert text.splitlines() == ["[ti:T itle]", "[al:Al bum]", "[00:00.00]first line", "[00:02.00]second line"]

@@ -11,12 +11,16 @@ from tests.conftest import REPO
 PLAYER = REPO / "player"
 
 
-def test_the_import_contract_covers_every_module_outside_the_tui():
-    contract = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"][0]
-    covered = set(contract["source_modules"])
-    modules = {f"player.{p.stem}" for p in PLAYER.glob("*.py") if p.stem not in ("__init__", "__main__")}
-    packages = {f"player.{p.name}" for p in PLAYER.iterdir() if (p / "__init__.py").exists() and p.name != "tui"}
-    assert modules | packages == covered
+def test_the_house_has_four_layers_and_the_import_contracts_cover_them():
+    """player/ holds the entry point and the layers only: interfaces (cli, tui), use cases (app), adapters
+    and the pure core; the no-textual contract covers every one but the TUI."""
+    contracts = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
+    assert {p.name for p in PLAYER.glob("*.py")} == {"__init__.py", "__main__.py"}
+    packages = {p.name for p in PLAYER.iterdir() if (p / "__init__.py").exists()}
+    assert packages == {"cli", "tui", "app", "adapters", "core"}
+    assert set(contracts[0]["source_modules"]) == {f"player.{p}" for p in packages - {"tui"}}
+    layers = next(c for c in contracts if c["type"] == "layers")
+    assert layers["layers"] == ["player.cli | player.tui", "player.app", "player.adapters", "player.core"]
 
 
 def test_no_module_is_too_long_to_read_in_one_sitting():
@@ -26,8 +30,8 @@ def test_no_module_is_too_long_to_read_in_one_sitting():
 
 def test_the_core_and_the_command_line_never_load_textual():
     code = (
-        "import sys, player.cli, player.cli.parser, player.service, player.practice, player.tracking, player.batch,"
-        " player.overview; player.cli.parser.build_parser(); print('textual' in sys.modules)"
+        "import sys, player.cli, player.cli.parser, player.app.library, player.app.practice, player.app.progress, player.app.batch,"
+        " player.app.overview; player.cli.parser.build_parser(); print('textual' in sys.modules)"
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.stdout.strip() == "False", r.stderr

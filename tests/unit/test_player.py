@@ -6,10 +6,10 @@ import time
 
 import pytest
 
-from player.audio.live import LiveLayout
-from player.audio.timeline import Sized, build, fraction_for
-from player.model.script import BellSound, Gap, Pause, Speech
-from player.playback.player import PlaybackState, Player
+from player.adapters.playback.player import PlaybackState, Player
+from player.adapters.sound.live import LiveLayout
+from player.core.script.model import BellSound, Gap, Pause, Speech
+from player.core.timeline import Sized, build, fraction_for
 
 RATE = 1000  # one frame a millisecond keeps the arithmetic readable
 

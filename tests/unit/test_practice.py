@@ -6,9 +6,9 @@ import time
 
 import pytest
 
-from player import practice, service, timer, tracking
-from player.errors import StoreError
-from player.playback.clocked import SilentBackend
+from player.adapters.playback.clocked import SilentBackend
+from player.app import library, practice, progress, timer
+from player.core.errors import StoreError
 from tests.conftest import NOW
 
 
@@ -18,7 +18,7 @@ class BrokenRecorder:
 
 
 def a_timer(home, recorder, minutes=0.5):
-    ctx = service.open_context(home)
+    ctx = library.open_context(home)
     spec = timer.TimerSpec(minutes, 0, "chime", 0)
     session = timer.open_session(ctx, spec)
     return practice.Practice(
@@ -27,7 +27,7 @@ def a_timer(home, recorder, minutes=0.5):
 
 
 def test_a_session_starts_when_its_sound_starts_and_is_recorded_once(home):
-    recorder = tracking.MemoryRecorder()
+    recorder = progress.MemoryRecorder()
     p = a_timer(home, recorder)
     assert p.checkpoint() is None  # nothing has started yet
     p.begin()
@@ -42,7 +42,7 @@ def test_a_session_starts_when_its_sound_starts_and_is_recorded_once(home):
 
 
 def test_stopping_within_the_first_second_keeps_nothing_and_says_so(home):
-    recorder = tracking.MemoryRecorder()
+    recorder = progress.MemoryRecorder()
     p = a_timer(home, recorder)
     p.begin()
     outcome = p.finish()

@@ -7,9 +7,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from player import progress
-from player.core import calendar
-from player.model.course import Week
+from player.core import calendar, progress
+from player.core.course import Week
 from tests import reference as ref
 
 D0 = date(2026, 11, 2)  # a Monday

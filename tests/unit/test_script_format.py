@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from player.errors import ScriptError
-from player.model.parse import parse_script
-from player.model.script import Gap, Pause, Speech, split_inline_pauses
-from player.model.toml_lines import key_lines
+from player.core.errors import ScriptError
+from player.core.script.model import Gap, Pause, Speech, split_inline_pauses
+from player.core.script.parse import parse_script
+from player.core.script.toml_lines import key_lines
 
 FULL = b"""title = "Soothing Rhythm Breathing"
 summary = "Slowing the breath to settle the body."

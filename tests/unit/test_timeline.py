@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from player.audio.timeline import LEAD_S, TAIL_S, Sized, build, fraction_for, length_range, range_minutes
-from player.errors import OutOfRange
-from player.model.script import BellSound, Gap, Pause, Speech
+from player.core.errors import OutOfRange
+from player.core.script.model import BellSound, Gap, Pause, Speech
+from player.core.timeline import LEAD_S, TAIL_S, Sized, build, fraction_for, length_range, range_minutes
 
 RATE = 22050
 

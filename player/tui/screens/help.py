@@ -8,7 +8,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown
 
-from player import wording
+from player.app import wording
 
 HELP = f"""
 # Keys

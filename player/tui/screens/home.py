@@ -9,8 +9,9 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Label, ListItem, ListView, Static
 
-from player import first_run, wording
-from player.errors import CompassionError
+from player.adapters import first_run
+from player.app import wording
+from player.core.errors import CompassionError
 
 
 class WeekItem(ListItem):

@@ -11,15 +11,15 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, ProgressBar, Static
 
-from player import practice, timer
-from player.catalog import Entry
+from player.adapters.catalog import Entry
+from player.adapters.playback.captions import Captions
+from player.adapters.playback.player import PlaybackState
+from player.adapters.speech.synth import Cancelled
+from player.app import practice, timer
+from player.app.timer import TimerSpec
 from player.core.calendar import clock
-from player.errors import CompassionError
-from player.model.script import Script
-from player.playback.captions import Captions
-from player.playback.player import PlaybackState
-from player.timer import TimerSpec
-from player.tts.synth import Cancelled
+from player.core.errors import CompassionError
+from player.core.script.model import Script
 
 SKIP_S = 10.0
 

@@ -8,9 +8,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Sparkline, Static
 
-from player import tracking, wording
+from player.app import progress, wording
 from player.core import calendar
-from player.errors import CompassionError
+from player.core.errors import CompassionError
 from player.tui.widgets.heatmap import Heatmap
 
 
@@ -89,10 +89,10 @@ class StatsScreen(Screen):
         def job() -> None:
             try:
                 if resting:
-                    tracking.unmark_rest(app.ctx, today)
+                    progress.unmark_rest(app.ctx, today)
                     message = "Today is no longer a rest day."
                 else:
-                    tracking.mark_rest(app.ctx, today)
+                    progress.mark_rest(app.ctx, today)
                     message = "Today is a rest day. Your days in a row carry on across it."
             except CompassionError as exc:
                 message = exc.lines()[0] + (f" ({exc.hint})" if exc.hint else "")

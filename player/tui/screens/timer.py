@@ -8,8 +8,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select
 
-from player.audio import sounds
-from player.timer import TimerSpec
+from player.adapters.sound import sounds
+from player.app.timer import TimerSpec
 
 LENGTHS = (5, 10, 15, 20, 25, 30, 45, 60)
 INTERVALS = (0, 1, 2, 3, 5, 10, 15)

@@ -8,11 +8,11 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, ListItem, ListView
 
-from player import service
-from player.catalog import Entry
+from player.adapters.catalog import Entry
+from player.app import library
 from player.core import calendar
-from player.errors import CompassionError
-from player.model.script import Script
+from player.core.errors import CompassionError
+from player.core.script.model import Script
 
 
 def span_text(lo: float, hi: float, estimated: bool) -> str:
@@ -85,7 +85,7 @@ class WeekScreen(Screen):
         """An exercise with the lengths it can run to: exact from made speech or the course's durations
         manifest (nothing is made to show them), else estimated from its words and marked "about"."""
         try:
-            plan = service.plan(self.app.ctx, script, self.app.engine, synthesize=False)
+            plan = library.plan(self.app.ctx, script, self.app.engine, synthesize=False)
         except CompassionError as exc:
             return ExerciseItem(entry, None, exc.lines()[0])
         return ExerciseItem(entry, script, None, plan.range_minutes(), plan.exact)

@@ -1,0 +1,144 @@
+"""Finding exercises: the built-in course, the user's own scripts, or a path to a script."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from player.adapters import paths
+from player.adapters.sound import sounds
+from player.core import ids
+from player.core.course import Course, load_course
+from player.core.errors import ScriptError, UnknownExercise
+from player.core.script.model import Script
+from player.core.script.parse import parse_script
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An exercise and where its script is. `week` is set for course practices only."""
+
+    ident: ids.ExerciseId
+    path: Path
+    week: int | None = None
+
+    @property
+    def id(self) -> str:
+        """The id as stored and shown: `safe-place`, `timer`, `mine:NAME` or `path:FILE`."""
+        return str(self.ident)
+
+    @property
+    def name(self) -> str:
+        """A short name, for file names: the course id, or the script's file name without `.toml`."""
+        return Path(self.ident.name).stem if self.ident.kind is ids.Kind.PATH else self.ident.name
+
+
+@dataclass(frozen=True)
+class MyScript:
+    """One of the user's own scripts, valid (`script`) or not (`error`)."""
+
+    entry: Entry
+    script: Script | None
+    error: ScriptError | None
+
+
+class Catalog:
+    """Every exercise the app knows about, for one data folder."""
+
+    def __init__(self, data_dir: Path, course_root: Path | None = None) -> None:
+        self.data_dir = Path(data_dir)
+        self.course_root = course_root or paths.course_dir()
+        self.user_dir = paths.user_scripts_dir(self.data_dir)
+
+    @cached_property
+    def course(self) -> Course:
+        return load_course(self.course_root / "course.toml")
+
+    def course_entries(self) -> dict[str, Entry]:
+        out = {}
+        for week in self.course.weeks:
+            for ex in week.exercises:
+                out[ex] = Entry(ids.course(ex), self.course.script_path(week.number, ex), week.number)
+        return out
+
+    def user_entries(self) -> dict[str, Entry]:
+        """The listener's own scripts, by name (the file name without `.toml`)."""
+        out: dict[str, Entry] = {}
+        try:
+            files = sorted(self.user_dir.glob("*.toml"))
+        except OSError:
+            return out
+        for p in files:
+            out.setdefault(p.stem, Entry(ids.mine(p.stem), p))
+        return out
+
+    def my_scripts(self) -> list[MyScript]:
+        """The user's scripts, each parsed; an invalid one carries its error instead of raising."""
+        out = []
+        for entry in self.user_entries().values():
+            try:
+                out.append(MyScript(entry, self.load(entry), None))
+            except ScriptError as exc:
+                out.append(MyScript(entry, None, exc))
+        return out
+
+    def resolve(self, target: str) -> Entry:
+        """What someone typed, as an exercise (see `player.core.ids`): a course id, `mine:NAME`, or a path
+        to a `.toml` script. A bare name that is not a course practice may name one of the listener's own
+        scripts, and then means `mine:NAME`. The timer has no script: it is not resolved here."""
+        if ids.looks_like_path(target) or target.startswith(ids.PATH_PREFIX):
+            return self._by_path(Path(target.removeprefix(ids.PATH_PREFIX)).expanduser())
+        mine = self.user_entries()
+        if target == ids.TIMER_ID:
+            from player.core.errors import CompassionError
+
+            own = " (your own script called timer is `mine:timer`)" if ids.TIMER_ID in mine else ""
+            raise CompassionError("the timer is not a script", f"sit with it with `compassion timer MINUTES`{own}")
+        if target.startswith(ids.MINE_PREFIX):
+            name = target[len(ids.MINE_PREFIX) :]
+            if name in mine:
+                return mine[name]
+            close = difflib.get_close_matches(name, list(mine), n=3, cutoff=0.5)
+            raise UnknownExercise(target, [ids.MINE_PREFIX + c for c in close])
+        course = self.course_entries()
+        if target in course:
+            return course[target]
+        if target in mine:
+            return mine[target]
+        if Path(target).is_file():
+            return self._by_path(Path(target))
+        names = list(course) + [ids.MINE_PREFIX + m for m in mine]
+        raise UnknownExercise(target, difflib.get_close_matches(target, names, n=3, cutoff=0.5))
+
+    def _by_path(self, p: Path) -> Entry:
+        """A script given by its path: a course script still counts as its practice, a script in the
+        listener's folder is theirs (`mine:`), and any other is a `path:` exercise of its own."""
+        try:
+            resolved = p.resolve()
+        except OSError:
+            resolved = p.absolute()
+        try:
+            entry = self.course_entries().get(p.stem)
+        except ScriptError:
+            entry = None
+        if entry is not None and _same_file(resolved, entry.path):
+            return entry
+        mine = self.user_entries().get(p.stem)
+        if mine is not None and _same_file(resolved, mine.path):
+            return mine
+        return Entry(ids.path(str(resolved)), p)
+
+    def load(self, entry: Entry) -> Script:
+        return self.load_path(entry.path)
+
+    def load_path(self, path: Path) -> Script:
+        return parse_script(path, bells=sounds.bells(self.user_dir), backgrounds=sounds.ambiences())
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a == b.resolve()
+    except OSError:
+        return False

@@ -1,0 +1,129 @@
+"""Writing files safely: temporary name, fsync, rename; and file names that are safe everywhere."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import functools
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+
+from player.core.errors import WorkFailed
+
+MAX_NAME = 80
+
+
+def safe_name(text: str, fallback: str = "untitled") -> str:
+    """A file-name stem that is safe on every system a listener may copy it to, phones' FAT/exFAT included.
+
+    No separators, no `..`, no control characters, none of `:*?"<>|`, no reserved device names (CON, NUL,
+    COM1...), no leading dot (hidden) and no trailing dot or space; at most MAX_NAME characters.
+    """
+    from pathvalidate import sanitize_filename
+
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(" " if unicodedata.category(c)[0] == "C" else c for c in text)
+    text = " ".join(text.split())
+    text = sanitize_filename(text, replacement_text="-", platform="universal", max_len=MAX_NAME)
+    text = re.sub(r"\.{2,}", ".", re.sub(r"-{2,}", "-", text)).strip(" .-")
+    # Stripping can uncover a reserved name ("CON." becomes "CON"): check once more.
+    text = sanitize_filename(text, platform="universal", max_len=MAX_NAME).strip(" .")
+    return text or fallback
+
+
+@functools.lru_cache(maxsize=1)
+def _file_mode() -> int:
+    # Temporary files are private (0600); finished files get the usual permissions for this user's umask.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def describe_os_error(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC or exc.errno == errno.EFBIG:
+        return "the disk is full (or the file is too large for it)"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "permission denied"
+    return exc.strerror or str(exc)
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path, what: str = "file") -> Iterator[Path]:
+    """Yield a temporary path beside `target`; on success it is fsynced and renamed over `target`.
+
+    On any error (or Ctrl-C) the temporary file is removed and nothing appears under `target`.
+    """
+    target = Path(target)
+    prefix = f".{target.name[:60]}."
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _sweep(target.parent, prefix)
+        fd, tmp_name = tempfile.mkstemp(prefix=f"{prefix}{os.getpid()}-", suffix=".part", dir=target.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise WorkFailed(f"cannot write the {what} {target}: {describe_os_error(exc)}") from None
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+            os.fchmod(f.fileno(), _file_mode())
+        os.replace(tmp, target)
+        fsync_dir(target.parent)
+    except OSError as exc:
+        _remove(tmp)
+        raise WorkFailed(
+            f"cannot write the {what} {target}: {describe_os_error(exc)}",
+            "nothing was written; free some space or choose another folder",
+        ) from None
+    except BaseException:
+        _remove(tmp)
+        raise
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename in `folder` durable: without this, a power cut can undo it (POSIX only)."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _sweep(folder: Path, prefix: str) -> None:
+    """Remove temporaries left by a process that was killed outright (kill -9, power loss) mid-write."""
+    try:
+        names = [n for n in os.listdir(folder) if n.startswith(prefix) and n.endswith(".part")]
+    except OSError:
+        return
+    for name in names:
+        pid_text = name[len(prefix) :].split("-", 1)[0]
+        if pid_text.isdigit() and not _alive(int(pid_text)):
+            _remove(folder / name)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def write_text(target: Path, text: str, what: str = "file") -> None:
+    """Write a text file atomically."""
+    with atomic_path(target, what) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()

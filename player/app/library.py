@@ -1,0 +1,319 @@
+"""The use cases the command line and the TUI share: load, plan, render.
+
+Everything here works on plain values; nothing prints. Progress is reported through callbacks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from player.adapters import paths
+from player.adapters import settings as config
+from player.adapters.catalog import Catalog, Entry
+from player.adapters.clock import Clock, from_setting
+from player.adapters.sound import captions, export, sounds
+from player.adapters.speech import synth
+from player.adapters.speech.base import SAMPLE_RATE, SpeakAs
+from player.adapters.speech.cache import SpeechCache
+from player.adapters.speech.engines import resolve_engine
+from player.core import calendar
+from player.core.errors import CompassionError, WorkFailed
+from player.core.script.model import DEFAULT_RATE, Background, BellSound, Script, Speech
+from player.core.timeline import (
+    MARGINS,
+    Clip,
+    Margins,
+    Sized,
+    Timeline,
+    build,
+    fraction_for,
+    length_range,
+    range_minutes,
+)
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class Context:
+    """What every use case needs: where data lives, the settings, the cache and the catalog."""
+
+    data_dir: Path
+    config_dir: Path
+    settings: config.Settings
+    cache: SpeechCache
+    catalog: Catalog
+    clock: Clock
+
+    def now(self) -> datetime:
+        """The current moment (with the local UTC offset), from the one clock."""
+        return self.clock.now()
+
+    def today(self) -> date:
+        """Today's practice date: the local date, moved back by the day-start setting."""
+        return calendar.practice_date(self.clock.now(), self.settings.day_start_minutes)
+
+    def tidy_cache(self, keep=frozenset()) -> None:
+        """Keep the speech cache within its size setting: least recently used lines go first, never the
+        lines in `keep` (those being used now)."""
+        self.cache.prune(self.settings.cache_max_mb * 1024 * 1024, frozenset(keep))
+
+
+def open_context(data_dir: str | Path | None = None, clock: Clock | None = None) -> Context:
+    """Resolve folders and read settings. With `--data-dir`, settings live there too (unless overridden).
+    The clock is the computer's, unless a test sets one (`clock`, or COMPASSION_TEST_NOW)."""
+    data = paths.data_dir(data_dir)
+    if data_dir and not paths.config_dir_overridden():
+        conf_dir = data
+    else:
+        conf_dir = paths.config_dir()
+    settings = config.load(conf_dir)
+    clock = clock or from_setting(paths.test_now())
+    return Context(data, conf_dir, settings, SpeechCache(paths.cache_dir()), Catalog(data), clock)
+
+
+def speak_as(script: Script, settings: config.Settings, engine: str | None = None) -> SpeakAs:
+    """The voice for a script: `--engine`, the script's [voice], `COMPASSION_ENGINE`, settings, defaults."""
+    v = script.voice
+    wanted = (
+        engine
+        or (v.engine if v.engine not in (None, "auto") else None)
+        or paths.engine_override()
+        or settings.voice_engine
+    )
+    name = resolve_engine(wanted)
+    voice = v.voice or settings.voice or None
+    if name == "piper":
+        voice = _piper_voice(voice)
+    return SpeakAs(
+        engine=name,
+        voice=voice,
+        rate=v.rate or settings.rate or DEFAULT_RATE,
+        volume=1.0 if v.volume is None else v.volume,
+    )
+
+
+def _piper_voice(requested: str | None) -> str:
+    """A Piper voice id: the one asked for, else one speaking the asked-for language, else the default."""
+    from player.adapters.speech import piper_engine
+
+    voices = piper_engine.installed_voices()
+    if requested in {p.id for p in voices}:
+        return requested
+    if requested:
+        lang = requested.lower().replace("_", "-")
+        for p in voices:
+            code = p.language.lower().replace("_", "-")
+            if code == lang or code.split("-")[0] == lang.split("-")[0]:
+                return p.id
+    return piper_engine.default_voice()
+
+
+def resolve_background(script: Script, override: str | None) -> tuple[bytes, Background] | None:
+    """The ambience for a session: `--background NAME|none`, else the script's [background]."""
+    if override == "none":
+        return None
+    chosen = script.background
+    if override:
+        chosen = Background(override, chosen.volume_db, chosen.fade_s) if chosen else Background(override)
+    if chosen is None:
+        return None
+    found = sounds.ambiences()
+    if chosen.sound not in found:
+        raise CompassionError(f"no ambience called '{chosen.sound}'", f"available: {', '.join(sorted(found))}, none")
+    return sounds.load(found[chosen.sound]), chosen
+
+
+@dataclass
+class Plan:
+    """A script made concrete: its voice, every sound's length, and (once a length is chosen) its timeline.
+
+    Lengths are exact when the speech is made (cached) or listed in the course's durations manifest;
+    otherwise they are estimated from the words (`exact` is false) until the speech is made.
+    """
+
+    script: Script
+    voice: SpeakAs
+    items: list[Sized]
+    user_sounds: Path | None = None
+    timeline: Timeline | None = None
+    utterances: list[synth.Utterance] = field(default_factory=list)
+    margins: Margins = MARGINS
+
+    @property
+    def exact(self) -> bool:
+        return all(s.exact for s in self.items)
+
+    def range_seconds(self) -> tuple[float, float]:
+        return length_range(self.items, SAMPLE_RATE, self.margins)
+
+    def range_minutes(self) -> tuple[float, float]:
+        return range_minutes(*self.range_seconds())
+
+    def check(self, minutes: float | None) -> None:
+        """Raise OutOfRange when `minutes` is outside what the script can run to."""
+        fraction_for(self.items, SAMPLE_RATE, minutes, self.script.id, self.margins)
+
+    def fit(self, minutes: float | None) -> Timeline:
+        fraction = fraction_for(self.items, SAMPLE_RATE, minutes, self.script.id, self.margins)
+        self.timeline = build(self.items, SAMPLE_RATE, fraction, self.margins)
+        return self.timeline
+
+
+def estimate_frames(text: str, rate_wpm: int) -> int:
+    """A line's length from its words, used until its speech is made (sentence pauses included)."""
+    words = len(text.split())
+    sentences = max(1, sum(text.count(c) for c in ".?!"))
+    return int((words / rate_wpm * 60 + 0.35 * (sentences - 1) + 0.2) * SAMPLE_RATE)
+
+
+def plan(
+    ctx: Context,
+    script: Script,
+    engine: str | None = None,
+    progress: Progress | None = None,
+    *,
+    synthesize: bool = True,
+    cancel=None,
+) -> Plan:
+    """Measure every sound of the script.
+
+    With `synthesize`, speech missing from the cache is made first (blocking), so every length is exact.
+    Without, nothing is made: lengths come from the cache, else the durations manifest, else estimates.
+    """
+    from player.adapters.speech import manifest
+
+    voice = speak_as(script, ctx.settings, engine)
+    events = script.events()
+    utterances: dict[str, synth.Utterance] = {}
+    for e in events:
+        if isinstance(e, Speech) and e.text not in utterances:
+            utterances[e.text] = synth.utterance(e.text, voice)
+    ordered = list(utterances.values())
+    known: dict[str, int] = {}
+    if synthesize:
+        report = (lambda done, total: progress("speech", done, total)) if progress else None
+        job = synth.ensure(ctx.cache, ordered, report, cancel)
+        known = job.frames
+        if job.total:
+            ctx.tidy_cache(known)
+    else:
+        for u in ordered:
+            n = ctx.cache.frames(u.key)
+            if n is None:
+                n = manifest.lookup(u.key, ctx.catalog.course_root)
+            if n is not None:
+                known[u.key] = n
+    user_dir = ctx.catalog.user_dir
+    items: list[Sized] = []
+    for e in events:
+        if isinstance(e, Speech):
+            u = utterances[e.text]
+            if u.key in known:
+                items.append(Sized(e, known[u.key], u.key))
+            else:
+                items.append(Sized(e, estimate_frames(e.text, voice.rate), u.key, exact=False))
+        elif isinstance(e, BellSound):
+            items.append(Sized(e, len(sounds.load_bell(e.name, user_dir)) // 2))
+        else:
+            items.append(Sized(e))
+    return Plan(script, voice, items, user_dir, utterances=ordered)
+
+
+def clip_source(ctx: Context, user_sounds: Path | None) -> Callable[[Clip], bytes]:
+    """Reads each clip's PCM: speech from the cache, bells from the sound folders."""
+
+    def source(clip: Clip) -> bytes:
+        if clip.kind == "bell":
+            return sounds.load_bell(clip.ref, user_sounds)
+        data = ctx.cache.read(clip.ref)
+        if data is None:
+            raise WorkFailed("the speech cache changed while rendering", "run the command again")
+        return data
+
+    return source
+
+
+@dataclass
+class RenderResult:
+    audio: Path
+    captions: Path | None
+    duration: float
+    skipped: bool = False
+    cues: list = field(default_factory=list)
+
+
+def output_format(out: Path | None, fmt: str | None) -> str:
+    """The format from `--format`, else from the output's extension, else WAV."""
+    if fmt:
+        if fmt not in export.FORMATS:
+            raise CompassionError(f"unknown format '{fmt}'", f"use one of: {', '.join(export.FORMATS)}")
+        return fmt
+    if out is not None and out.suffix.lower().lstrip(".") in export.FORMATS:
+        return out.suffix.lower().lstrip(".")
+    return "wav"
+
+
+def output_path(exercise_id: str, out: Path | None, fmt: str) -> Path:
+    """Where one rendered exercise goes: `out` (a file, or a folder to put it in), else `ID.FMT` here; the
+    extension always matches the format."""
+    from player.adapters.files import safe_name
+
+    default = f"{safe_name(exercise_id)}.{fmt}"
+    if out is None:
+        return Path(default)
+    if out.is_dir():
+        return out / default
+    if out.suffix.lower().lstrip(".") != fmt:
+        return out.with_name(out.name + f".{fmt}") if not out.suffix else out.with_suffix(f".{fmt}")
+    return out
+
+
+def render(
+    ctx: Context,
+    script: Script,
+    out: Path,
+    fmt: str,
+    minutes: float | None = None,
+    caption_format: str = "vtt",
+    engine: str | None = None,
+    tags: export.Tags | None = None,
+    progress: Progress | None = None,
+    background: str | None = None,
+) -> RenderResult:
+    """Render one script to `out` (and its caption sidecar). Nothing partial is left on failure."""
+    if fmt != "wav":
+        export.require_ffmpeg(fmt)
+    bed = resolve_background(script, background)
+    p = plan(ctx, script, engine, progress)
+    timeline = p.fit(minutes)
+    tags = tags or export.Tags(title=script.title)
+    report = (lambda done, total: progress("audio", done, total)) if progress else None
+    export.write(timeline, clip_source(ctx, p.user_sounds), out, fmt, tags, report, bed, p.voice.volume)
+    cues = timeline.cues()
+    cap = captions.write(out, caption_format, cues, script.title, tags.album)
+    return RenderResult(out, cap, timeline.duration, cues=cues)
+
+
+def default_tags(ctx: Context, entry: Entry, script: Script) -> export.Tags:
+    """Tags for one rendered exercise: course exercises are filed under their week."""
+    if entry.week is not None:
+        try:
+            week = ctx.catalog.course.week(entry.week)
+        except CompassionError:
+            week = None
+        if week is not None:
+            return export.Tags(title=script.title, album=album_name(ctx.catalog.course.title, week.number, week.theme))
+    return export.Tags(title=script.title, album="My scripts")
+
+
+def album_name(course_title: str, week: int, theme: str) -> str:
+    return f"{course_title} - Week {week}: {theme}"
+
+
+def resolve_script(ctx: Context, target: str) -> tuple[Entry, Script]:
+    entry = ctx.catalog.resolve(target)
+    return entry, ctx.catalog.load(entry)

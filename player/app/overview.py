@@ -1,0 +1,88 @@
+"""What the course and the user's scripts hold, and how long each can run: `info` and `list`.
+
+No speech is made to answer: lengths are exact from made speech or the durations manifest, else
+estimated from the words and marked as such.
+"""
+
+from __future__ import annotations
+
+from player.adapters.catalog import Entry
+from player.app.library import Context, plan
+from player.core.script.model import Script, Speech
+
+
+def exercise_info(ctx: Context, entry: Entry, script: Script, engine: str | None = None) -> dict:
+    """Everything `compassion info` tells about one exercise (no speech is made to tell it)."""
+    from player.core.script.model import Gap
+
+    p = plan(ctx, script, engine, synthesize=False)
+    events = script.events()
+    gaps = [e.pause for e in events if isinstance(e, Gap)]
+    lo, hi = p.range_minutes()
+    low_s, high_s = p.range_seconds()
+    return {
+        "id": script.id,
+        "title": script.title,
+        "summary": script.summary,
+        "kind": script.kind,
+        "week": entry.week,
+        "path": str(entry.path),
+        "steps": len(script.steps),
+        "spoken_segments": sum(1 for e in events if isinstance(e, Speech)),
+        "pause_seconds": {"min": round(sum(g.low for g in gaps), 1), "max": round(sum(g.high for g in gaps), 1)},
+        "engine": p.voice.engine,
+        "duration_seconds": {"min": round(low_s, 1), "max": round(high_s, 1)},
+        "min_minutes": lo,
+        "max_minutes": hi,
+        "exact": p.exact,
+    }
+
+
+def exercise_summary(ctx: Context, entry: Entry, script: Script, engine: str | None = None) -> dict:
+    """One exercise as `list --json` shows it. Its range is what `render --minutes` accepts: exact from
+    made speech or the durations manifest, else estimated from the words (`"exact": false`)."""
+    p = plan(ctx, script, engine, synthesize=False)
+    lo, hi = p.range_minutes()
+    return {
+        "id": entry.id,
+        "title": script.title,
+        "kind": script.kind or "",
+        "min_minutes": lo,
+        "max_minutes": hi,
+        "exact": p.exact,
+    }
+
+
+def course_listing(ctx: Context, engine: str | None = None) -> dict:
+    """The course and the user's own scripts, as `compassion list --json` prints them (no speech is made)."""
+    course = ctx.catalog.course
+    entries = ctx.catalog.course_entries()
+    weeks = []
+    for week in course.weeks:
+        exercises = []
+        for ex in week.exercises:
+            entry = entries[ex]
+            exercises.append(exercise_summary(ctx, entry, ctx.catalog.load(entry), engine))
+        weeks.append(
+            {
+                "number": week.number,
+                "theme": week.theme,
+                "intention": week.intention,
+                "goal_days": week.goal_days,
+                "exercises": exercises,
+            }
+        )
+    mine = []
+    for item in ctx.catalog.my_scripts():
+        if item.script is None:
+            mine.append(
+                {
+                    "id": item.entry.id,
+                    "path": str(item.entry.path),
+                    "error": item.error.lines()[0] if item.error else "",
+                }
+            )
+        else:
+            summary = exercise_summary(ctx, item.entry, item.script, engine)
+            mine.append({**summary, "path": str(item.entry.path)})
+    return {"title": course.title, "weeks": weeks, "my_scripts": mine}

@@ -1,0 +1,253 @@
+"""Progress use cases shared by the command line and the TUI: record, stats, history, export and import."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Protocol
+
+from player.adapters.catalog import Entry
+from player.adapters.settings import Settings
+from player.adapters.store import db as dbmod
+from player.adapters.store import rest
+from player.adapters.store import sessions as store
+from player.adapters.store.sessions import Session
+from player.app.library import Context
+from player.core import progress
+from player.core.course import Week
+from player.core.errors import CompassionError, ScriptError
+
+
+class ProgressRecorder(Protocol):
+    """Where the player reports every finished or stopped playback."""
+
+    def record(self, session: Session) -> bool:
+        """Keep the session; returns whether it counts as completed."""
+
+
+class MemoryRecorder:
+    """Keeps sessions in memory (used where nothing should be written, and by fast tests)."""
+
+    def __init__(self) -> None:
+        self.sessions: list[Session] = []
+
+    def record(self, session: Session) -> bool:
+        self.sessions.append(session)
+        return session.completed
+
+
+class SqliteRecorder:
+    """Records sessions in the user's progress database."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self._db: dbmod.Database | None = None
+
+    def record(self, session: Session) -> bool:
+        if self._db is None:
+            self._db = dbmod.open_database(self.ctx.data_dir, clock=self.ctx.clock)
+        _, completed = store.record(self._db, session, self.ctx.settings.day_start_minutes)
+        return completed
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+def _open(ctx: Context, create: bool = True) -> dbmod.Database | None:
+    return dbmod.open_database(ctx.data_dir, create=create, clock=ctx.clock)
+
+
+def parse_at(text: str) -> datetime:
+    """`--at`: ISO-8601 with an offset (a bare date or time gets the local offset)."""
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise CompassionError(f"'{text}' is not a date and time", "use ISO-8601, like 2026-11-24T07:30+01:00") from None
+    if moment.tzinfo is None:
+        moment = moment.astimezone()
+    return moment
+
+
+def record_manual(
+    ctx: Context,
+    entry: Entry,
+    duration_s: float,
+    at: datetime,
+    partial: bool,
+    listened_s: float | None,
+    moods: tuple[int | None, int | None] = (None, None),
+) -> tuple[Session, bool]:
+    """`compassion record`: log practice done elsewhere (with rendered files on a phone, say)."""
+    if at > ctx.now() + timedelta(minutes=5):
+        raise CompassionError(f"{at.isoformat()} is in the future", "record practice that has already happened")
+    if partial:
+        if listened_s is None:
+            raise CompassionError("--partial needs --listened SECONDS", "say how much of it you listened to")
+        listened = min(listened_s, duration_s)
+    else:
+        listened = duration_s if listened_s is None else min(listened_s, duration_s)
+    session = Session(
+        entry.id, at, duration_s, listened, "manual", entry.week, round(duration_s / 60, 2), moods[0], moods[1]
+    )
+    if partial and session.completed:
+        raise CompassionError(
+            "with --partial, --listened must be under 90% of the length",
+            "leave out --partial to record a completed session",
+        )
+    completed = SqliteRecorder(ctx).record(session)
+    return session, completed
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Every number about practice, as of `today` (see the README for how each is counted)."""
+
+    today: date
+    current_streak: int
+    longest_streak: int
+    weeks_goal_streak: int
+    total_sessions: int
+    partial_sessions: int
+    total_minutes: float
+    practice_days: int
+    current_week: int
+    last_practiced: date | None
+    states: tuple[progress.WeekState, ...]
+    day_minutes: dict[date, float]
+    moods: tuple[tuple[date, int | None, int | None], ...]
+    rest_days: frozenset[date] = frozenset()
+
+    def as_json(self) -> dict[str, object]:
+        """What `compassion stats --json` prints."""
+        return {
+            "current_streak": self.current_streak,
+            "longest_streak": self.longest_streak,
+            "weeks_goal_streak": self.weeks_goal_streak,
+            "total_sessions": self.total_sessions,
+            "partial_sessions": self.partial_sessions,
+            "total_minutes": self.total_minutes,
+            "practice_days": self.practice_days,
+            "current_week": self.current_week,
+            "last_practiced": self.last_practiced.isoformat() if self.last_practiced else None,
+            "weeks": [s.as_json() for s in self.states],
+            "rest_days": sorted(d.isoformat() for d in self.rest_days),
+            "rules": progress.STREAK_RULES,
+        }
+
+
+def stats(ctx: Context, today: date | None = None) -> Stats:
+    """Every number `compassion stats` shows, as of `today` (later sessions are ignored)."""
+    today = today or ctx.today()
+    db = _open(ctx, create=False)
+    try:
+        weeks = _week_plans(ctx)
+        ids = [ex for w in weeks for ex in w.exercises]
+        facts = store.facts(db, today, ids)
+        resting = rest.days(db)
+    finally:
+        if db is not None:
+            db.close()
+    days = list(facts.day_minutes)
+    per_week = {w.number: sum(facts.exercise_sessions.get(ex, 0) for ex in w.exercises) for w in weeks}
+    states = progress.week_states(weeks, facts.exercise_days, per_week, today, ctx.settings.pace)
+    return Stats(
+        today=today,
+        current_streak=progress.current_streak(days, today, resting),
+        longest_streak=progress.longest_streak(days, {d for d in resting if d <= today}),
+        weeks_goal_streak=progress.weeks_goal_streak(days, today, ctx.settings.weekly_goal_days),
+        total_sessions=facts.completed_sessions,
+        partial_sessions=facts.partial_sessions,
+        total_minutes=round(sum(facts.day_minutes.values()), 1),
+        practice_days=len(days),
+        current_week=progress.current_week(states),
+        last_practiced=max(days) if days else None,
+        states=tuple(states),
+        day_minutes=facts.day_minutes,
+        moods=tuple(facts.moods),
+        rest_days=frozenset(resting),
+    )
+
+
+def _week_plans(ctx: Context) -> list[Week]:
+    try:
+        course = ctx.catalog.course
+    except ScriptError:
+        return []
+    return list(course.weeks)
+
+
+def history(ctx: Context, since: date | None = None) -> list[store.StoredSession]:
+    db = _open(ctx, create=False)
+    if db is None:
+        return []
+    try:
+        return store.history(db, since)
+    finally:
+        db.close()
+
+
+def set_setting(ctx: Context, key: str, value: object) -> Path:
+    """Change one setting (read fresh, only this key changes). Moving the day start re-derives every
+    practice day in the same step: both change, or neither does."""
+    from player.adapters import settings
+
+    ctx.settings, path = settings.change(ctx.config_dir, {key: value}, lambda b, a: _practice_days(ctx, b, a))
+    return path
+
+
+@contextlib.contextmanager
+def _practice_days(ctx: Context, before: Settings, after: Settings) -> Iterator[None]:
+    """Every session's practice day for the day start in `after`, kept only if the block ends well."""
+    db = _open(ctx, create=False) if before.day_starts_at != after.day_starts_at else None
+    if db is None:
+        yield
+        return
+    try:
+        with db.writing() as conn:
+            store.recompute_days(conn, after.day_start_minutes)
+            yield
+    finally:
+        db.close()
+
+
+def mark_rest(ctx: Context, day: date) -> None:
+    """Plan a rest day (at most `rest_days_per_week` in a week); a day already practised stays practised."""
+    db = dbmod.open_database(ctx.data_dir, clock=ctx.clock)
+    try:
+        rest.add(db, day, ctx.settings.rest_days_per_week)
+    finally:
+        db.close()
+
+
+def unmark_rest(ctx: Context, day: date) -> bool:
+    """Take back a planned rest day; whether there was one."""
+    db = _open(ctx, create=False)
+    if db is None:
+        return False
+    try:
+        return rest.remove(db, day)
+    finally:
+        db.close()
+
+
+#: A session stopped longer ago than this is no longer offered to continue.
+RESUME_WITHIN = timedelta(days=7)
+
+
+def resumable(ctx: Context, exercise_id: str) -> store.StoredSession | None:
+    """The last session of this exercise, if it stopped part-way within the last week (to continue it)."""
+    db = _open(ctx, create=False)
+    if db is None:
+        return None
+    try:
+        found = store.resumable(db, exercise_id, ctx.now() - RESUME_WITHIN)
+    finally:
+        db.close()
+    if found is None or found.position_s is None or found.position_s < 5 or found.position_s > found.duration_s - 5:
+        return None
+    return found

@@ -1,0 +1,80 @@
+"""What the app says about progress: warm, plain, never shaming. Shared by the command line and the TUI."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from player.core import calendar
+
+if TYPE_CHECKING:
+    from player.app.progress import Stats
+    from player.core.progress import WeekState
+
+SELF_HELP_NOTICE = (
+    "This course is self-help, not therapy or medical care. If you are in crisis, please contact "
+    "a health professional or your local emergency services."
+)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def days_this_week(day_minutes: dict[date, float], today: date) -> int:
+    return len(calendar.in_week(day_minutes, today))
+
+
+def greeting(last_practiced: date | None, today: date) -> str:
+    """One kind line about where the person is: first time, today, or coming back after a gap."""
+    if last_practiced is None:
+        return "Welcome. Whenever you are ready, the first practice is waiting."
+    gap = (today - last_practiced).days
+    if gap <= 0:
+        return "You have practised today. Thank you for making the time."
+    if gap == 1:
+        return "Good to see you again."
+    return "Welcome back. Whatever happened in between, you can simply start again from here."
+
+
+def summary_line(st: Stats, show_streaks: bool) -> str:
+    """The one-line summary on the home screen."""
+    parts = [f"{_plural(days_this_week(st.day_minutes, st.today), 'practice day')} this week"]
+    if show_streaks and st.current_streak > 0:
+        parts.append(f"{_plural(st.current_streak, 'day')} in a row")
+    return " · ".join(parts)
+
+
+def stats_summary(st: Stats, show_streaks: bool) -> list[str]:
+    """The human form of `compassion stats`."""
+    lines = [greeting(st.last_practiced, st.today), ""]
+    if show_streaks:
+        if st.current_streak:
+            lines.append(f"Days in a row: {st.current_streak}  (your longest run: {st.longest_streak})")
+        else:
+            lines.append(f"Days in a row: starting fresh  (your longest run: {st.longest_streak})")
+        lines.append(f"Weeks meeting your goal in a row: {st.weeks_goal_streak}")
+    lines.append(f"Practice days: {st.practice_days}, {days_this_week(st.day_minutes, st.today)} of them this week")
+    lines.append(f"Sessions completed: {st.total_sessions}  ({calendar.minutes_text(st.total_minutes * 60)})")
+    if st.partial_sessions:
+        lines.append(f"Sessions started and paused along the way: {st.partial_sessions}")
+    lines.append(f"Current week: {st.current_week}")
+    lines.append("")
+    for w in st.states:
+        lines.append(f"  Week {w.number}  {w.theme:<42} {week_state(w)}")
+    return lines
+
+
+def week_state(w: WeekState, locked: str | None = None) -> str:
+    """A week's state in a few words: done, days so far, or why it is not open yet."""
+    if w.completed:
+        return "done"
+    if w.unlocked:
+        return f"{w.days_practiced} of {w.goal_days} days"
+    return locked or w.locked_reason
+
+
+def rest_days_this_week(rest: frozenset[date], today: date) -> str:
+    """The planned rest days of this week, for people: "Wed 18 Nov", or "" when there are none."""
+    monday, sunday = calendar.week_of(today)
+    return calendar.day_list(sorted(d for d in rest if monday <= d <= sunday))

@@ -1,0 +1,102 @@
+"""The course file: weeks, their themes and intentions, goals, and the exercises of each week."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from player.core.errors import Problem, ScriptError
+from player.core.script.checks import whole_in
+from player.core.script.toml_lines import key_lines, line_of
+
+WEEK_KEYS = ("number", "theme", "intention", "goal_days", "exercises")
+DEFAULT_GOAL_DAYS = 5
+
+
+@dataclass(frozen=True)
+class Week:
+    number: int
+    theme: str
+    intention: str
+    goal_days: int
+    exercises: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Course:
+    title: str
+    description: str
+    weeks: tuple[Week, ...]
+    root: Path
+
+    def week(self, number: int) -> Week | None:
+        return next((w for w in self.weeks if w.number == number), None)
+
+    def week_of(self, exercise_id: str) -> int | None:
+        return next((w.number for w in self.weeks if exercise_id in w.exercises), None)
+
+    def script_path(self, week: int, exercise_id: str) -> Path:
+        return self.root / f"week{week}" / f"{exercise_id}.toml"
+
+
+def load_course(path: Path) -> Course:
+    """Read and check `course.toml`; every problem is reported with its line."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+        doc = tomllib.loads(text)
+    except FileNotFoundError:
+        raise ScriptError([Problem(path, 1, "the course file is missing; reinstall the app")]) from None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, OSError) as exc:
+        raise ScriptError([Problem(path, 1, f"cannot read the course file: {exc}")]) from None
+    problems: list[Problem] = []
+
+    def err(where: tuple[str | int, ...], msg: str) -> None:
+        problems.append(Problem(path, line_of(key_lines(text), where), msg))
+
+    for key in doc:
+        if key not in ("title", "description", "week"):
+            err((key,), f"unknown key '{key}' in the course file")
+    title = doc.get("title")
+    if not isinstance(title, str) or not title.strip():
+        err(("title",), "the course needs a title")
+    weeks: list[Week] = []
+    seen: dict[str, int] = {}
+    raw_weeks = doc.get("week", [])
+    if not isinstance(raw_weeks, list) or not all(isinstance(w, dict) for w in raw_weeks):
+        err(("week",), "each week must be written as a [[week]] table")
+        raw_weeks = []
+    for i, raw in enumerate(raw_weeks):
+        where = ("week", i)
+        for key in raw:
+            if key not in WEEK_KEYS:
+                err(where + (key,), f"unknown key '{key}' in week {i + 1}")
+        number = raw.get("number")
+        if not whole_in(number, i + 1, i + 1):
+            err(where + ("number",), f"week {i + 1} must have number = {i + 1}")
+            continue
+        theme, intention = raw.get("theme"), raw.get("intention")
+        if not isinstance(theme, str) or not theme.strip():
+            err(where + ("theme",), f"week {number} needs a theme")
+        if not isinstance(intention, str) or not intention.strip():
+            err(where + ("intention",), f"week {number} needs an intention")
+        goal = raw.get("goal_days", DEFAULT_GOAL_DAYS)
+        if not whole_in(goal, 1, 7):
+            err(where + ("goal_days",), f"goal_days in week {number} must be 1 to 7")
+        ids = raw.get("exercises")
+        if not isinstance(ids, list) or not ids or not all(isinstance(x, str) for x in ids):
+            err(where + ("exercises",), f"week {number} needs a list of exercise ids")
+            continue
+        for j, ex in enumerate(ids):
+            if ex in seen:
+                err(where + ("exercises", j), f"exercise '{ex}' is already in week {seen[ex]}; ids must be unique")
+            seen[ex] = number
+            if not (path.parent / f"week{number}" / f"{ex}.toml").is_file():
+                err(where + ("exercises", j), f"no script week{number}/{ex}.toml for exercise '{ex}'")
+        if not problems:
+            weeks.append(Week(number, theme.strip(), intention.strip(), goal, tuple(ids)))
+    if not doc.get("week") and not problems:
+        err((), "the course has no weeks")
+    if problems:
+        raise ScriptError(problems)
+    return Course(str(title).strip(), str(doc.get("description", "")).strip(), tuple(weeks), path.parent)

@@ -1,0 +1,177 @@
+"""Practice days, streaks and course progression: pure functions over what was recorded.
+
+Nothing here reads the clock; "today" is always a parameter. Streaks are derived from the days practised,
+never kept as counters, so they can never drift from the history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from player.core.calendar import ONE_DAY, day_label, week_start
+from player.core.course import Week
+
+#: A session counts as done when at least this share of it was listened to.
+COMPLETED_SHARE = 0.9
+UNLOCK_AFTER_DAYS = 7
+
+#: How streaks are counted, as `stats --json` states it (the README says the same).
+STREAK_RULES = (
+    "A practice day is a day with at least one completed session (90% heard). Days in a row count practice "
+    "days ending today, or yesterday while today has no practice yet. A planned rest day keeps a run going "
+    "but is not counted in it, and a run never starts or ends on one. Weekly goals count practice days only."
+)
+
+
+def is_completed(listened_s: float, duration_s: float) -> bool:
+    """The one place that decides whether a session is completed."""
+    if duration_s <= 0:
+        return listened_s >= 0
+    return listened_s >= COMPLETED_SHARE * duration_s - 1e-9
+
+
+def current_streak(days: Iterable[date], today: date, rest: Iterable[date] = ()) -> int:
+    """Practice days in a row ending today, or yesterday while today has no practice yet.
+
+    A planned rest day keeps a run going without counting in it: runs are bridged across rest days, and
+    since a run is made of practice days, it never starts or ends on one.
+    """
+    have = {d for d in days if d <= today}
+    resting = {d for d in rest if d <= today} - have
+    day = today if today in have else today - ONE_DAY
+    while day in resting:
+        day -= ONE_DAY
+    n = 0
+    while day in have or day in resting:
+        n += day in have
+        day -= ONE_DAY
+    return n
+
+
+def longest_streak(days: Iterable[date], rest: Iterable[date] = ()) -> int:
+    """The longest run of practice days, bridged across planned rest days."""
+    ordered = sorted(set(days))
+    resting = set(rest) - set(ordered)
+    best = run = 0
+    prev: date | None = None
+    for d in ordered:
+        bridged = prev is not None and all(prev + ONE_DAY * k in resting for k in range(1, (d - prev).days))
+        run = run + 1 if bridged else 1
+        best = max(best, run)
+        prev = d
+    return best
+
+
+def weeks_goal_streak(days: Iterable[date], today: date, goal_days: int) -> int:
+    """Consecutive ISO weeks meeting the goal, ending this week (or last week while this one is under way)."""
+    per_week: dict[date, int] = {}
+    for d in {d for d in days if d <= today}:
+        per_week[week_start(d)] = per_week.get(week_start(d), 0) + 1
+    monday = week_start(today)
+    if per_week.get(monday, 0) < goal_days:
+        monday -= timedelta(days=7)
+    n = 0
+    while per_week.get(monday - timedelta(days=7 * n), 0) >= goal_days:
+        n += 1
+    return n
+
+
+@dataclass(frozen=True)
+class WeekState:
+    number: int
+    theme: str
+    unlocked: bool
+    completed: bool
+    sessions: int
+    days_practiced: int
+    goal_days: int
+    exercises_done: tuple[str, ...]
+    unlocks_on: date | None
+    locked_reason: str
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "number": self.number,
+            "theme": self.theme,
+            "unlocked": self.unlocked,
+            "completed": self.completed,
+            "sessions": self.sessions,
+            "days_practiced": self.days_practiced,
+            "goal_days": self.goal_days,
+        }
+
+
+def week_states(
+    weeks: Sequence[Week],
+    exercise_days: dict[str, set[date]],
+    sessions_per_week: dict[int, int],
+    today: date,
+    pace: str = "course",
+) -> list[WeekState]:
+    """Which weeks are unlocked and completed as of `today`.
+
+    Week N is completed when each of its exercises was completed at least once and its exercises were
+    completed on at least `goal_days` different days. Week N+1 opens when week N is completed, or a week
+    after week N was first practised, whichever comes first. `pace = "free"` opens every week.
+    """
+    out: list[WeekState] = []
+    previous_open_on: date | None = None  # when the previous week opened the next one (None: not yet)
+    for i, week in enumerate(weeks):
+        days = [d for ex in week.exercises for d in exercise_days.get(ex, ()) if d <= today]
+        distinct = set(days)
+        done_ids = tuple(ex for ex in week.exercises if any(d <= today for d in exercise_days.get(ex, ())))
+        completed = len(done_ids) == len(week.exercises) and len(distinct) >= week.goal_days
+        if i == 0 or pace == "free":
+            unlocked, reason, unlocks_on = True, "", None
+        else:
+            unlocked = previous_open_on is not None and previous_open_on <= today
+            unlocks_on = previous_open_on
+            prev = weeks[i - 1].number
+            if unlocked:
+                reason = ""
+            elif not out[-1].unlocked:
+                reason = f"unlocks after week {prev}"
+            elif unlocks_on is not None:
+                reason = f"unlocks when week {prev} is done, or on {day_label(unlocks_on)}"
+            else:
+                reason = f"unlocks when week {prev} is done, or a week after you first practise it"
+        # When does this week open the next one?
+        if unlocked:
+            opens = []
+            if completed:
+                opens.append(_completion_day(week, exercise_days, today))
+            if distinct:
+                opens.append(min(distinct) + timedelta(days=UNLOCK_AFTER_DAYS))
+            previous_open_on = min(opens) if opens else None
+        else:
+            previous_open_on = None
+        out.append(
+            WeekState(
+                week.number,
+                week.theme,
+                unlocked,
+                completed,
+                sessions_per_week.get(week.number, 0),
+                len(distinct),
+                week.goal_days,
+                done_ids,
+                None if unlocked else unlocks_on,
+                reason,
+            )
+        )
+    return out
+
+
+def _completion_day(week: Week, exercise_days: dict[str, set[date]], today: date) -> date:
+    """The first day on which the week's completion rule was met."""
+    firsts = [min(d for d in exercise_days[ex] if d <= today) for ex in week.exercises]
+    all_days = sorted({d for ex in week.exercises for d in exercise_days.get(ex, ()) if d <= today})
+    goal_day = all_days[week.goal_days - 1]
+    return max(max(firsts), goal_day)
+
+
+def current_week(states: Sequence[WeekState]) -> int:
+    """The highest unlocked week."""
+    return max((s.number for s in states if s.unlocked), default=1)
