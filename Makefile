@@ -93,7 +93,7 @@ sounds:
 
 # After changing a course script or a bundled voice: measure every line again (scripts/durations/).
 durations: setup
-	$(PY) -m player.adapters.speech.manifest
+	$(PY) -m player.app.durations
 
 clean:
 	rm -rf .venv .venv-* .pytest_cache

@@ -207,8 +207,8 @@ def _first_paint(command: str, text: str, env: dict) -> float:
 
 STATS = """
 import sys, time, statistics
-from player.app import library, progress
-ctx = library.open_context(sys.argv[1])
+from player.app import progress, context
+ctx = context.open_context(sys.argv[1])
 progress.stats(ctx)
 runs = []
 for _ in range(7):

@@ -50,10 +50,10 @@ def bench_cold_list(work: Path, record, runs: int) -> None:
 
 def _core_lines() -> tuple[list[str], int]:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from player.app import library
+    from player.app import context, library
     from player.core.script.model import Speech
 
-    ctx = library.open_context(Path("/nonexistent-bench"))
+    ctx = context.open_context(Path("/nonexistent-bench"))
     entry, script = library.resolve_script(ctx, CORE)
     voice = library.speak_as(script, ctx.settings, "piper")
     lines = list(dict.fromkeys(e.text for e in script.events() if isinstance(e, Speech)))

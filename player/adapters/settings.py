@@ -13,11 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from player.adapters.files import describe_os_error, write_text
-from player.adapters.speech.engines import ENGINE_CHOICES
 from player.core import calendar
 from player.core.errors import CompassionError, Problem, ScriptError, WorkFailed
 from player.core.script.checks import number_in, whole_in
-from player.core.script.model import RATE_RANGE
+from player.core.script.model import ENGINE_CHOICES, RATE_RANGE
 from player.core.script.toml_lines import key_lines, line_of
 
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")

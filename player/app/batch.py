@@ -14,7 +14,7 @@ from pathlib import Path
 from player.adapters.files import safe_name, write_text
 from player.adapters.sound import export
 from player.adapters.speech import synth
-from player.app import library
+from player.app import context, library, render
 from player.core.calendar import minutes_range, minutes_text
 from player.core.course import Week
 from player.core.errors import CompassionError
@@ -58,7 +58,7 @@ class _Job:
 
 
 def render_weeks(
-    ctx: library.Context,
+    ctx: context.Context,
     weeks: list[Week],
     out_dir: Path,
     fmt: str,
@@ -66,7 +66,7 @@ def render_weeks(
     caption_format: str,
     engine: str | None,
     nested: bool,
-    progress: library.Progress | None = None,
+    progress: context.Progress | None = None,
     background: str | None = None,
 ) -> BatchResult:
     """Render `weeks` into `out_dir` (one subfolder per week when `nested`).
@@ -84,7 +84,7 @@ def render_weeks(
     for week in weeks:
         folder = out_dir / safe_name(f"Week {week.number} - {week.theme}") if nested else out_dir
         manifest = manifests.setdefault(folder, load_manifest(folder))
-        album = library.album_name(course.title, week.number, week.theme)
+        album = render.album_name(course.title, week.number, week.theme)
         playlist: list[tuple[str, float, str]] = []
         mine = [p for p in pieces if p.week is week]
         for piece in mine:
@@ -117,11 +117,11 @@ class Piece:
 
 
 def prepare(
-    ctx: library.Context,
+    ctx: context.Context,
     weeks: list[Week],
     minutes: float | None,
     engine: str | None,
-    progress: library.Progress | None,
+    progress: context.Progress | None,
     background: str | None,
     notes: list[str],
 ) -> list[Piece]:
@@ -154,13 +154,13 @@ def prepare(
 
 
 def _encode_all(
-    ctx: library.Context,
+    ctx: context.Context,
     jobs: list[_Job],
     fmt: str,
     caption_format: str,
     manifests: dict[Path, dict],
     result: BatchResult,
-    progress: library.Progress | None,
+    progress: context.Progress | None,
 ) -> None:
     import concurrent.futures as cf
     import os

@@ -20,7 +20,7 @@ from pathlib import Path
 from player.adapters.files import atomic_path
 from player.adapters.sound import captions, export
 from player.adapters.sound.cover import cover_png
-from player.app import batch, library
+from player.app import batch, context, library, render
 from player.core.course import Week
 from player.core.errors import CompassionError, WorkFailed
 from player.core.timeline import Cue
@@ -51,14 +51,14 @@ def chapter_title(week: int, title: str) -> str:
 
 
 def render_book(
-    ctx: library.Context,
+    ctx: context.Context,
     weeks: list[Week],
     out: Path,
     fmt: str,
     minutes: float | None,
     caption_format: str,
     engine: str | None,
-    progress: library.Progress | None = None,
+    progress: context.Progress | None = None,
     background: str | None = None,
 ) -> BookResult:
     if fmt not in FORMATS:
@@ -77,7 +77,7 @@ def render_book(
         cues += [Cue(c.start + at, c.end + at, c.text) for c in p.timeline.cues()]
         at += length
     whole = len(weeks) == len(course.weeks)
-    album = course.title if whole else library.album_name(course.title, weeks[0].number, weeks[0].theme)
+    album = course.title if whole else render.album_name(course.title, weeks[0].number, weeks[0].theme)
     book_title = course.title if whole else f"Week {weeks[0].number}: {weeks[0].theme}"
     tags = export.Tags(title=book_title, album=album, genre="Audiobook" if fmt == "m4b" else "Meditation")
     signature = _signature(pieces, fmt, caption_format, tags, chapters)

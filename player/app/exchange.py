@@ -11,7 +11,7 @@ from player.adapters.files import write_text
 from player.adapters.store import db as dbmod
 from player.adapters.store import sessions as store
 from player.adapters.store.sessions import Session
-from player.app.library import Context
+from player.app.context import Context
 from player.app.progress import history
 from player.core import ids
 from player.core.errors import CompassionError

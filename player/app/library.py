@@ -1,4 +1,5 @@
-"""The use cases the command line and the TUI share: load, plan, render.
+"""The library of exercises: which script an id means, its voice and ambience, and its plan (every
+sound's length, exact or estimated) from which sessions and renders are laid out.
 
 Everything here works on plain values; nothing prints. Progress is reported through callbacks.
 """
@@ -7,23 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 
 from player.adapters import paths
 from player.adapters import settings as config
-from player.adapters.catalog import Catalog, Entry
-from player.adapters.clock import Clock, from_setting
-from player.adapters.sound import captions, export, sounds
+from player.adapters.catalog import Entry
+from player.adapters.sound import sounds
 from player.adapters.speech import synth
-from player.adapters.speech.base import SAMPLE_RATE, SpeakAs
-from player.adapters.speech.cache import SpeechCache
+from player.adapters.speech.base import SpeakAs
 from player.adapters.speech.engines import resolve_engine
-from player.core import calendar
+from player.app.context import Context, Progress
 from player.core.errors import CompassionError, WorkFailed
 from player.core.script.model import DEFAULT_RATE, Background, BellSound, Script, Speech
 from player.core.timeline import (
     MARGINS,
+    SAMPLE_RATE,
     Clip,
     Margins,
     Sized,
@@ -33,46 +32,6 @@ from player.core.timeline import (
     length_range,
     range_minutes,
 )
-
-Progress = Callable[[str, int, int], None]
-
-
-@dataclass
-class Context:
-    """What every use case needs: where data lives, the settings, the cache and the catalog."""
-
-    data_dir: Path
-    config_dir: Path
-    settings: config.Settings
-    cache: SpeechCache
-    catalog: Catalog
-    clock: Clock
-
-    def now(self) -> datetime:
-        """The current moment (with the local UTC offset), from the one clock."""
-        return self.clock.now()
-
-    def today(self) -> date:
-        """Today's practice date: the local date, moved back by the day-start setting."""
-        return calendar.practice_date(self.clock.now(), self.settings.day_start_minutes)
-
-    def tidy_cache(self, keep=frozenset()) -> None:
-        """Keep the speech cache within its size setting: least recently used lines go first, never the
-        lines in `keep` (those being used now)."""
-        self.cache.prune(self.settings.cache_max_mb * 1024 * 1024, frozenset(keep))
-
-
-def open_context(data_dir: str | Path | None = None, clock: Clock | None = None) -> Context:
-    """Resolve folders and read settings. With `--data-dir`, settings live there too (unless overridden).
-    The clock is the computer's, unless a test sets one (`clock`, or COMPASSION_TEST_NOW)."""
-    data = paths.data_dir(data_dir)
-    if data_dir and not paths.config_dir_overridden():
-        conf_dir = data
-    else:
-        conf_dir = paths.config_dir()
-    settings = config.load(conf_dir)
-    clock = clock or from_setting(paths.test_now())
-    return Context(data, conf_dir, settings, SpeechCache(paths.cache_dir()), Catalog(data), clock)
 
 
 def speak_as(script: Script, settings: config.Settings, engine: str | None = None) -> SpeakAs:
@@ -235,83 +194,6 @@ def clip_source(ctx: Context, user_sounds: Path | None) -> Callable[[Clip], byte
         return data
 
     return source
-
-
-@dataclass
-class RenderResult:
-    audio: Path
-    captions: Path | None
-    duration: float
-    skipped: bool = False
-    cues: list = field(default_factory=list)
-
-
-def output_format(out: Path | None, fmt: str | None) -> str:
-    """The format from `--format`, else from the output's extension, else WAV."""
-    if fmt:
-        if fmt not in export.FORMATS:
-            raise CompassionError(f"unknown format '{fmt}'", f"use one of: {', '.join(export.FORMATS)}")
-        return fmt
-    if out is not None and out.suffix.lower().lstrip(".") in export.FORMATS:
-        return out.suffix.lower().lstrip(".")
-    return "wav"
-
-
-def output_path(exercise_id: str, out: Path | None, fmt: str) -> Path:
-    """Where one rendered exercise goes: `out` (a file, or a folder to put it in), else `ID.FMT` here; the
-    extension always matches the format."""
-    from player.adapters.files import safe_name
-
-    default = f"{safe_name(exercise_id)}.{fmt}"
-    if out is None:
-        return Path(default)
-    if out.is_dir():
-        return out / default
-    if out.suffix.lower().lstrip(".") != fmt:
-        return out.with_name(out.name + f".{fmt}") if not out.suffix else out.with_suffix(f".{fmt}")
-    return out
-
-
-def render(
-    ctx: Context,
-    script: Script,
-    out: Path,
-    fmt: str,
-    minutes: float | None = None,
-    caption_format: str = "vtt",
-    engine: str | None = None,
-    tags: export.Tags | None = None,
-    progress: Progress | None = None,
-    background: str | None = None,
-) -> RenderResult:
-    """Render one script to `out` (and its caption sidecar). Nothing partial is left on failure."""
-    if fmt != "wav":
-        export.require_ffmpeg(fmt)
-    bed = resolve_background(script, background)
-    p = plan(ctx, script, engine, progress)
-    timeline = p.fit(minutes)
-    tags = tags or export.Tags(title=script.title)
-    report = (lambda done, total: progress("audio", done, total)) if progress else None
-    export.write(timeline, clip_source(ctx, p.user_sounds), out, fmt, tags, report, bed, p.voice.volume)
-    cues = timeline.cues()
-    cap = captions.write(out, caption_format, cues, script.title, tags.album)
-    return RenderResult(out, cap, timeline.duration, cues=cues)
-
-
-def default_tags(ctx: Context, entry: Entry, script: Script) -> export.Tags:
-    """Tags for one rendered exercise: course exercises are filed under their week."""
-    if entry.week is not None:
-        try:
-            week = ctx.catalog.course.week(entry.week)
-        except CompassionError:
-            week = None
-        if week is not None:
-            return export.Tags(title=script.title, album=album_name(ctx.catalog.course.title, week.number, week.theme))
-    return export.Tags(title=script.title, album="My scripts")
-
-
-def album_name(course_title: str, week: int, theme: str) -> str:
-    return f"{course_title} - Week {week}: {theme}"
 
 
 def resolve_script(ctx: Context, target: str) -> tuple[Entry, Script]:

@@ -7,7 +7,8 @@ estimated from the words and marked as such.
 from __future__ import annotations
 
 from player.adapters.catalog import Entry
-from player.app.library import Context, plan
+from player.app.context import Context
+from player.app.library import plan
 from player.core.script.model import Script, Speech
 
 

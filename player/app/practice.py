@@ -12,23 +12,22 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from player.adapters.catalog import Entry
+from player.adapters.playback.backend import Backend
 from player.adapters.playback.captions import Captions
-from player.adapters.playback.device import Backend
 from player.adapters.playback.handover import merge
 from player.adapters.playback.player import PlaybackState, Player
 from player.adapters.sound import sounds
 from player.adapters.sound.ambience import Mixer
 from player.adapters.sound.live import LiveLayout
 from player.adapters.speech import synth
-from player.adapters.speech.base import SAMPLE_RATE
 from player.adapters.store.sessions import Session as SessionRecord
 from player.adapters.store.sessions import StoredSession
-from player.app import library
+from player.app import context, library
 from player.core.errors import CompassionError, WorkFailed
 from player.core.script.model import Script
-from player.core.timeline import Cue
+from player.core.timeline import SAMPLE_RATE, Cue
 
-Progress = library.Progress
+Progress = context.Progress
 #: Silence added inside a pause while the next line is still being made.
 WAIT_FRAMES = int(0.1 * SAMPLE_RATE)
 
@@ -48,7 +47,7 @@ class Session:
 
     def __init__(
         self,
-        ctx: library.Context,
+        ctx: context.Context,
         entry: Entry,
         script: Script,
         plan: library.Plan,
@@ -183,7 +182,7 @@ def audio_key(plan: library.Plan, minutes: float | None, background: tuple | Non
 
 
 def open_session(
-    ctx: library.Context,
+    ctx: context.Context,
     entry: Entry,
     script: Script,
     minutes: float | None,
@@ -236,7 +235,7 @@ class Practice:
 
     def __init__(
         self,
-        ctx: library.Context,
+        ctx: context.Context,
         session: Session,
         backend: Backend,
         recorder,

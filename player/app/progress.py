@@ -15,7 +15,7 @@ from player.adapters.store import db as dbmod
 from player.adapters.store import rest
 from player.adapters.store import sessions as store
 from player.adapters.store.sessions import Session
-from player.app.library import Context
+from player.app.context import Context
 from player.core import progress
 from player.core.course import Week
 from player.core.errors import CompassionError, ScriptError

@@ -14,13 +14,13 @@ from pathlib import Path
 
 from player.adapters.catalog import Entry
 from player.adapters.sound import sounds
-from player.adapters.speech.base import SAMPLE_RATE, SpeakAs
-from player.app import library
+from player.adapters.speech.base import SpeakAs
+from player.app import context, library
 from player.core import ids
 from player.core.errors import CompassionError
 from player.core.script.checks import number_in, whole_in
 from player.core.script.model import BellSound, Gap, Pause, Script
-from player.core.timeline import Cue, Margins, Sized
+from player.core.timeline import SAMPLE_RATE, Cue, Margins, Sized
 
 TIMER_ID = ids.TIMER_ID
 TAIL_S = 0.5
@@ -97,7 +97,7 @@ def entry() -> Entry:
     return Entry(ids.timer(), Path(TIMER_ID))
 
 
-def plan(ctx: library.Context, spec: TimerSpec) -> library.Plan:
+def plan(ctx: context.Context, spec: TimerSpec) -> library.Plan:
     """The timer as a plan: bells at their times, exact silence between, the countdown as its lead."""
     user_dir = ctx.catalog.user_dir
     frames = len(sounds.load_bell(spec.bell, user_dir)) // 2
@@ -114,7 +114,7 @@ def plan(ctx: library.Context, spec: TimerSpec) -> library.Plan:
     return library.Plan(script, voice, items, user_dir, margins=Margins(float(spec.prepare), TAIL_S))
 
 
-def remember(ctx: library.Context, spec: TimerSpec) -> None:
+def remember(ctx: context.Context, spec: TimerSpec) -> None:
     """Keep the choices for next time: only the timer's own settings change."""
     from player.adapters import settings
 
@@ -127,12 +127,12 @@ def remember(ctx: library.Context, spec: TimerSpec) -> None:
     ctx.settings, _ = settings.change(ctx.config_dir, chosen)
 
 
-def last_used(ctx: library.Context) -> TimerSpec:
+def last_used(ctx: context.Context) -> TimerSpec:
     s = ctx.settings
     return TimerSpec(s.timer_minutes, s.timer_every, s.timer_bell, s.timer_prepare)
 
 
-def open_session(ctx: library.Context, spec: TimerSpec, background: str | None = None):  # -> practice.Session
+def open_session(ctx: context.Context, spec: TimerSpec, background: str | None = None):  # -> practice.Session
     """A timer ready to play (nothing needs making: it starts at once)."""
     from player.app import practice
 
@@ -141,7 +141,7 @@ def open_session(ctx: library.Context, spec: TimerSpec, background: str | None =
     return practice.Session(ctx, entry(), p.script, p, spec.minutes, bed)
 
 
-def render(ctx: library.Context, spec: TimerSpec, out: Path, fmt: str, background: str | None = None) -> Path:
+def render(ctx: context.Context, spec: TimerSpec, out: Path, fmt: str, background: str | None = None) -> Path:
     """Write the timer to an audio file (no captions: there are no words)."""
     from player.adapters.sound import export
 

@@ -47,10 +47,10 @@ def main(argv: Sequence[str] | None = None, open_app: OpenApp | None = None) -> 
 
 def _open_home(args, open_app: OpenApp | None) -> int:
     from player.adapters import paths
-    from player.app import library
+    from player.app import context
 
     if open_app is None:
         print("error: the app cannot open from here; run `compassion`", file=sys.stderr)
         return 2
-    ctx = library.open_context(args.data_dir)
+    ctx = context.open_context(args.data_dir)
     return open_app(ctx, no_audio=paths.audio_disabled())

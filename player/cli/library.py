@@ -11,9 +11,9 @@ from player.core.errors import ScriptError
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from player.app import library
+    from player.app import context
 
-    ctx = library.open_context(args.data_dir)
+    ctx = context.open_context(args.data_dir)
     bad = False
     for path in args.paths:
         try:
@@ -28,9 +28,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    from player.app import library, overview
+    from player.app import context, library, overview
 
-    ctx = library.open_context(args.data_dir)
+    ctx = context.open_context(args.data_dir)
     entry, script = library.resolve_script(ctx, args.target)
     info = overview.exercise_info(ctx, entry, script, args.engine)
     if args.json:
@@ -49,9 +49,9 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from player.app import library, overview
+    from player.app import context, overview
 
-    ctx = library.open_context(args.data_dir)
+    ctx = context.open_context(args.data_dir)
     listing = overview.course_listing(ctx, args.engine)
     if args.json:
         print(json.dumps(listing, indent=2, ensure_ascii=False))

@@ -14,9 +14,9 @@ def cmd_play(args: argparse.Namespace, open_app: Callable[..., int] | None = Non
 
     from player.adapters import paths
     from player.adapters.playback import device
-    from player.app import library, practice, progress
+    from player.app import context, library, practice, progress
 
-    ctx = library.open_context(args.data_dir)
+    ctx = context.open_context(args.data_dir)
     entry, script = library.resolve_script(ctx, args.target)
     # The same checks whatever the screen: engine, ambience, and a length the exercise can run to (at once
     # when every length is known; after making the speech otherwise).
@@ -75,11 +75,11 @@ def _stopped_session(ctx, exercise_id: str, args: argparse.Namespace):
 
 
 def cmd_record(args: argparse.Namespace) -> int:
-    from player.app import library, progress, timer
+    from player.app import context, library, progress, timer
     from player.core.calendar import minutes_text
     from player.core.errors import CompassionError
 
-    ctx = library.open_context(args.data_dir)
+    ctx = context.open_context(args.data_dir)
     if args.target == timer.TIMER_ID:  # a sit with a rendered timer, say
         if args.minutes is None:
             raise CompassionError("recording a timer sit needs its length", "add --minutes, like --minutes 10")
@@ -108,9 +108,9 @@ def cmd_timer(args: argparse.Namespace, open_app: Callable[..., int] | None = No
 
     from player.adapters import paths
     from player.adapters.playback import device
-    from player.app import library, practice, progress, timer
+    from player.app import context, practice, progress, render, timer
 
-    ctx = library.open_context(args.data_dir)
+    ctx = context.open_context(args.data_dir)
     last = timer.last_used(ctx)
     spec = timer.TimerSpec(
         args.minutes,
@@ -120,8 +120,8 @@ def cmd_timer(args: argparse.Namespace, open_app: Callable[..., int] | None = No
     )
     session = timer.open_session(ctx, spec, args.background)  # checks everything before anything starts
     if args.output is not None:
-        fmt = library.output_format(args.output, args.format)
-        out = library.output_path("timer", args.output, fmt)
+        fmt = render.output_format(args.output, args.format)
+        out = render.output_path("timer", args.output, fmt)
         print(timer.render(ctx, spec, out, fmt, args.background))
         return 0
     timer.remember(ctx, spec)

@@ -8,9 +8,9 @@ import sys
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from player.app import library, progress
+    from player.app import context, progress
 
-    ctx = library.open_context(args.data_dir)
+    ctx = context.open_context(args.data_dir)
     st = progress.stats(ctx, args.today)
     if args.json:
         print(json.dumps(st.as_json(), indent=2))
@@ -23,10 +23,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_history(args: argparse.Namespace) -> int:
     from player.adapters.store.sessions import as_dict
-    from player.app import library, progress
+    from player.app import context, progress
     from player.core.calendar import minutes_text
 
-    ctx = library.open_context(args.data_dir)
+    ctx = context.open_context(args.data_dir)
     stored = progress.history(ctx)
     starts = {s.id: s.started_at for s in stored}
     rows = [as_dict(s, starts) for s in stored if args.since is None or (s.local_date_ and s.local_date_ >= args.since)]
@@ -65,26 +65,26 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from player.app import exchange, library
+    from player.app import context, exchange
 
-    n = exchange.export_file(library.open_context(args.data_dir), args.file)
+    n = exchange.export_file(context.open_context(args.data_dir), args.file)
     print(f"exported {n} session(s) to {args.file}")
     return 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from player.app import exchange, library
+    from player.app import context, exchange
 
-    added, skipped = exchange.import_file(library.open_context(args.data_dir), args.file)
+    added, skipped = exchange.import_file(context.open_context(args.data_dir), args.file)
     print(f"imported {added} session(s); {skipped} already present, skipped")
     return 0
 
 
 def cmd_rest(args: argparse.Namespace) -> int:
-    from player.app import library, progress
+    from player.app import context, progress
     from player.core.calendar import long_day_label
 
-    ctx = library.open_context(args.data_dir)
+    ctx = context.open_context(args.data_dir)
     day = args.date or ctx.today()
     shown = long_day_label(day)
     if args.undo:
@@ -103,11 +103,11 @@ def cmd_remind(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from player.adapters import files, reminder
-    from player.app import library, progress
+    from player.app import context, progress
 
     at = reminder.parse_time(args.at)
     days = reminder.parse_days(args.days)
-    ctx = library.open_context(args.data_dir)
+    ctx = context.open_context(args.data_dir)
     title, exercise = _this_weeks_practice(ctx, progress.stats(ctx).current_week)
     how = f"Open compassion-player, or run: compassion play {exercise}" if exercise else "Open compassion-player."
     data = reminder.calendar_bytes(reminder.Reminder(at, days, title, f"{reminder.KIND_LINE}\n\n{how}"), ctx.now())

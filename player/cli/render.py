@@ -12,9 +12,9 @@ from player.core.errors import CompassionError
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from player.app import batch, library
+    from player.app import batch, context, library, render
 
-    ctx = library.open_context(args.data_dir)
+    ctx = context.open_context(args.data_dir)
     target = batch.parse_target(args.target)
     if target is not None:
         return _render_collection(ctx, args, *target)
@@ -26,11 +26,11 @@ def cmd_render(args: argparse.Namespace) -> int:
         )
     if args.single_file:
         raise CompassionError("--single-file joins the practices of week:N or course into one file")
-    fmt = library.output_format(args.output, args.format)
-    out = library.output_path(entry.name, args.output, fmt)
-    tags = library.default_tags(ctx, entry, script)
+    fmt = render.output_format(args.output, args.format)
+    out = render.output_path(entry.name, args.output, fmt)
+    tags = render.default_tags(ctx, entry, script)
     with Progress() as progress:
-        result = library.render(
+        result = render.render(
             ctx, script, out, fmt, args.minutes, args.captions, args.engine, tags, progress, args.background
         )
     print(result.audio)
@@ -38,7 +38,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def _render_collection(ctx, args: argparse.Namespace, kind: str, number: int | None) -> int:
-    from player.app import batch, library
+    from player.app import batch, render
 
     course = ctx.catalog.course
     if kind == "week":
@@ -54,7 +54,7 @@ def _render_collection(ctx, args: argparse.Namespace, kind: str, number: int | N
     out_dir = args.output or default_dir
     if out_dir.exists() and not out_dir.is_dir():
         raise CompassionError(f"{out_dir} is a file; {args.target} needs a folder", "give a folder with -o DIR")
-    fmt = library.output_format(None, args.format)
+    fmt = render.output_format(None, args.format)
     with Progress() as progress:
         result = batch.render_weeks(
             ctx, weeks, out_dir, fmt, args.minutes, args.captions, args.engine, nested, progress, args.background

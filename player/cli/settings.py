@@ -9,9 +9,9 @@ from player.core.errors import CompassionError
 
 
 def cmd_cache(args: argparse.Namespace) -> int:
-    from player.app import library
+    from player.app import context
 
-    ctx = library.open_context(args.data_dir)
+    ctx = context.open_context(args.data_dir)
     if args.action == "clear":
         freed = ctx.cache.clear()
         print(f"cleared {freed / 1e6:.1f} MB of made speech from {ctx.cache.base}; it is made again when needed")
@@ -41,9 +41,9 @@ def cmd_config(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
     from player.adapters import settings as config
-    from player.app import library, progress
+    from player.app import context, progress
 
-    ctx = library.open_context(args.data_dir)
+    ctx = context.open_context(args.data_dir)
     values = asdict(ctx.settings)
     if args.action == "list":
         for key, value in values.items():

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from player.core.errors import OutOfRange
 from player.core.script.model import BellSound, Event, Gap, Speech
 
+#: One sample rate for everything the app assembles: speech, bells and ambience.
+SAMPLE_RATE = 22050
+
 #: Silence before the first sound and after the last one, whatever the script says.
 LEAD_S = 0.25
 TAIL_S = 0.75

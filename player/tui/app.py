@@ -11,7 +11,7 @@ from textual.binding import Binding
 
 from player.adapters.catalog import Entry
 from player.adapters.playback import device
-from player.app import library, progress
+from player.app import context, library, progress
 from player.app.timer import TimerSpec
 from player.core.errors import CompassionError
 from player.core.script.model import Script
@@ -30,7 +30,7 @@ class CompassionApp(App):
 
     def __init__(
         self,
-        ctx: library.Context,
+        ctx: context.Context,
         *,
         no_audio: bool = False,
         play: tuple[Entry, Script] | None = None,
@@ -245,7 +245,7 @@ class CompassionApp(App):
 
 
 def run_app(
-    ctx: library.Context,
+    ctx: context.Context,
     *,
     no_audio: bool = False,
     play=None,

@@ -9,7 +9,7 @@ import tomllib
 
 import pytest
 
-from player.app import library, progress, timer
+from player.app import context, progress, timer
 from tests.conftest import run_cli
 
 MINE = 'title = "My Safe Place"\nkind = "short"\n[[step]]\nsay = "Hello, this is mine."\npause = 0.5\n'
@@ -87,7 +87,7 @@ V3_ROWS = [
 
 def test_an_older_progress_file_gives_the_listeners_own_scripts_their_kind_after_a_backup(home):
     home.mkdir(parents=True)
-    ctx = library.open_context(home)
+    ctx = context.open_context(home)
     db = progress._open(ctx)
     with db.writing() as conn:
         for ex, started, week in V3_ROWS:
@@ -141,7 +141,7 @@ def test_export_keeps_the_kind_and_an_older_export_is_read_with_the_old_meaning(
 
 # -- one settings writer ----------------------------------------------------------------------------------
 def test_remembering_the_timer_never_reverts_a_setting_changed_meanwhile(home, tmp_path):
-    ctx = library.open_context(home)  # the app's copy, read before the change below
+    ctx = context.open_context(home)  # the app's copy, read before the change below
     r = run_cli("config", "set", "day_starts_at", "03:00")
     assert r.returncode == 0, r.stderr
     timer.remember(ctx, timer.TimerSpec(20, 5, "bowl", 10))
@@ -172,7 +172,7 @@ def test_when_practice_days_cannot_be_changed_the_setting_is_not_changed_either(
     from player.adapters.store import sessions as store
 
     _late_session(home)
-    ctx = library.open_context(home)
+    ctx = context.open_context(home)
 
     def broken(conn, minutes):
         raise sqlite3.OperationalError("disk I/O error")
@@ -189,7 +189,7 @@ def test_when_the_settings_file_cannot_be_written_practice_days_stay_as_they_wer
     from player.core.errors import WorkFailed
 
     _late_session(home)
-    ctx = library.open_context(home)
+    ctx = context.open_context(home)
 
     def full_disk(path, text, what):
         raise WorkFailed("cannot write the settings file: the disk is full")
@@ -207,7 +207,7 @@ def test_an_upgraded_speech_library_keeps_every_course_length_exact(home, monkey
     from player.adapters.speech import manifest, piper_engine, pyttsx3_engine
     from player.app import overview
 
-    ctx = library.open_context(home)
+    ctx = context.open_context(home)
     assert all(ex["exact"] for w in overview.course_listing(ctx, engine)["weeks"] for ex in w["exercises"])
     monkeypatch.setattr(pyttsx3_engine, "_pyttsx3_version", lambda: "9.99")
     monkeypatch.setattr(piper_engine, "_piper_version", lambda: "9.99")

@@ -91,9 +91,9 @@ def test_on_a_terminal_plain_mode_never_redraws_or_colours(script, how):
 def test_no_color_turns_the_app_monochrome(home, monkeypatch):
     from textual.filter import Monochrome
 
-    from player.app import library
+    from player.app import context
     from player.tui.app import CompassionApp
 
     monkeypatch.setenv("NO_COLOR", "1")
-    app = CompassionApp(library.open_context(home))
+    app = CompassionApp(context.open_context(home))
     assert any(isinstance(f, Monochrome) for f in app._filters)

@@ -20,7 +20,7 @@ from player.adapters.store import db as dbmod
 from player.adapters.store import sessions as store
 from player.adapters.store.migrations import CURRENT_VERSION
 from player.adapters.store.sessions import Session
-from player.app import library, progress
+from player.app import context, progress
 from tests import reference as ref
 from tests.conftest import run_cli
 
@@ -217,9 +217,9 @@ def test_read_only_data_folder_still_shows_progress(home):
 RECORDER = """
 import sys
 from datetime import datetime, timedelta, timezone
-from player.app import library
+from player.app import context
 from player.adapters.store import db as dbmod, sessions as store
-ctx = library.open_context()
+ctx = context.open_context()
 db = dbmod.open_database(ctx.data_dir, clock=ctx.clock)
 start = datetime(2026, 1, 1, tzinfo=timezone.utc)
 i = int(sys.argv[1])
@@ -296,7 +296,7 @@ def test_stats_from_the_database_match_a_reference(tmp_path_factory, sessions, t
     data = tmp_path_factory.mktemp("p")
     os.environ["COMPASSION_DATA_DIR"] = str(data)
     try:
-        ctx = library.open_context(data)
+        ctx = context.open_context(data)
         rec = progress.SqliteRecorder(ctx)
         base = date(2026, 10, 1)
         days = set()
@@ -318,7 +318,7 @@ def test_stats_from_the_database_match_a_reference(tmp_path_factory, sessions, t
 
 
 def test_recorder_for_the_player_decides_completion_in_one_place(home):
-    ctx = library.open_context()
+    ctx = context.open_context()
     rec = progress.SqliteRecorder(ctx)
     moment = datetime(2026, 11, 20, 9, tzinfo=TZ)
     assert rec.record(Session("safe-place", moment, 600, 540, "app", 2, 10.0))

@@ -168,9 +168,9 @@ def test_format_flag_and_default_output_name(home, tmp_path, cli):
 
 def test_second_render_synthesizes_nothing(fresh_cache, tmp_path):
     from player.adapters.speech.engines import get_engine
-    from player.app import library
+    from player.app import context, render
 
-    ctx = library.open_context()
+    ctx = context.open_context()
     script = ctx.catalog.load_path(EXAMPLE)
     calls = []
     engine = get_engine("pyttsx3")
@@ -178,12 +178,12 @@ def test_second_render_synthesizes_nothing(fresh_cache, tmp_path):
     engine.synthesize = lambda *a: calls.append(a) or real(*a)
     try:
         seen = []
-        library.render(ctx, script, tmp_path / "a.wav", "wav", progress=lambda ph, d, t: seen.append((ph, d, t)))
+        render.render(ctx, script, tmp_path / "a.wav", "wav", progress=lambda ph, d, t: seen.append((ph, d, t)))
         first_misses = max(t for ph, d, t in seen if ph == "speech")
         assert first_misses > 0
         seen.clear()
         calls.clear()
-        library.render(ctx, script, tmp_path / "b.wav", "wav", progress=lambda ph, d, t: seen.append((ph, d, t)))
+        render.render(ctx, script, tmp_path / "b.wav", "wav", progress=lambda ph, d, t: seen.append((ph, d, t)))
         assert [t for ph, d, t in seen if ph == "speech"] == [0]
         assert calls == []
     finally:
@@ -217,14 +217,14 @@ def test_cold_render_in_parallel_matches_a_serial_one(fresh_cache, tmp_path, cli
     script = write(tmp_path, 'title = "Many"\n' + lines)
     assert cli("render", str(script), "-o", str(tmp_path / "par.wav")).returncode == 0
     from player.adapters.speech import synth
-    from player.app import library
+    from player.app import context, render
 
-    ctx = library.open_context()
+    ctx = context.open_context()
     ctx.cache = type(ctx.cache)(tmp_path / "serial-cache")
     old = synth.PARALLEL_MIN
     synth.PARALLEL_MIN = 10**6
     try:
-        library.render(ctx, ctx.catalog.load_path(script), tmp_path / "ser.wav", "wav")
+        render.render(ctx, ctx.catalog.load_path(script), tmp_path / "ser.wav", "wav")
     finally:
         synth.PARALLEL_MIN = old
     # espeak-ng varies by a few milliseconds from call to call, so compare what a listener would notice

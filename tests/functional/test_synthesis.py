@@ -36,20 +36,21 @@ def _lines(n: int, tag: str = "") -> str:
 
 @pytest.mark.parametrize("engine", ["pyttsx3", pytest.param("piper", marks=needs_piper)])
 def test_the_durations_manifest_knows_every_course_line(engine):
-    from player.adapters.speech import manifest
+    from player.app import durations
 
-    assert manifest.missing(engine) == [], "a course script or voice changed: run `make durations`"
+    assert durations.missing(engine) == [], "a course script or voice changed: run `make durations`"
 
 
 def test_a_changed_script_makes_the_manifest_stale(tmp_path):
     from player.adapters.speech import manifest
+    from player.app import durations
 
     course = tmp_path / "scripts"
     shutil.copytree(REPO / "scripts", course)
     touch = course / "week1" / "soothing-touch.toml"
     touch.write_text(touch.read_text().replace("This is a short practice", "Here is a short practice", 1))
     manifest.known.cache_clear()
-    assert len(manifest.missing("pyttsx3", course)) == 1
+    assert len(durations.missing("pyttsx3", course)) == 1
     manifest.known.cache_clear()
 
 
@@ -110,9 +111,9 @@ def test_minutes_on_an_estimated_script_is_checked_against_its_real_range(fresh_
 
 def test_workers_make_the_speech_and_match_what_this_process_makes(fresh_cache, tmp_path):
     from player.adapters.speech import synth
-    from player.app import library
+    from player.app import context, library
 
-    ctx = library.open_context()
+    ctx = context.open_context()
     script = tmp_path / "many.toml"
     script.write_text('title = "Many"\n' + _lines(16))
     plan = library.plan(ctx, ctx.catalog.load_path(script), synthesize=False)
@@ -172,8 +173,8 @@ def test_several_scripts_in_one_process_never_hang(fresh_cache, tmp_path):
     # The old fork-based pool deadlocked on the second script once the parent had loaded a voice.
     code = """
 import sys
-from player.app import library
-ctx = library.open_context()
+from player.app import library, context
+ctx = context.open_context()
 for name in sys.argv[1:]:
     library.plan(ctx, ctx.catalog.load_path(name), synthesize=True, engine=None)
     print("made", name, flush=True)

@@ -10,7 +10,7 @@ from player.adapters import settings as settings_file
 from player.adapters.playback.clocked import SilentBackend
 from player.adapters.playback.player import PlaybackState
 from player.adapters.store.sessions import Session
-from player.app import library, progress
+from player.app import context, library, progress
 from player.tui.app import CompassionApp
 from player.tui.screens.checkin import CheckInScreen
 from player.tui.screens.help import HelpScreen
@@ -26,7 +26,7 @@ SHORT = 'title = "Tiny"\nkind = "informal"\n[[step]]\nsay = "Hello."\npause = 0.
 
 
 def make_app(home, *, check_in=False, show_streaks=True, sessions=(), notice_seen=True, **settings):
-    ctx = library.open_context(home)
+    ctx = context.open_context(home)
     chosen = {"check_in": check_in, "show_streaks": show_streaks, **settings}
     ctx.settings, _ = settings_file.change(ctx.config_dir, chosen)
     if sessions:
@@ -162,7 +162,7 @@ async def test_choosing_a_length_then_playing_with_every_key(home):
         await pilot.press("q")  # stops at once, asks nothing
         await settle(pilot, app)
         assert isinstance(app.screen, WeekScreen)
-    rows = progress.history(library.open_context(home))
+    rows = progress.history(context.open_context(home))
     assert len(rows) == 1 and not rows[0].completed_ and rows[0].minutes_variant == 15.0
     assert 1.0 < rows[0].listened_s < 30  # what was heard, not where the skips went
 
@@ -207,7 +207,7 @@ async def test_a_finished_session_is_recorded_with_check_ins_and_a_warm_close(ho
         assert "Thank you for giving yourself this time" in str(screen.query_one("#closing").render())
         await pilot.press("enter")
         await settle(pilot, app)
-    rows = progress.history(library.open_context(home))
+    rows = progress.history(context.open_context(home))
     assert [(r.exercise_id, r.completed_, r.mood_before, r.mood_after) for r in rows] == [("mine:tiny", True, 6, None)]
 
 
@@ -336,7 +336,7 @@ async def test_ctrl_q_in_the_middle_of_a_session_keeps_what_was_heard(home):
         await wait_for(pilot, lambda: screen.practice is not None and screen.practice.player.position > 1.5)
         await pilot.press("ctrl+q")
         await pilot.pause()
-    rows = progress.history(library.open_context(home))
+    rows = progress.history(context.open_context(home))
     assert len(rows) == 1 and rows[0].exercise_id == "soothing-touch" and not rows[0].completed_
     assert 1.5 < rows[0].listened_s < 10
 
@@ -354,7 +354,7 @@ async def test_ctrl_q_at_the_check_in_after_a_session_keeps_it_as_completed(home
         await wait_for(pilot, lambda: isinstance(app.screen, CheckInScreen) and not app.screen.before, timeout=30)
         await pilot.press("ctrl+q")
         await pilot.pause()
-    rows = progress.history(library.open_context(home))
+    rows = progress.history(context.open_context(home))
     assert [(r.exercise_id, r.completed_, r.mood_before) for r in rows] == [("mine:tiny", True, 4)]
 
 
@@ -387,7 +387,7 @@ async def test_leaving_while_speech_is_being_made_stops_making_it(fresh_cache, h
 
 
 async def test_engine_and_background_from_the_command_line_apply_in_the_app(home):
-    ctx = library.open_context(home)
+    ctx = context.open_context(home)
     ctx.settings, _ = settings_file.change(ctx.config_dir, {"check_in": False})
     from player.adapters import first_run
 
@@ -458,7 +458,7 @@ async def test_the_timer_from_home_remembers_its_choices_and_is_recorded(home):
         await pilot.press("escape")
         await settle(pilot, app)
     assert app.ctx.settings.timer_minutes == 20.0 and app.ctx.settings.timer_bell == "chime"
-    saved = library.open_context(home).settings  # read back from the settings file
+    saved = context.open_context(home).settings  # read back from the settings file
     assert (saved.timer_minutes, saved.timer_every, saved.timer_bell) == (20.0, 5.0, "chime")
     short = make_app(home)
     async with short.run_test(size=(100, 30)) as pilot:
@@ -466,7 +466,7 @@ async def test_the_timer_from_home_remembers_its_choices_and_is_recorded(home):
         short.start_timer(TimerSpec(0.1, 0, "chime", 0))
         await wait_for(pilot, lambda: isinstance(short.screen, PlayerScreen) and short.screen.practice is not None)
         await wait_for(pilot, lambda: short.screen.query_one("#closing").display, timeout=30)
-    rows = progress.history(library.open_context(home))
+    rows = progress.history(context.open_context(home))
     assert [(r.exercise_id, r.completed_) for r in rows][-1] == ("timer", True)
 
 
@@ -494,7 +494,7 @@ async def test_a_stopped_exercise_offers_to_continue_and_both_parts_make_one_ses
         await pilot.pause()
         assert isinstance(app.screen, ResumeScreen)
         options = app.screen.query_one("#resume-choices")
-        stopped = progress.history(library.open_context(home))[0].position_s
+        stopped = progress.history(context.open_context(home))[0].position_s
         assert str(options.get_option_at_index(0).prompt) == f"Continue from 0:{int(stopped):02d}"
         assert str(options.get_option_at_index(1).prompt) == "Start again"
         await pilot.press("enter")
@@ -505,7 +505,7 @@ async def test_a_stopped_exercise_offers_to_continue_and_both_parts_make_one_ses
         await pilot.press("left")  # back over what was heard last time: counted once
         await wait_for(pilot, lambda: screen.query_one("#closing").display, timeout=40)
         await settle(pilot, app)
-    first, second = progress.history(library.open_context(home))
+    first, second = progress.history(context.open_context(home))
     assert not first.completed_ and first.listened_s == pytest.approx(stopped, abs=0.3)
     assert second.resumes == first.id and second.completed_
     assert second.listened_s == pytest.approx(second.duration_s, abs=0.5)  # the whole session, once

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from player.adapters.playback.clocked import SilentBackend
-from player.app import library, practice, progress, timer
+from player.app import context, practice, progress, timer
 from player.core.errors import StoreError
 from tests.conftest import NOW
 
@@ -18,7 +18,7 @@ class BrokenRecorder:
 
 
 def a_timer(home, recorder, minutes=0.5):
-    ctx = library.open_context(home)
+    ctx = context.open_context(home)
     spec = timer.TimerSpec(minutes, 0, "chime", 0)
     session = timer.open_session(ctx, spec)
     return practice.Practice(

@@ -10,7 +10,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from player.adapters.playback.device import Pull
+from player.adapters.playback.backend import Pull
 
 
 class _Clock:

@@ -1,4 +1,4 @@
-"""Audio output: the interface a backend offers the Player, and choosing the backend this machine can use.
+"""Audio output: choosing the backend this machine can use (the interface is in `backend`).
 
 - PortAudio (python-sounddevice), the normal one: it knows when its sound reaches the speakers.
 - simpleaudio (the `simpleaudio-patched` build, which fixes the original's crash on Python 3.12+), a
@@ -15,41 +15,12 @@ import ctypes
 import ctypes.util
 import subprocess
 import sys
-from collections.abc import Callable
 from functools import lru_cache
-from typing import Protocol
+
+from player.adapters.playback.backend import Backend
 
 NO_DEVICE_NOTICE = "no audio device found: playing silently — captions only"
 PORTAUDIO_HINT = "install PortAudio: `sudo apt-get install libportaudio2` (or run `make run`)"
-
-Pull = Callable[[int], bytes]
-
-
-class Backend(Protocol):
-    name: str
-    #: True when pausing and seeking can drop what the backend holds (they then act at once).
-    flushes: bool
-    #: How far ahead of the heard frame the backend takes frames (the Player keeps that much ready).
-    lead_s: float
-
-    def open(self, rate: int, pull: Pull, handed: Callable[[], int]) -> None:
-        """Start output; `pull(n)` gives the next n frames, `handed()` how many were given so far."""
-
-    def heard(self) -> int:
-        """Device frames heard so far (the Player never counts more than it handed over)."""
-
-    def flush(self) -> int:
-        """Drop what is held and not yet heard; returns the device frame heard now (the next to hand)."""
-
-    def drained(self) -> bool:
-        """Whether everything handed over has finished sounding."""
-
-    def unsteady(self) -> bool:
-        """Whether the output keeps running dry and should be restarted (with flush)."""
-
-    def close(self) -> None:
-        """Stop at once; heard() keeps its last value."""
-
 
 _HANDLER = None
 

@@ -18,9 +18,8 @@ import enum
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
 
-from player.adapters.playback.device import Backend
+from player.adapters.playback.backend import Backend, Source
 from player.adapters.playback.handover import Handover
 
 BLOCK = 2048
@@ -46,24 +45,6 @@ class _Block:
     @property
     def frames(self) -> int:
         return len(self.pcm) // 2
-
-
-class Source(Protocol):
-    """What the Player plays: a session that can be laid out ahead and read as PCM (see practice.Session)."""
-
-    rate: int
-
-    def total(self) -> int: ...
-
-    def laid_out(self) -> int: ...
-
-    def complete(self) -> bool: ...
-
-    def extend(self, upto: int, wait_if_blocked: bool) -> int: ...
-
-    def read(self, start: int, frames: int) -> bytes: ...
-
-    def wait_for_speech(self, timeout: float) -> None: ...
 
 
 class Player:

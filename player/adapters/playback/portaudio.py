@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from player.adapters.playback.device import Pull
+from player.adapters.playback.backend import Pull
 
 
 class PortAudioBackend:

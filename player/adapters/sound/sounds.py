@@ -13,8 +13,8 @@ from pathlib import Path
 
 from player.adapters import paths
 from player.adapters.sound import pcm as pcmops
-from player.adapters.speech.base import SAMPLE_RATE
 from player.core.errors import CompassionError
+from player.core.timeline import SAMPLE_RATE
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 

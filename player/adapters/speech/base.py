@@ -5,9 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-#: One sample rate for everything the app assembles: speech, bells and ambience.
-SAMPLE_RATE = 22050
-
 
 @dataclass(frozen=True)
 class SpeakAs:

@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from player.adapters.files import describe_os_error
-from player.adapters.speech.base import SAMPLE_RATE, SpeakAs
+from player.adapters.speech.base import SpeakAs
 from player.core.errors import WorkFailed
+from player.core.timeline import SAMPLE_RATE
 
 #: Bump when trimming or anything else about stored entries changes, so old entries are not reused.
 FORMAT_VERSION = 10

@@ -6,11 +6,9 @@ from functools import cache
 
 from player.adapters.speech.base import Engine
 from player.core.errors import CompassionError
+from player.core.script.model import ENGINE_CHOICES, ENGINE_NAMES
 
-#: Every speech engine, by the name scripts, settings and `--engine` use.
-ENGINE_NAMES = ("pyttsx3", "piper")
-#: What may be asked for: an engine, or "auto" (the neural voice when installed).
-ENGINE_CHOICES = ("auto", *ENGINE_NAMES)
+__all__ = ["ENGINE_CHOICES", "ENGINE_NAMES", "get_engine", "piper_installed", "resolve_engine"]
 
 
 def piper_installed() -> bool:

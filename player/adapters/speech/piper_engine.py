@@ -17,8 +17,9 @@ from importlib import metadata
 from pathlib import Path
 
 from player.adapters.sound import pcm as pcmops
-from player.adapters.speech.base import SAMPLE_RATE, SpeakAs, VoiceInfo
+from player.adapters.speech.base import SpeakAs, VoiceInfo
 from player.core.errors import CompassionError, MissingTool
+from player.core.timeline import SAMPLE_RATE
 
 NAME = "piper"
 #: Words per minute the voices speak at length scale 1, sentence pauses included (measured with joe).

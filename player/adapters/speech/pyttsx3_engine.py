@@ -20,8 +20,9 @@ from functools import lru_cache
 from typing import Any
 
 from player.adapters.sound import pcm as pcmops
-from player.adapters.speech.base import SAMPLE_RATE, SpeakAs, VoiceInfo
+from player.adapters.speech.base import SpeakAs, VoiceInfo
 from player.core.errors import CompassionError, MissingTool
+from player.core.timeline import SAMPLE_RATE
 
 NAME = "pyttsx3"
 DEFAULT_VOICE = "en"

@@ -17,10 +17,11 @@ from player.adapters.sound.loudness import level_speech
 from player.adapters.sound.pcm import gain as pcm_gain
 from player.adapters.sound.pcm import trim_silence
 from player.adapters.speech import workers
-from player.adapters.speech.base import SAMPLE_RATE, SpeakAs
+from player.adapters.speech.base import SpeakAs
 from player.adapters.speech.cache import SpeechCache, cache_key
 from player.adapters.speech.engines import get_engine
 from player.core.errors import CompassionError, WorkFailed
+from player.core.timeline import SAMPLE_RATE
 
 #: With fewer misses than this, espeak-ng is quicker in this process than handing lines to workers.
 PARALLEL_MIN = 40

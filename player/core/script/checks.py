@@ -1,9 +1,22 @@
-"""The one place that decides whether a value from a file or the command line is a usable number."""
+"""The one place that decides whether a value from a file or the command line is a usable number (and
+how a misspelt key or name is pointed out)."""
 
 from __future__ import annotations
 
+import difflib
 import math
+import re
+from collections.abc import Collection
 from typing import Any
+
+#: A sound's name: lowercase letters, digits, - and _.
+NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+def suggest(word: str, choices: Collection[str]) -> str:
+    """ " (did you mean 'x'?)" when `word` looks like a misspelling of one of `choices`, else ""."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def is_number(value: Any) -> bool:

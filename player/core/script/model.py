@@ -13,6 +13,10 @@ from pathlib import Path
 KINDS = ("core", "short", "informal")
 DEFAULT_RATE = 150
 RATE_RANGE = (80, 300)
+#: Every speech engine, by the name scripts, settings and `--engine` use.
+ENGINE_NAMES = ("pyttsx3", "piper")
+#: What may be asked for: an engine, or "auto" (the neural voice when installed).
+ENGINE_CHOICES = ("auto", *ENGINE_NAMES)
 
 INLINE_PAUSE = re.compile(r"\[\s*pause\s+([0-9]+(?:\.[0-9]+)?)\s*\]", re.IGNORECASE)
 

@@ -1,0 +1,90 @@
+"""Rendering one exercise to an audio file and its captions: the format, the file name, the tags."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from player.adapters.catalog import Entry
+from player.adapters.sound import captions, export
+from player.app.context import Context, Progress
+from player.app.library import clip_source, plan, resolve_background
+from player.core.errors import CompassionError
+from player.core.script.model import Script
+
+
+@dataclass
+class RenderResult:
+    audio: Path
+    captions: Path | None
+    duration: float
+    skipped: bool = False
+    cues: list = field(default_factory=list)
+
+
+def output_format(out: Path | None, fmt: str | None) -> str:
+    """The format from `--format`, else from the output's extension, else WAV."""
+    if fmt:
+        if fmt not in export.FORMATS:
+            raise CompassionError(f"unknown format '{fmt}'", f"use one of: {', '.join(export.FORMATS)}")
+        return fmt
+    if out is not None and out.suffix.lower().lstrip(".") in export.FORMATS:
+        return out.suffix.lower().lstrip(".")
+    return "wav"
+
+
+def output_path(exercise_id: str, out: Path | None, fmt: str) -> Path:
+    """Where one rendered exercise goes: `out` (a file, or a folder to put it in), else `ID.FMT` here; the
+    extension always matches the format."""
+    from player.adapters.files import safe_name
+
+    default = f"{safe_name(exercise_id)}.{fmt}"
+    if out is None:
+        return Path(default)
+    if out.is_dir():
+        return out / default
+    if out.suffix.lower().lstrip(".") != fmt:
+        return out.with_name(out.name + f".{fmt}") if not out.suffix else out.with_suffix(f".{fmt}")
+    return out
+
+
+def render(
+    ctx: Context,
+    script: Script,
+    out: Path,
+    fmt: str,
+    minutes: float | None = None,
+    caption_format: str = "vtt",
+    engine: str | None = None,
+    tags: export.Tags | None = None,
+    progress: Progress | None = None,
+    background: str | None = None,
+) -> RenderResult:
+    """Render one script to `out` (and its caption sidecar). Nothing partial is left on failure."""
+    if fmt != "wav":
+        export.require_ffmpeg(fmt)
+    bed = resolve_background(script, background)
+    p = plan(ctx, script, engine, progress)
+    timeline = p.fit(minutes)
+    tags = tags or export.Tags(title=script.title)
+    report = (lambda done, total: progress("audio", done, total)) if progress else None
+    export.write(timeline, clip_source(ctx, p.user_sounds), out, fmt, tags, report, bed, p.voice.volume)
+    cues = timeline.cues()
+    cap = captions.write(out, caption_format, cues, script.title, tags.album)
+    return RenderResult(out, cap, timeline.duration, cues=cues)
+
+
+def default_tags(ctx: Context, entry: Entry, script: Script) -> export.Tags:
+    """Tags for one rendered exercise: course exercises are filed under their week."""
+    if entry.week is not None:
+        try:
+            week = ctx.catalog.course.week(entry.week)
+        except CompassionError:
+            week = None
+        if week is not None:
+            return export.Tags(title=script.title, album=album_name(ctx.catalog.course.title, week.number, week.theme))
+    return export.Tags(title=script.title, album="My scripts")
+
+
+def album_name(course_title: str, week: int, theme: str) -> str:
+    return f"{course_title} - Week {week}: {theme}"

@@ -1,0 +1,188 @@
+"""The rules for a script's steps: what each step may say, ring or wait, and how often it repeats."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Collection
+from typing import Any
+
+from player.core.script.checks import NAME, is_number, number_in, suggest
+from player.core.script.model import INLINE_PAUSE, NO_PAUSE, Bell, Pause, Repeat, Say, Silence, Step, spoken_text
+from player.core.script.toml_lines import KeyPath
+
+MAX_PAUSE_S = 3600.0
+MAX_REPEAT = 1000
+#: Upper bound on the events one script may expand to; stops `repeat` from exploding.
+MAX_EVENTS = 20000
+MAX_NESTING = 4
+MAX_SAY_CHARS = 5000
+
+_ANY_BRACKET = re.compile(r"\[[^\]]*\]?")
+STEP_KEYS = ("say", "bell", "pause", "repeat", "steps")
+
+
+class StepRules:
+    """The step half of the Validator, which provides where problems go and which bells exist."""
+
+    events: int
+    bells: Collection[str] | None
+
+    def error(self, where: KeyPath, message: str) -> None:
+        raise NotImplementedError
+
+    def step_line(self, where: KeyPath) -> int:
+        raise NotImplementedError
+
+    def steps(self, raw: list[Any], where: KeyPath, depth: int, label: str) -> tuple[Step, ...]:
+        out: list[Step] = []
+        for index, item in enumerate(raw):
+            here = where + (index,)
+            name = f"{label}{index + 1}"
+            if not isinstance(item, dict):
+                self.error(here, f'{name} must be a table like {{ say = "...", pause = 4 }}')
+                continue
+            step = self.step(item, here, name, depth)
+            if step is not None:
+                out.append(step)
+        return tuple(out)
+
+    def step(self, raw: dict[str, Any], where: KeyPath, name: str, depth: int) -> Step | None:
+        known = True
+        for key in raw:
+            if key not in STEP_KEYS:
+                self.error(where + (key,), f"unknown key '{key}' in {name}{suggest(key, STEP_KEYS)}")
+                known = False
+        if not known:
+            return None
+        line = self.step_line(where)
+        kinds = [k for k in ("say", "bell", "repeat") if k in raw]
+        if len(kinds) > 1:
+            self.error(where, f"{name} has both {kinds[0]} and {kinds[1]}; split them into two steps")
+            return None
+        if "steps" in raw and "repeat" not in raw:
+            self.error(where + ("steps",), f"{name} has steps but no repeat; add repeat = 2 (or more)")
+            return None
+        if "repeat" in raw:
+            return self.repeat(raw, where, name, depth, line)
+        pause = self.pause(raw, where, name) if "pause" in raw else NO_PAUSE
+        if pause is None:
+            return None
+        if "say" in raw:
+            return self.say(raw["say"], pause, where, name, line)
+        if "bell" in raw:
+            return self.bell(raw["bell"], pause, where, name, line)
+        if "pause" in raw:
+            self.events += 1
+            return Silence(pause, line)
+        self.error(where, f"{name} is empty; give it a say, bell, pause, or repeat with steps")
+        return None
+
+    def pause(self, raw: dict[str, Any], where: KeyPath, name: str) -> Pause | None:
+        value = raw["pause"]
+        here = where + ("pause",)
+        if is_number(value):
+            if not number_in(value, 0, math.inf):
+                self.error(here, f"pause in {name} must be a number of seconds, 0 or more")
+                return None
+            if value > MAX_PAUSE_S:
+                self.error(here, f"pause in {name} is longer than an hour; use at most {int(MAX_PAUSE_S)} seconds")
+                return None
+            return Pause.fixed(float(value))
+        if isinstance(value, list):
+            if len(value) != 2 or not all(number_in(v, -math.inf, math.inf) for v in value):
+                self.error(here, f"an elastic pause in {name} is two numbers, [MIN, MAX], like [10, 60]")
+                return None
+            low, high = float(value[0]), float(value[1])
+            if low < 0 or high < low:
+                self.error(here, f"an elastic pause in {name} needs 0 <= MIN <= MAX, like [10, 60]")
+                return None
+            if high > MAX_PAUSE_S:
+                self.error(here, f"pause in {name} is longer than an hour; use at most {int(MAX_PAUSE_S)} seconds")
+                return None
+            return Pause(low, high, elastic=high > low)
+        self.error(here, f"pause in {name} must be seconds (like 5) or a range (like [10, 60])")
+        return None
+
+    def say(self, value: Any, pause: Pause, where: KeyPath, name: str, line: int) -> Say | None:
+        here = where + ("say",)
+        if not isinstance(value, str):
+            self.error(here, f"say in {name} must be text in quotes")
+            return None
+        if len(value) > MAX_SAY_CHARS:
+            self.error(here, f"say in {name} is very long; split it into steps of under {MAX_SAY_CHARS} characters")
+            return None
+        if any(ord(c) < 32 and c not in "\n\t\r" for c in value):
+            self.error(here, f"say in {name} contains control characters; remove them")
+            return None
+        leftover = INLINE_PAUSE.sub(" ", value)
+        bad = _ANY_BRACKET.search(leftover)
+        if bad:
+            self.error(
+                here, f"say in {name} has '{bad.group(0)}'; the only marker allowed is [pause N], like [pause 2]"
+            )
+            return None
+        for m in INLINE_PAUSE.finditer(value):
+            if float(m.group(1)) > MAX_PAUSE_S:
+                self.error(here, f"an inline pause in {name} is longer than an hour")
+                return None
+        if not spoken_text(value):
+            self.error(here, f"say in {name} is empty; write the words to speak, or use pause = N for silence")
+            return None
+        self.events += 2 + len(INLINE_PAUSE.findall(value)) * 2
+        return Say(value, pause, line)
+
+    def bell(self, value: Any, pause: Pause, where: KeyPath, name: str, line: int) -> Bell | None:
+        here = where + ("bell",)
+        if not isinstance(value, str) or not NAME.match(value):
+            self.error(here, f'bell in {name} must name a sound, like "bowl" (lowercase letters, digits, - and _)')
+            return None
+        if self.bells is not None and value not in self.bells:
+            self.error(
+                here,
+                f"no bell called '{value}'{suggest(value, self.bells)}; available: {', '.join(sorted(self.bells))}",
+            )
+            return None
+        self.events += 2
+        return Bell(value, pause, line)
+
+    def repeat(self, raw: dict[str, Any], where: KeyPath, name: str, depth: int, line: int) -> Repeat | None:
+        count = raw["repeat"]
+        if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_REPEAT:
+            self.error(where + ("repeat",), f"repeat in {name} must be a whole number from 1 to {MAX_REPEAT}")
+            return None
+        if "pause" in raw:
+            self.error(
+                where + ("pause",),
+                f"{name} repeats steps, so it cannot have its own pause; put the pause inside its steps",
+            )
+            return None
+        inner = raw.get("steps")
+        if inner is None:
+            self.error(where, f'{name} has repeat but no steps; add steps = [ {{ say = "...", pause = 4 }} ]')
+            return None
+        if not isinstance(inner, list) or not inner:
+            self.error(where + ("steps",), f"steps in {name} must be a non-empty list of tables")
+            return None
+        if depth >= MAX_NESTING:
+            self.error(where, f"{name} nests repeats more than {MAX_NESTING} deep; flatten them")
+            return None
+        before = self.events
+        self.events = 0
+        steps = self.steps(inner, where + ("steps",), depth + 1, f"{name}, inner step ")
+        expanded = self.events * count
+        self.events = before + expanded
+        if self.events > MAX_EVENTS:
+            self.error(
+                where + ("repeat",),
+                f"{name} repeats too much: the script would hold over {MAX_EVENTS} parts; lower repeat",
+            )
+            self.events = before
+            return None
+        if len(steps) != len(inner):
+            return None
+        return Repeat(count, steps, line)
+
+
+def has_sound(steps: tuple[Step, ...]) -> bool:
+    return any(isinstance(s, (Say, Bell)) or (isinstance(s, Repeat) and has_sound(s.steps)) for s in steps)
