@@ -10,8 +10,8 @@ from pathlib import Path
 from player.adapters import paths
 from player.adapters.sound import sounds
 from player.core import ids
-from player.core.course import Course, load_course
-from player.core.errors import ScriptError, UnknownExercise
+from player.core.course import Course, parse_course
+from player.core.errors import Problem, ScriptError, UnknownExercise
 from player.core.script.model import Script
 from player.core.script.parse import parse_script
 
@@ -54,7 +54,15 @@ class Catalog:
 
     @cached_property
     def course(self) -> Course:
-        return load_course(self.course_root / "course.toml")
+        path = self.course_root / "course.toml"
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise ScriptError([Problem(path, 1, "the course file is missing; reinstall the app")]) from None
+        except OSError as exc:
+            raise ScriptError([Problem(path, 1, f"cannot read the course file ({exc.strerror})")]) from None
+        scripts = {p.relative_to(self.course_root).as_posix() for p in self.course_root.glob("week*/*.toml")}
+        return parse_course(path, data, scripts)
 
     def course_entries(self) -> dict[str, Entry]:
         out = {}
@@ -134,7 +142,7 @@ class Catalog:
         return self.load_path(entry.path)
 
     def load_path(self, path: Path) -> Script:
-        return parse_script(path, bells=sounds.bells(self.user_dir), backgrounds=sounds.ambiences())
+        return parse_script(path, read_script(path), bells=sounds.bells(self.user_dir), backgrounds=sounds.ambiences())
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -142,3 +150,15 @@ def _same_file(a: Path, b: Path) -> bool:
         return a == b.resolve()
     except OSError:
         return False
+
+
+def read_script(path: Path) -> bytes:
+    """A script file's bytes; a file that cannot be read is a ScriptError naming it, at line 1."""
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise ScriptError([Problem(path, 1, "file not found; check the path")]) from None
+    except IsADirectoryError:
+        raise ScriptError([Problem(path, 1, "this is a folder, not a .toml script")]) from None
+    except OSError as exc:
+        raise ScriptError([Problem(path, 1, f"cannot read the file ({exc.strerror})")]) from None

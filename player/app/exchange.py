@@ -10,11 +10,11 @@ from pathlib import Path
 from player.adapters.files import write_text
 from player.adapters.store import db as dbmod
 from player.adapters.store import sessions as store
-from player.adapters.store.sessions import Session
 from player.app.context import Context
 from player.app.progress import history
 from player.core import ids
 from player.core.errors import CompassionError
+from player.core.session import Session
 
 EXPORT_FORMAT = "compassion-player/sessions"
 #: 2: exercise ids carry their kind (`mine:NAME`, `path:FILE`, `timer`); 1: the listener's own scripts

@@ -14,11 +14,11 @@ from player.adapters.settings import Settings
 from player.adapters.store import db as dbmod
 from player.adapters.store import rest
 from player.adapters.store import sessions as store
-from player.adapters.store.sessions import Session
 from player.app.context import Context
 from player.core import progress
 from player.core.course import Week
 from player.core.errors import CompassionError, ScriptError
+from player.core.session import Session, StoredSession
 
 
 class ProgressRecorder(Protocol):
@@ -181,7 +181,7 @@ def _week_plans(ctx: Context) -> list[Week]:
     return list(course.weeks)
 
 
-def history(ctx: Context, since: date | None = None) -> list[store.StoredSession]:
+def history(ctx: Context, since: date | None = None) -> list[StoredSession]:
     db = _open(ctx, create=False)
     if db is None:
         return []
@@ -239,7 +239,7 @@ def unmark_rest(ctx: Context, day: date) -> bool:
 RESUME_WITHIN = timedelta(days=7)
 
 
-def resumable(ctx: Context, exercise_id: str) -> store.StoredSession | None:
+def resumable(ctx: Context, exercise_id: str) -> StoredSession | None:
     """The last session of this exercise, if it stopped part-way within the last week (to continue it)."""
     db = _open(ctx, create=False)
     if db is None:

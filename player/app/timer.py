@@ -16,6 +16,7 @@ from player.adapters.catalog import Entry
 from player.adapters.sound import sounds
 from player.adapters.speech.base import SpeakAs
 from player.app import context, library
+from player.app.session import Session
 from player.core import ids
 from player.core.errors import CompassionError
 from player.core.script.checks import number_in, whole_in
@@ -132,13 +133,11 @@ def last_used(ctx: context.Context) -> TimerSpec:
     return TimerSpec(s.timer_minutes, s.timer_every, s.timer_bell, s.timer_prepare)
 
 
-def open_session(ctx: context.Context, spec: TimerSpec, background: str | None = None):  # -> practice.Session
+def open_session(ctx: context.Context, spec: TimerSpec, background: str | None = None) -> Session:
     """A timer ready to play (nothing needs making: it starts at once)."""
-    from player.app import practice
-
     p = plan(ctx, spec)
     bed = library.resolve_background(p.script, background)
-    return practice.Session(ctx, entry(), p.script, p, spec.minutes, bed)
+    return Session(ctx, entry(), p.script, p, spec.minutes, bed)
 
 
 def render(ctx: context.Context, spec: TimerSpec, out: Path, fmt: str, background: str | None = None) -> Path:

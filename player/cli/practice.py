@@ -14,64 +14,39 @@ def cmd_play(args: argparse.Namespace, open_app: Callable[..., int] | None = Non
 
     from player.adapters import paths
     from player.adapters.playback import device
-    from player.app import context, library, practice, progress
+    from player.app import context, practice, progress
+    from player.cli.output import clock
 
     ctx = context.open_context(args.data_dir)
-    entry, script = library.resolve_script(ctx, args.target)
-    # The same checks whatever the screen: engine, ambience, and a length the exercise can run to (at once
-    # when every length is known; after making the speech otherwise).
-    library.speak_as(script, ctx.settings, args.engine)
-    library.resolve_background(script, args.background)
-    no_audio = args.no_audio or paths.audio_disabled()
-    resume = _stopped_session(ctx, entry.id, args) if args.resume else None
-    minutes = args.minutes if resume is None or args.minutes is not None else resume.minutes_variant
-    plain = plain_wanted(args.plain)
-    term = Terminal(plain, args.times, args.announce_pauses)
-    if not (args.no_tui or plain) and open_app is not None:
-        p = library.plan(ctx, script, args.engine, synthesize=False)
-        if minutes is not None and p.exact:
-            p.check(minutes)
-        return open_app(
-            ctx,
-            no_audio=no_audio,
-            play=(entry, script),
-            minutes=minutes,
-            engine=args.engine,
-            background=args.background,
-            resume=resume,
+    asked = practice.request(ctx, args.target, args.minutes, args.engine, args.background, args.resume)
+    if asked.nothing_to_resume:
+        print(
+            f"there is no stopped session of {asked.entry.id} from the last week to continue; "
+            "starting from the beginning",
+            file=sys.stderr,
         )
+    no_audio = args.no_audio or paths.audio_disabled()
+    plain = plain_wanted(args.plain)
+    if not (args.no_tui or plain) and open_app is not None:
+        return open_app(ctx, no_audio=no_audio, play=asked)
     finder = cf.ThreadPoolExecutor(1).submit(device.choose, no_audio)  # look for a device meanwhile
     with Progress(quiet=plain) as bar:
-        session = practice.open_session(ctx, entry, script, minutes, args.engine, args.background, bar, resume=resume)
+        session = practice.open_session(ctx, asked, bar)
     backend, notice = finder.result()
     if notice:
         print(notice, file=sys.stderr)
-    run = practice.Practice(ctx, session, backend, progress.SqliteRecorder(ctx), resume=resume)
-    from player.cli.output import clock
-
-    term.say(f"{script.title} ({clock(session.duration)})")
+    run = practice.Practice(ctx, session, backend, progress.SqliteRecorder(ctx), resume=asked.resume)
+    term = Terminal(plain, args.times, args.announce_pauses)
+    term.say(f"{asked.script.title} ({clock(session.duration)})")
     if run.resume_refused:
         print(
-            f"{script.title} has changed since you stopped (its words, voice, length or ambience), so it "
+            f"{asked.script.title} has changed since you stopped (its words, voice, length or ambience), so it "
             "starts again from the beginning",
             file=sys.stderr,
         )
     elif run.resume is not None:
         term.say(f"Continuing from {clock(run.resume.position_s or 0)}")
     return plain_playback(run, term)
-
-
-def _stopped_session(ctx, exercise_id: str, args: argparse.Namespace):
-    """The session of this exercise stopped part-way (None, with a word to the user, when there is none)."""
-    from player.app import progress
-
-    found = progress.resumable(ctx, exercise_id)
-    if found is None:
-        print(
-            f"there is no stopped session of {exercise_id} from the last week to continue; starting from the beginning",
-            file=sys.stderr,
-        )
-    return found
 
 
 def cmd_record(args: argparse.Namespace) -> int:

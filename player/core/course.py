@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,14 +41,13 @@ class Course:
         return self.root / f"week{week}" / f"{exercise_id}.toml"
 
 
-def load_course(path: Path) -> Course:
-    """Read and check `course.toml`; every problem is reported with its line."""
+def parse_course(path: Path, data: bytes, scripts: Collection[str]) -> Course:
+    """Check `course.toml`'s bytes; every problem is reported with its line. `scripts` are the script
+    files beside it, as "weekN/ID.toml"."""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
         doc = tomllib.loads(text)
-    except FileNotFoundError:
-        raise ScriptError([Problem(path, 1, "the course file is missing; reinstall the app")]) from None
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError, OSError) as exc:
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ScriptError([Problem(path, 1, f"cannot read the course file: {exc}")]) from None
     problems: list[Problem] = []
 
@@ -91,7 +91,7 @@ def load_course(path: Path) -> Course:
             if ex in seen:
                 err(where + ("exercises", j), f"exercise '{ex}' is already in week {seen[ex]}; ids must be unique")
             seen[ex] = number
-            if not (path.parent / f"week{number}" / f"{ex}.toml").is_file():
+            if f"week{number}/{ex}.toml" not in scripts:
                 err(where + ("exercises", j), f"no script week{number}/{ex}.toml for exercise '{ex}'")
         if not problems:
             weeks.append(Week(number, theme.strip(), intention.strip(), goal, tuple(ids)))

@@ -13,8 +13,6 @@ from datetime import date, timedelta
 from player.core.calendar import ONE_DAY, day_label, week_start
 from player.core.course import Week
 
-#: A session counts as done when at least this share of it was listened to.
-COMPLETED_SHARE = 0.9
 UNLOCK_AFTER_DAYS = 7
 
 #: How streaks are counted, as `stats --json` states it (the README says the same).
@@ -23,13 +21,6 @@ STREAK_RULES = (
     "days ending today, or yesterday while today has no practice yet. A planned rest day keeps a run going "
     "but is not counted in it, and a run never starts or ends on one. Weekly goals count practice days only."
 )
-
-
-def is_completed(listened_s: float, duration_s: float) -> bool:
-    """The one place that decides whether a session is completed."""
-    if duration_s <= 0:
-        return listened_s >= 0
-    return listened_s >= COMPLETED_SHARE * duration_s - 1e-9
 
 
 def current_streak(days: Iterable[date], today: date, rest: Iterable[date] = ()) -> int:

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from player.adapters.store import db as dbmod
 from player.adapters.store import sessions as store
 from player.adapters.store.migrations import CURRENT_VERSION
-from player.adapters.store.sessions import Session
 from player.app import context, progress
+from player.core.session import Session
 from tests import reference as ref
 from tests.conftest import run_cli
 

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from player.adapters.playback.handover import merge
+from player.core.session import merge
 
 SCRIPT = """title = "Two halves"
 kind = "informal"

@@ -9,8 +9,8 @@ import pytest
 from player.adapters import settings as settings_file
 from player.adapters.playback.clocked import SilentBackend
 from player.adapters.playback.player import PlaybackState
-from player.adapters.store.sessions import Session
-from player.app import context, library, progress
+from player.app import context, library, practice, progress
+from player.core.session import Session
 from player.tui.app import CompassionApp
 from player.tui.screens.checkin import CheckInScreen
 from player.tui.screens.help import HelpScreen
@@ -57,6 +57,13 @@ async def wait_for(pilot, condition, timeout=20.0):
             return
         await pilot.pause(0.05)
     raise AssertionError("the screen never got there")
+
+
+async def open_target(pilot, app, target: str) -> None:
+    """Open an exercise as the palette does; the next screen comes once the progress file was read."""
+    before = app.screen
+    app.open_target(target)
+    await wait_for(pilot, lambda: app.screen is not before)
 
 
 def text_of(app, selector) -> str:
@@ -133,7 +140,7 @@ async def test_choosing_a_length_then_playing_with_every_key(home):
         await pilot.press("enter")  # the middle choice is highlighted
         screen = app.screen
         assert isinstance(screen, PlayerScreen)
-        assert screen.minutes == 15.0
+        assert screen.asked.minutes == 15.0
         await wait_for(pilot, lambda: screen.practice is not None)
         run = screen.practice
         speech = run.session.synthesis
@@ -171,7 +178,7 @@ async def test_caption_shows_the_line_being_spoken(home):
     app = make_app(home)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
-        app.open_target("soothing-touch")
+        await open_target(pilot, app, "soothing-touch")
         screen = app.screen
         await wait_for(pilot, lambda: screen.practice is not None)
         run = screen.practice
@@ -195,7 +202,7 @@ async def test_a_finished_session_is_recorded_with_check_ins_and_a_warm_close(ho
     app = make_app(home, check_in=True)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
-        app.open_target("tiny")
+        await open_target(pilot, app, "tiny")
         await pilot.pause()
         assert isinstance(app.screen, CheckInScreen)
         await pilot.press("6")
@@ -331,7 +338,7 @@ async def test_ctrl_q_in_the_middle_of_a_session_keeps_what_was_heard(home):
     app = make_app(home)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
-        app.open_target("soothing-touch")
+        await open_target(pilot, app, "soothing-touch")
         screen = app.screen
         await wait_for(pilot, lambda: screen.practice is not None and screen.practice.player.position > 1.5)
         await pilot.press("ctrl+q")
@@ -348,7 +355,7 @@ async def test_ctrl_q_at_the_check_in_after_a_session_keeps_it_as_completed(home
     app = make_app(home, check_in=True)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
-        app.open_target("tiny")
+        await open_target(pilot, app, "tiny")
         await pilot.pause()
         await pilot.press("4")
         await wait_for(pilot, lambda: isinstance(app.screen, CheckInScreen) and not app.screen.before, timeout=30)
@@ -369,7 +376,7 @@ async def test_leaving_while_speech_is_being_made_stops_making_it(fresh_cache, h
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
         entry, loaded = library.resolve_script(app.ctx, str(script))
-        app.start_practice(entry, loaded, 20.0, clamp=False)
+        app.start_practice(app.asking(entry, loaded, 20.0), clamp=False)
         await pilot.pause()
         screen = app.screen
         made = lambda: len(list((fresh_cache / "speech").rglob("*.wav")))  # noqa: E731
@@ -392,15 +399,8 @@ async def test_engine_and_background_from_the_command_line_apply_in_the_app(home
     from player.adapters import first_run
 
     first_run.mark_seen(home)
-    entry, script = library.resolve_script(ctx, "soothing-touch")
-    app = CompassionApp(
-        ctx,
-        backend=SilentBackend(),
-        notice=None,
-        play=(entry, script),
-        engine="pyttsx3",
-        background="rain",
-    )
+    asked = practice.request(ctx, "soothing-touch", engine="pyttsx3", background="rain")
+    app = CompassionApp(ctx, backend=SilentBackend(), notice=None, play=asked)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, PlayerScreen) and app.screen.practice is not None)
         session = app.screen.practice.session
@@ -485,12 +485,12 @@ async def test_a_stopped_exercise_offers_to_continue_and_both_parts_make_one_ses
     app = make_app(home)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
-        app.open_target("halves")
+        await open_target(pilot, app, "halves")
         screen = app.screen
         await wait_for(pilot, lambda: screen.practice is not None and screen.practice.player.position > 6.2)
         await pilot.press("q")
         await settle(pilot, app)
-        app.open_target("halves")
+        await open_target(pilot, app, "halves")
         await pilot.pause()
         assert isinstance(app.screen, ResumeScreen)
         options = app.screen.query_one("#resume-choices")
@@ -522,13 +522,13 @@ async def test_start_again_begins_anew_and_a_changed_script_is_not_continued(hom
     app = make_app(home)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
-        app.open_target("halves")
+        await open_target(pilot, app, "halves")
         screen = app.screen
         await wait_for(pilot, lambda: screen.practice is not None and screen.practice.player.position > 6.2)
         await pilot.press("q")
         await settle(pilot, app)
         (mine / "halves.toml").write_text(HALVES.replace("The end.", "That is all."))
-        app.open_target("halves")
+        await open_target(pilot, app, "halves")
         await pilot.pause()
         assert isinstance(app.screen, ResumeScreen)
         await pilot.press("enter")  # continue: but the words have changed
@@ -538,12 +538,12 @@ async def test_start_again_begins_anew_and_a_changed_script_is_not_continued(hom
         assert any("has changed since you stopped" in n.message for n in app._notifications)
         await pilot.press("q")
         await settle(pilot, app)
-        app.open_target("halves")
+        await open_target(pilot, app, "halves")
         await pilot.pause()
         assert isinstance(app.screen, ResumeScreen)  # the first part is still there to continue
         await pilot.press("down", "enter")  # start again
         screen = app.screen
-        assert isinstance(screen, PlayerScreen) and screen.resume is None
+        assert isinstance(screen, PlayerScreen) and screen.asked.resume is None
         await wait_for(pilot, lambda: screen.practice is not None)
         assert screen.practice.player.position < 1.0
 

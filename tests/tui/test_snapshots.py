@@ -45,7 +45,12 @@ def test_stats_snapshot(home, snap_compare):
 def test_player_snapshot(home, snap_compare):
     async def play_and_pause(pilot):
         await _ready(pilot)
+        home_screen = pilot.app.screen
         pilot.app.open_target("soothing-touch")
+        for _ in range(400):
+            if pilot.app.screen is not home_screen:
+                break
+            await pilot.pause(0.05)
         screen = pilot.app.screen
         for _ in range(400):
             if screen.practice is not None:
@@ -74,7 +79,7 @@ def test_timer_choices_snapshot(home, snap_compare):
 def test_continue_or_start_again_snapshot(home, snap_compare):
     from datetime import timedelta
 
-    from player.adapters.store.sessions import Session
+    from player.core.session import Session
     from tests.conftest import NOW
 
     stopped = Session(
@@ -93,7 +98,12 @@ def test_continue_or_start_again_snapshot(home, snap_compare):
 
     async def reopen(pilot):
         await _ready(pilot)
+        home_screen = pilot.app.screen
         pilot.app.open_target("safe-place")
+        for _ in range(400):
+            if pilot.app.screen is not home_screen:
+                break
+            await pilot.pause(0.05)
         await pilot.pause()
 
     assert snap_compare(make_app(home, sessions=[stopped]), terminal_size=(100, 30), run_before=reopen)

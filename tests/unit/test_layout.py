@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import tomllib
@@ -35,3 +36,16 @@ def test_the_core_and_the_command_line_never_load_textual():
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.stdout.strip() == "False", r.stderr
+
+
+def test_only_the_clock_reads_the_wall_clock():
+    """Every "now" comes from the context's clock (adapters/clock.py), which tests set."""
+    reads = re.compile(r"datetime\.now\(|date\.today\(|time\.time\(|time\.localtime\(|datetime\.utcnow\(")
+    found = [
+        f"{p.relative_to(REPO)}:{n}"
+        for p in PLAYER.rglob("*.py")
+        if p.name != "clock.py"
+        for n, line in enumerate(p.read_text().splitlines(), 1)
+        if reads.search(line)
+    ]
+    assert found == []

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from player.core import calendar, progress
+from player.core import calendar, progress, session
 from player.core.course import Week
 from tests import reference as ref
 
@@ -113,8 +113,8 @@ def test_a_trip_across_time_zones_does_not_move_past_days():
 
 
 def test_completed_means_ninety_percent():
-    assert progress.is_completed(90, 100)
-    assert not progress.is_completed(89.9, 100)
+    assert session.is_completed(90, 100)
+    assert not session.is_completed(89.9, 100)
 
 
 WEEKS = [Week(1, "one", "", 2, ("a", "b")), Week(2, "two", "", 2, ("c",)), Week(3, "three", "", 1, ("d",))]

@@ -92,5 +92,5 @@ def test_every_spoken_segment_knows_the_line_of_its_step(tmp_path):
     )
     p = tmp_path / "lines.toml"
     p.write_text(text)
-    speech = [(e.text, e.line) for e in parse_script(p).events() if isinstance(e, Speech)]
+    speech = [(e.text, e.line) for e in parse_script(p, p.read_bytes()).events() if isinstance(e, Speech)]
     assert speech == [("Outer.", 2), ("In.", 7), ("Out.", 9), ("In.", 7), ("Out.", 9), ("Last.", 11)]

@@ -36,7 +36,7 @@ class Backend(Protocol):
 
 
 class Source(Protocol):
-    """What the Player plays: a session that can be laid out ahead and read as PCM (see practice.Session)."""
+    """What the Player plays: a session that can be laid out ahead and read as PCM (see app.session.Session)."""
 
     rate: int
 

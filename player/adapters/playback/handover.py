@@ -6,11 +6,9 @@ has actually been heard (each moment once, however often it was sought back to).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TypeVar
 
-Num = TypeVar("Num", int, float)
+from player.core.session import merge
 
 
 @dataclass
@@ -69,16 +67,3 @@ class Handover:
             if run.moving:
                 return run.d + run.n
         return 0
-
-
-def merge(spans: Iterable[tuple[Num, Num]]) -> list[tuple[Num, Num]]:
-    """Overlapping or touching stretches joined into one, in order: each moment counted once."""
-    out: list[tuple[Num, Num]] = []
-    for a, b in sorted(spans):
-        if b <= a:
-            continue
-        if out and a <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], b))
-        else:
-            out.append((a, b))
-    return out

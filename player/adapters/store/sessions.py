@@ -10,52 +10,10 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 from player.adapters.store.db import Database
-from player.core import calendar, progress
+from player.core import calendar
+from player.core.session import Session, StoredSession
 
 SOURCES = ("app", "manual", "import")
-
-
-@dataclass(frozen=True)
-class Session:
-    """One practice, as a user would describe it. `started_at` carries the UTC offset where it happened."""
-
-    exercise_id: str
-    started_at: datetime
-    duration_s: float
-    listened_s: float
-    source: str = "app"
-    week: int | None = None
-    minutes_variant: float | None = None
-    mood_before: int | None = None
-    mood_after: int | None = None
-    #: Continuing where an earlier part stopped: that part's row id. `listened_s` is then the whole
-    #: session's (every part's listening, each moment once) and `part_s` this part's alone.
-    resumes: int | None = None
-    #: Where in the session this part stopped (to continue from), and which stretches it heard (seconds).
-    position_s: float | None = None
-    heard: tuple[tuple[float, float], ...] = ()
-    #: What the audio was made from (script, voice, length, ambience): a part continues only the same audio.
-    audio_key: str | None = None
-    part_s: float | None = None
-
-    @property
-    def completed(self) -> bool:
-        return progress.is_completed(self.listened_s, self.duration_s)
-
-    @property
-    def utc_offset_minutes(self) -> int:
-        offset = self.started_at.utcoffset() or timedelta(0)
-        return int(offset.total_seconds() // 60)
-
-    def local_date(self, day_start_minutes: int) -> date:
-        return calendar.practice_date(self.started_at, day_start_minutes)
-
-
-@dataclass(frozen=True)
-class StoredSession(Session):
-    id: int = 0
-    local_date_: date | None = None
-    completed_: bool = False
 
 
 def utc_text(moment: datetime) -> str:

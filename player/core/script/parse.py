@@ -1,4 +1,5 @@
-"""Reading a script file: bytes to text to TOML, with every problem located by line.
+"""Reading a script: bytes to text to TOML, with every problem located by line (the file itself is read
+by the catalog).
 
 The rules a valid script follows are in `player.core.script.validate`; the result is the frozen dataclasses of
 `player.core.script.model`, or a `ScriptError` listing every problem as `PATH:LINE: error: MESSAGE`.
@@ -19,25 +20,14 @@ from player.core.script.validate import Validator
 
 def parse_script(
     path: Path,
-    data: bytes | None = None,
+    data: bytes,
     *,
     bells: Collection[str] | None = None,
     backgrounds: Collection[str] | None = None,
 ) -> Script:
-    """Read and validate a script file. `bells`/`backgrounds` are the sound names that exist.
-
-    Raises `ScriptError` listing every problem found.
-    """
+    """Validate a script file's bytes (`path` names it in messages). `bells`/`backgrounds` are the sound
+    names that exist. Raises `ScriptError` listing every problem found."""
     path = Path(path)
-    if data is None:
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise ScriptError([Problem(path, 1, "file not found; check the path")]) from None
-        except IsADirectoryError:
-            raise ScriptError([Problem(path, 1, "this is a folder, not a .toml script")]) from None
-        except OSError as exc:
-            raise ScriptError([Problem(path, 1, f"cannot read the file ({exc.strerror})")]) from None
     text = _decode(path, data)
     try:
         doc = tomllib.loads(text)

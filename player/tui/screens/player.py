@@ -11,15 +11,14 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, ProgressBar, Static
 
-from player.adapters.catalog import Entry
 from player.adapters.playback.captions import Captions
 from player.adapters.playback.player import PlaybackState
 from player.adapters.speech.synth import Cancelled
 from player.app import practice, timer
 from player.app.timer import TimerSpec
+from player.app.timer import entry as timer_entry
 from player.core.calendar import clock
 from player.core.errors import CompassionError
-from player.core.script.model import Script
 
 SKIP_S = 10.0
 
@@ -38,20 +37,17 @@ class PlayerScreen(Screen):
 
     def __init__(
         self,
-        entry: Entry,
-        script: Script | None,
-        minutes: float | None,
+        asked: practice.Request | None,
         mood_before: int | None,
         clamp: bool = True,
         timer: TimerSpec | None = None,
-        resume=None,
     ) -> None:
         super().__init__()
-        #: The stopped session this one continues, if any.
-        self.resume = resume
-        self.entry, self.script, self.minutes = entry, script, minutes
+        #: The practice asked for (None for the timer, which is `timer`).
+        self.asked = asked
+        self.entry = asked.entry if asked is not None else timer_entry()
         self.timer = timer
-        self.title_text = timer.title if timer is not None else script.title if script is not None else entry.id
+        self.title_text = timer.title if timer is not None else asked.script.title if asked is not None else ""
         self.mood_before = mood_before
         self.clamp = clamp
         self.practice: practice.Practice | None = None
@@ -97,19 +93,8 @@ class PlayerScreen(Screen):
         try:
             if self.timer is not None:
                 session = timer.open_session(app.ctx, self.timer, app.background)
-            elif self.script is not None:
-                session = practice.open_session(
-                    app.ctx,
-                    self.entry,
-                    self.script,
-                    self.minutes,
-                    app.engine,
-                    app.background,
-                    progress,
-                    clamp=self.clamp,
-                    cancel=self._cancel,
-                    resume=self.resume,
-                )
+            elif self.asked is not None:
+                session = practice.open_session(app.ctx, self.asked, progress, clamp=self.clamp, cancel=self._cancel)
             else:
                 return
         except Cancelled:
@@ -143,7 +128,7 @@ class PlayerScreen(Screen):
             session,
             backend,
             self.app.recorder,
-            resume=self.resume,
+            resume=self.asked.resume if self.asked is not None else None,
             mood_before=self.mood_before,
             captions=captions,
             on_finished=lambda: self.app.call_from_thread(self._finished),
