@@ -10,11 +10,13 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from player.adapters.files import safe_name, write_text
 from player.adapters.sound import export
 from player.adapters.speech import synth
 from player.app import context, library, render
+from player.app.session import Bed
 from player.core.calendar import minutes_range, minutes_text
 from player.core.course import Week
 from player.core.errors import CompassionError
@@ -54,7 +56,7 @@ class _Job:
     timeline: Timeline
     tags: export.Tags
     signature: str
-    bed: tuple | None = None
+    bed: Bed | None = None
 
 
 def render_weeks(
@@ -80,7 +82,7 @@ def render_weeks(
     course = ctx.catalog.course
     pieces = prepare(ctx, weeks, minutes, engine, progress, background, result.notes)
     jobs: list[_Job] = []
-    manifests: dict[Path, dict] = {}
+    manifests: dict[Path, dict[str, Any]] = {}
     for week in weeks:
         folder = out_dir / safe_name(f"Week {week.number} - {week.theme}") if nested else out_dir
         manifest = manifests.setdefault(folder, load_manifest(folder))
@@ -113,7 +115,7 @@ class Piece:
     plan: library.Plan
     timeline: Timeline
     minutes: float | None
-    bed: tuple | None
+    bed: Bed | None
 
 
 def prepare(
@@ -158,7 +160,7 @@ def _encode_all(
     jobs: list[_Job],
     fmt: str,
     caption_format: str,
-    manifests: dict[Path, dict],
+    manifests: dict[Path, dict[str, Any]],
     result: BatchResult,
     progress: context.Progress | None,
 ) -> None:
@@ -249,7 +251,7 @@ def captions_ok(audio: Path, fmt: str) -> bool:
     return fmt == "none" or audio.with_suffix(f".{fmt}").exists()
 
 
-def load_manifest(folder: Path) -> dict:
+def load_manifest(folder: Path) -> dict[str, Any]:
     try:
         data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         return data if isinstance(data, dict) else {}
@@ -257,7 +259,7 @@ def load_manifest(folder: Path) -> dict:
         return {}
 
 
-def save_manifest(folder: Path, manifest: dict) -> None:
+def save_manifest(folder: Path, manifest: dict[str, Any]) -> None:
     write_text(folder / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True), "render manifest")
 
 

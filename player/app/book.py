@@ -22,7 +22,7 @@ from player.adapters.sound import captions, export
 from player.adapters.sound.cover import cover_png
 from player.app import batch, context, library, render
 from player.core.course import Week
-from player.core.errors import CompassionError, WorkFailed
+from player.core.errors import CompassionError
 from player.core.timeline import Cue
 
 FORMATS = ("m4b", "mp3")
@@ -109,7 +109,7 @@ def render_book(
         with atomic_path(out, "audiobook") as tmp:
             if fmt == "m4b":
                 export.encode(exe, stream(), tmp, fmt, rate, meta)
-                tag_m4b(tmp, tags, cover)
+                export.tag_m4b(tmp, tags, cover)
             else:
                 # ffmpeg writes the ID3 chapters itself, in order (mutagen would write the CHAP frames
                 # ordered by their size, and some readers list chapters in the order they are stored).
@@ -131,28 +131,6 @@ def ffmetadata(chapters: list[Chapter], tags: export.Tags) -> str:
         lines += ["[CHAPTER]", "TIMEBASE=1/1000", f"START={round(ch.start * 1000)}", f"END={round(ch.end * 1000)}"]
         lines.append(f"title={esc(ch.title)}")
     return "\n".join(lines) + "\n"
-
-
-def tag_m4b(path: Path, tags: export.Tags, cover: bytes) -> None:
-    """Title, album, artist, genre, the cover, and 'this is an audiobook', as MP4 atoms (mutagen)."""
-    from mutagen import MutagenError
-    from mutagen.mp4 import MP4, MP4Cover
-
-    try:
-        f = MP4(str(path))
-        if f.tags is None:
-            f.add_tags()
-        assert f.tags is not None
-        f.tags["\xa9nam"] = [tags.title]
-        f.tags["\xa9alb"] = [tags.album]
-        f.tags["\xa9ART"] = [tags.artist]
-        f.tags["aART"] = [tags.artist]
-        f.tags["\xa9gen"] = [tags.genre]
-        f.tags["stik"] = [2]  # media kind: audiobook
-        f.tags["covr"] = [MP4Cover(cover, imageformat=MP4Cover.FORMAT_PNG)]
-        f.save()
-    except MutagenError as exc:
-        raise WorkFailed(f"cannot tag the audiobook {path}: {exc}", "try --format mp3 --single-file") from None
 
 
 def _signature(

@@ -3,7 +3,7 @@ the catalog of exercises. Made once, at the edge (`open_context`), and handed do
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -38,7 +38,7 @@ class Context:
         """Today's practice date: the local date, moved back by the day-start setting."""
         return calendar.practice_date(self.clock.now(), self.settings.day_start_minutes)
 
-    def tidy_cache(self, keep=frozenset()) -> None:
+    def tidy_cache(self, keep: Collection[str] = frozenset()) -> None:
         """Keep the speech cache within its size setting: least recently used lines go first, never the
         lines in `keep` (those being used now)."""
         self.cache.prune(self.settings.cache_max_mb * 1024 * 1024, frozenset(keep))

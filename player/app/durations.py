@@ -9,6 +9,7 @@ from pathlib import Path
 
 from player.adapters import paths
 from player.adapters.speech.manifest import folder, known
+from player.adapters.speech.synth import Utterance
 
 
 def bundled_engines() -> list[str]:
@@ -18,7 +19,7 @@ def bundled_engines() -> list[str]:
     return ["pyttsx3"] + (["piper"] if piper_installed() else [])
 
 
-def course_utterances(engine: str, course_root: Path | None = None) -> tuple[str, dict]:
+def course_utterances(engine: str, course_root: Path | None = None) -> tuple[str, dict[str, Utterance]]:
     """(voice id, {key: Utterance}) for every line of the course spoken with `engine` at default settings."""
     from player.adapters.catalog import Catalog
     from player.adapters.settings import Settings
@@ -28,7 +29,7 @@ def course_utterances(engine: str, course_root: Path | None = None) -> tuple[str
 
     catalog = Catalog(Path("/nonexistent-compassion-data"), course_root)
     settings = Settings()
-    found: dict = {}
+    found: dict[str, Utterance] = {}
     voice_id = ""
     for entry in catalog.course_entries().values():
         script = catalog.load(entry)

@@ -6,6 +6,7 @@ Everything here works on plain values; nothing prints. Progress is reported thro
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,7 +137,7 @@ def plan(
     progress: Progress | None = None,
     *,
     synthesize: bool = True,
-    cancel=None,
+    cancel: threading.Event | None = None,
 ) -> Plan:
     """Measure every sound of the script.
 

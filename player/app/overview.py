@@ -6,13 +6,15 @@ estimated from the words and marked as such.
 
 from __future__ import annotations
 
+from typing import Any
+
 from player.adapters.catalog import Entry
 from player.app.context import Context
 from player.app.library import plan
 from player.core.script.model import Script, Speech
 
 
-def exercise_info(ctx: Context, entry: Entry, script: Script, engine: str | None = None) -> dict:
+def exercise_info(ctx: Context, entry: Entry, script: Script, engine: str | None = None) -> dict[str, Any]:
     """Everything `compassion info` tells about one exercise (no speech is made to tell it)."""
     from player.core.script.model import Gap
 
@@ -39,7 +41,7 @@ def exercise_info(ctx: Context, entry: Entry, script: Script, engine: str | None
     }
 
 
-def exercise_summary(ctx: Context, entry: Entry, script: Script, engine: str | None = None) -> dict:
+def exercise_summary(ctx: Context, entry: Entry, script: Script, engine: str | None = None) -> dict[str, Any]:
     """One exercise as `list --json` shows it. Its range is what `render --minutes` accepts: exact from
     made speech or the durations manifest, else estimated from the words (`"exact": false`)."""
     p = plan(ctx, script, engine, synthesize=False)
@@ -54,7 +56,7 @@ def exercise_summary(ctx: Context, entry: Entry, script: Script, engine: str | N
     }
 
 
-def course_listing(ctx: Context, engine: str | None = None) -> dict:
+def course_listing(ctx: Context, engine: str | None = None) -> dict[str, Any]:
     """The course and the user's own scripts, as `compassion list --json` prints them (no speech is made)."""
     course = ctx.catalog.course
     entries = ctx.catalog.course_entries()

@@ -128,7 +128,7 @@ class Practice:
         ctx: context.Context,
         session: Session,
         backend: Backend,
-        recorder,
+        recorder: records.ProgressRecorder,
         *,
         resume: StoredSession | None = None,
         mood_before: int | None = None,

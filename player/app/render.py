@@ -11,6 +11,7 @@ from player.app.context import Context, Progress
 from player.app.library import clip_source, plan, resolve_background
 from player.core.errors import CompassionError
 from player.core.script.model import Script
+from player.core.timeline import Cue
 
 
 @dataclass
@@ -19,7 +20,7 @@ class RenderResult:
     captions: Path | None
     duration: float
     skipped: bool = False
-    cues: list = field(default_factory=list)
+    cues: list[Cue] = field(default_factory=list)
 
 
 def output_format(out: Path | None, fmt: str | None) -> str:

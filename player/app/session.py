@@ -12,8 +12,11 @@ from player.adapters.sound.live import LiveLayout
 from player.adapters.speech import synth
 from player.app import context, library
 from player.core.errors import WorkFailed
-from player.core.script.model import Script
+from player.core.script.model import Background, Script
 from player.core.timeline import SAMPLE_RATE, Cue
+
+#: Ambience under a session: its sound and how it is played (see `library.resolve_background`).
+Bed = tuple[bytes, Background]
 
 #: Silence added inside a pause while the next line is still being made.
 WAIT_FRAMES = int(0.1 * SAMPLE_RATE)
@@ -30,7 +33,7 @@ class Session:
         script: Script,
         plan: library.Plan,
         minutes: float | None,
-        background=None,
+        background: Bed | None = None,
         progress: context.Progress | None = None,
     ) -> None:
         self.ctx, self.entry, self.script, self.plan, self.minutes = ctx, entry, script, plan, minutes
@@ -142,7 +145,7 @@ class Session:
             self.ctx.tidy_cache({u.key for u in self.plan.utterances})
 
 
-def audio_key(plan: library.Plan, minutes: float | None, background: tuple | None) -> str:
+def audio_key(plan: library.Plan, minutes: float | None, background: Bed | None) -> str:
     """What a session's audio is made from (lines, voice, pauses, bells, length, ambience), as one key: a
     stopped session can be continued only if this is the same."""
     import hashlib

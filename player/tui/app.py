@@ -19,7 +19,7 @@ from player.tui.flows import Flows
 from player.tui.messages import ProgressLoaded, StoreProblem
 
 
-class CompassionApp(Flows, App):
+class CompassionApp(Flows):
     CSS_PATH = "app.tcss"
     TITLE = "compassion-player"
     BINDINGS = [

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
+from typing import cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from player.core.errors import CompassionError
+from player.tui.base import Shell
 
 
 class ExerciseCommands(Provider):
-    def _commands(self) -> list[tuple[str, object, str]]:
-        app = self.app
-        out: list[tuple[str, object, str]] = [
+    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        app = cast(Shell, self.app)
+        out: list[tuple[str, Callable[[], object], str]] = [
             ("Progress", app.action_open_stats, "streaks, totals and the calendar"),
             ("Help", app.action_help, "keys and what this app is"),
         ]

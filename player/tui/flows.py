@@ -11,10 +11,11 @@ from player.app import library, practice, progress
 from player.app.timer import TimerSpec
 from player.core.errors import CompassionError
 from player.core.script.model import Script
+from player.tui.base import Shell
 
 
-class Flows:
-    """Mixed into the app: every flow is a method the screens and the palette call."""
+class Flows(Shell):
+    """The app's flows: every one a method the screens and the palette call."""
 
     def open_target(self, target: str) -> None:
         """Open an exercise by id (from the command palette)."""

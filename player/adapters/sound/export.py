@@ -234,3 +234,25 @@ def _encode(
             raise OSError(28, "No space left on device")
         last = err.strip().splitlines()[-1] if err.strip() else f"exit status {code}"
         raise WorkFailed(f"ffmpeg could not encode the {fmt} file: {last}", "try --format wav")
+
+
+def tag_m4b(path: Path, tags: Tags, cover: bytes) -> None:
+    """Title, album, artist, genre, the cover, and 'this is an audiobook', as MP4 atoms (mutagen)."""
+    from mutagen import MutagenError
+    from mutagen.mp4 import MP4, MP4Cover
+
+    try:
+        f = MP4(str(path))  # type: ignore[no-untyped-call]
+        if f.tags is None:
+            f.add_tags()  # type: ignore[no-untyped-call]
+        assert f.tags is not None
+        f.tags["\xa9nam"] = [tags.title]
+        f.tags["\xa9alb"] = [tags.album]
+        f.tags["\xa9ART"] = [tags.artist]
+        f.tags["aART"] = [tags.artist]
+        f.tags["\xa9gen"] = [tags.genre]
+        f.tags["stik"] = [2]  # media kind: audiobook
+        f.tags["covr"] = [MP4Cover(cover, imageformat=MP4Cover.FORMAT_PNG)]
+        f.save()
+    except MutagenError as exc:
+        raise WorkFailed(f"cannot tag the audiobook {path}: {exc}", "try --format mp3 --single-file") from None

@@ -33,7 +33,8 @@ class CheckInScreen(ModalScreen[int | None]):
         self.query_one("#moods", OptionList).focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(None if event.option.id == "skip" else int(event.option.id))
+        chosen = event.option.id
+        self.dismiss(None if chosen is None or chosen == "skip" else int(chosen))
 
     def on_key(self, event) -> None:
         if event.character and event.character.isdigit():

@@ -5,10 +5,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown
 
 from player.app import wording
+from player.tui.base import Screen
 
 HELP = f"""
 # Keys
@@ -40,7 +40,7 @@ Missing a day is part of any practice. Whenever you come back, you can simply be
 """
 
 
-class HelpScreen(Screen):
+class HelpScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="help_back"),
         Binding("q", "app.pop_screen", "Back", id="help_q", show=False),

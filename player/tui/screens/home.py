@@ -6,12 +6,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Label, ListItem, ListView, Static
 
 from player.adapters import first_run
 from player.app import wording
 from player.core.errors import CompassionError
+from player.tui.base import Screen
 
 
 class WeekItem(ListItem):
@@ -47,7 +47,7 @@ class TimerItem(ListItem):
         yield Label(Text("Timer".ljust(52)).append("quiet practice with bells", style="dim"), classes="week-line")
 
 
-class HomeScreen(Screen):
+class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("s", "app.open_stats", "Progress", id="stats"),
         Binding("d", "dismiss_notice", "Dismiss note", id="dismiss", show=False),
@@ -55,7 +55,7 @@ class HomeScreen(Screen):
     ]
 
     def compose(self) -> ComposeResult:
-        app = self.app
+        app = self.shell
         with Vertical(id="home"):
             try:
                 course = app.ctx.catalog.course
@@ -69,7 +69,7 @@ class HomeScreen(Screen):
             yield Label("", id="summary")
             if not first_run.notice_seen(app.ctx.data_dir):
                 yield Static(f"{wording.SELF_HELP_NOTICE}  (press d to dismiss)", id="notice")
-            items = [WeekItem(w.number, w.theme) for w in weeks]
+            items: list[ListItem] = [WeekItem(w.number, w.theme) for w in weeks]
             if app.ctx.catalog.user_entries():
                 items.append(MyScriptsItem(id="my-scripts"))
             items.append(TimerItem(id="timer"))
@@ -77,14 +77,14 @@ class HomeScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        if self.app.stats is not None:
-            self.show_progress(self.app.stats)
-        if self.app.store_problem:
-            self.show_store_problem(self.app.store_problem)
+        if self.shell.stats is not None:
+            self.show_progress(self.shell.stats)
+        if self.shell.store_problem:
+            self.show_store_problem(self.shell.store_problem)
         self.query_one("#weeks", ListView).focus()
 
     def show_progress(self, stats) -> None:
-        show = self.app.ctx.settings.show_streaks
+        show = self.shell.ctx.settings.show_streaks
         self.query_one("#greeting", Label).update(wording.greeting(stats.last_practiced, stats.today))
         self.query_one("#summary", Label).update(wording.summary_line(stats, show))
         current = stats.current_week
@@ -116,20 +116,20 @@ class HomeScreen(Screen):
     def on_list_view_selected(self, event: ListView.Selected) -> None:
         item = event.item
         if isinstance(item, TimerItem):
-            self.app.choose_timer()
+            self.shell.choose_timer()
             return
         if isinstance(item, MyScriptsItem):
             from player.tui.screens.week import WeekScreen
 
-            self.app.push_screen(WeekScreen(None))
+            self.shell.push_screen(WeekScreen(None))
             return
         if isinstance(item, WeekItem):
             if item.has_class("locked"):
-                self.app.notify(f"Week {item.number} is not open yet; you can still look at it.", timeout=4)
-            self.app.open_week(item.number)
+                self.shell.notify(f"Week {item.number} is not open yet; you can still look at it.", timeout=4)
+            self.shell.open_week(item.number)
 
     def action_dismiss_notice(self) -> None:
         notices = self.query("#notice")
         if notices:
             notices.first().remove()
-            first_run.mark_seen(self.app.ctx.data_dir)
+            first_run.mark_seen(self.shell.ctx.data_dir)

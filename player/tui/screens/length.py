@@ -39,7 +39,7 @@ class LengthScreen(ModalScreen[float | None]):
         options.focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(self.choices[int(event.option.id)])
+        self.dismiss(self.choices[int(event.option.id or 0)])
 
     def action_cancel(self) -> None:
         self.dismiss(None)

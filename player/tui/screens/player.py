@@ -8,7 +8,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
-from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Label, ProgressBar, Static
 
 from player.adapters.playback.captions import Captions
@@ -19,13 +19,14 @@ from player.app.timer import TimerSpec
 from player.app.timer import entry as timer_entry
 from player.core.calendar import clock
 from player.core.errors import CompassionError
+from player.tui.base import Screen
 
 SKIP_S = 10.0
 
 
-class PlayerScreen(Screen):
+class PlayerScreen(Screen[None]):
     BINDINGS = [
-        Binding("space", "toggle", "Pause/resume", id="toggle"),
+        Binding("space", "pause_or_resume", "Pause/resume", id="toggle"),
         Binding("left", "skip(-10)", "-10 s", id="back10"),
         Binding("right", "skip(10)", "+10 s", id="fwd10"),
         Binding("up", "previous_line", "Previous line", id="prev_line"),
@@ -51,7 +52,7 @@ class PlayerScreen(Screen):
         self.mood_before = mood_before
         self.clamp = clamp
         self.practice: practice.Practice | None = None
-        self._ticker = None
+        self._ticker: Timer | None = None
         self._leaving = False
         self._cancel = threading.Event()
         self._shown_error = False
@@ -84,7 +85,7 @@ class PlayerScreen(Screen):
     def prepare(self) -> None:
         """Lay the session out (at once when every length is known; otherwise the speech is made first,
         with progress, and leaving the screen cancels it), then start playing."""
-        app = self.app
+        app = self.shell
 
         def progress(phase: str, done: int, total: int) -> None:
             share = 100 * done // total if total else 100
@@ -111,7 +112,7 @@ class PlayerScreen(Screen):
 
     def _failed(self, lines: list[str]) -> None:
         self.query_one("#preparing-label", Label).update("\n".join(lines))
-        self.app.notify(lines[0], severity="error", timeout=10)
+        self.shell.notify(lines[0], severity="error", timeout=10)
 
     def _begin(self, session: practice.Session, backend) -> None:
         if self._leaving or not self.is_attached:
@@ -120,21 +121,21 @@ class PlayerScreen(Screen):
         self.query_one("#preparing").display = False
         self.query_one("#captions").display = True
         self.query_one("#position", ProgressBar).update(total=session.duration, progress=0)
-        if self.app.audio_notice:
-            self.query_one("#audio-notice", Label).update(self.app.audio_notice)
+        if self.shell.audio_notice:
+            self.query_one("#audio-notice", Label).update(self.shell.audio_notice)
         captions = Captions(tuple(timer.cues(self.timer))) if self.timer is not None else None
         self.practice = practice.Practice(
-            self.app.ctx,
+            self.shell.ctx,
             session,
             backend,
-            self.app.recorder,
+            self.shell.recorder,
             resume=self.asked.resume if self.asked is not None else None,
             mood_before=self.mood_before,
             captions=captions,
-            on_finished=lambda: self.app.call_from_thread(self._finished),
+            on_finished=lambda: self.shell.call_from_thread(self._finished),
         )
         if self.practice.resume_refused:
-            self.app.notify(
+            self.shell.notify(
                 "This practice has changed since you stopped (its words, voice, length or ambience), "
                 "so it starts again from the beginning.",
                 timeout=10,
@@ -152,7 +153,7 @@ class PlayerScreen(Screen):
         if player.error is not None and not self._shown_error:
             self._shown_error = True
             message = player.error.lines()[0] if isinstance(player.error, CompassionError) else str(player.error)
-            self.app.notify(message, severity="error", timeout=12)
+            self.shell.notify(message, severity="error", timeout=12)
             self.query_one("#audio-notice", Label).update(message)
         pos = player.position
         duration = player.duration
@@ -164,7 +165,7 @@ class PlayerScreen(Screen):
         state = "preparing speech" if player.waiting and player.state is PlaybackState.PLAYING else player.state.value
         self.query_one("#time", Label).update(f"{clock(pos)} / {clock(duration)} · {state}")
 
-    def action_toggle(self) -> None:
+    def action_pause_or_resume(self) -> None:
         if self.practice is not None:
             self.practice.player.toggle()
             self.refresh_position()
@@ -191,10 +192,10 @@ class PlayerScreen(Screen):
         self.refresh_position()
         if self._ticker is not None:
             self._ticker.stop()
-        if self.app.ctx.settings.check_in:
+        if self.shell.ctx.settings.check_in:
             from player.tui.screens.checkin import CheckInScreen
 
-            self.app.push_screen(CheckInScreen(before=False), self._after_check_in)
+            self.shell.push_screen(CheckInScreen(before=False), self._after_check_in)
         else:
             self._after_check_in(None)
 
@@ -205,7 +206,7 @@ class PlayerScreen(Screen):
 
     def report(self, show_closing: bool) -> None:
         # An app-level worker: it must finish even after this screen is gone.
-        app = self.app
+        app = self.shell
         app.run_worker(lambda: self._report_job(app, show_closing), thread=True, group="report")
 
     def _report_job(self, app, show_closing: bool) -> None:
@@ -252,4 +253,4 @@ class PlayerScreen(Screen):
             self._ticker.stop()
         if self.practice is not None:
             self.report(show_closing=False)
-        self.app.pop_screen()
+        self.shell.pop_screen()

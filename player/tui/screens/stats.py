@@ -5,16 +5,16 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Sparkline, Static
 
 from player.app import progress, wording
 from player.core import calendar
 from player.core.errors import CompassionError
+from player.tui.base import Screen
 from player.tui.widgets.heatmap import Heatmap
 
 
-class StatsScreen(Screen):
+class StatsScreen(Screen[None]):
     BINDINGS = [
         Binding("r", "toggle_rest", "Rest today", id="rest_today"),
         Binding("escape", "app.pop_screen", "Back", id="stats_back"),
@@ -36,14 +36,14 @@ class StatsScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        if self.app.stats is not None:
-            self.show_progress(self.app.stats)
+        if self.shell.stats is not None:
+            self.show_progress(self.shell.stats)
         else:
             self.query_one("#stats-greeting", Label).update("Reading your progress…")
 
     def show_progress(self, stats) -> None:
         d = stats
-        show = self.app.ctx.settings.show_streaks
+        show = self.shell.ctx.settings.show_streaks
         self.query_one("#stats-greeting", Label).update(wording.greeting(d.last_practiced, stats.today))
         rows = []
         if show:
@@ -71,7 +71,7 @@ class StatsScreen(Screen):
         self.query_one("#week-table", Static).update("\n".join(table))
         trend = [m for _, _, m in stats.moods if m is not None]
         label = self.query_one("#trend-label", Label)
-        if not self.app.ctx.settings.check_in:
+        if not self.shell.ctx.settings.check_in:
             label.update("Check-ins are off.")
         elif trend:
             label.update(f"Kindness check-ins after practice (last {len(trend)}): latest {trend[-1]} of 10")
@@ -81,7 +81,7 @@ class StatsScreen(Screen):
 
     def action_toggle_rest(self) -> None:
         """Plan today as a rest day, or take it back (off the UI thread: it writes the progress file)."""
-        app = self.app
+        app = self.shell
         stats = app.stats
         today = app.today
         resting = stats is not None and today in stats.rest_days

@@ -75,7 +75,7 @@ class TimerScreen(ModalScreen[TimerSpec | None]):
                 float(self.query_one("#timer-minutes", Select).value),  # type: ignore[arg-type]
                 float(self.query_one("#timer-every", Select).value),  # type: ignore[arg-type]
                 str(self.query_one("#timer-bell", Select).value),
-                int(self.query_one("#timer-prepare", Select).value),  # type: ignore[call-overload]
+                int(self.query_one("#timer-prepare", Select).value),  # type: ignore[arg-type]
             )
         )
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, ListItem, ListView
 
 from player.adapters.catalog import Entry
@@ -13,6 +12,7 @@ from player.app import library
 from player.core import calendar
 from player.core.errors import CompassionError
 from player.core.script.model import Script
+from player.tui.base import Screen
 
 
 def span_text(lo: float, hi: float, estimated: bool) -> str:
@@ -43,7 +43,7 @@ class ExerciseItem(ListItem):
         yield self.meta
 
 
-class WeekScreen(Screen):
+class WeekScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="week_back"),
         Binding("q", "app.pop_screen", "Back", id="week_q", show=False),
@@ -54,7 +54,7 @@ class WeekScreen(Screen):
         self.number = number
 
     def compose(self) -> ComposeResult:
-        ctx = self.app.ctx
+        ctx = self.shell.ctx
         yield Header()
         with Vertical(id="week"):
             items: list[ExerciseItem] = []
@@ -68,6 +68,9 @@ class WeekScreen(Screen):
                         items.append(self._item(mine.entry, mine.script))
             else:
                 week = ctx.catalog.course.week(self.number)
+                if week is None:
+                    yield Label(f"There is no week {self.number} in the course.", id="week-title")
+                    return
                 yield Label(f"Week {week.number}: {week.theme}", id="week-title")
                 yield Label(week.intention, id="intention")
                 entries = ctx.catalog.course_entries()
@@ -85,15 +88,15 @@ class WeekScreen(Screen):
         """An exercise with the lengths it can run to: exact from made speech or the course's durations
         manifest (nothing is made to show them), else estimated from its words and marked "about"."""
         try:
-            plan = library.plan(self.app.ctx, script, self.app.engine, synthesize=False)
+            plan = library.plan(self.shell.ctx, script, self.shell.engine, synthesize=False)
         except CompassionError as exc:
             return ExerciseItem(entry, None, exc.lines()[0])
         return ExerciseItem(entry, script, None, plan.range_minutes(), plan.exact)
 
     def on_mount(self) -> None:
         self.query_one("#exercises", ListView).focus()
-        if self.app.stats is not None:
-            self.show_progress(self.app.stats)
+        if self.shell.stats is not None:
+            self.show_progress(self.shell.stats)
 
     def show_progress(self, stats) -> None:
         if self.number is None:
@@ -116,6 +119,6 @@ class WeekScreen(Screen):
         if not isinstance(item, ExerciseItem):
             return
         if item.script is None:
-            self.app.notify(item.error or "this script cannot be used", severity="error")
+            self.shell.notify(item.error or "this script cannot be used", severity="error")
             return
-        self.app.open_exercise(item.entry, item.script)
+        self.shell.open_exercise(item.entry, item.script)

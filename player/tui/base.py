@@ -1,0 +1,70 @@
+"""What the screens may ask of the app, typed: the shared state and the flows they start. The app itself
+(`player.tui.app.CompassionApp`) fills these in; screens reach it as `self.shell` through `Screen` below,
+so they never import it (that would go round in a circle)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Generic, TypeVar, cast
+
+from textual.app import App
+from textual.screen import Screen as TextualScreen
+
+from player.adapters.catalog import Entry
+from player.adapters.playback.backend import Backend
+from player.app.context import Context
+from player.app.progress import SqliteRecorder, Stats
+from player.core.script.model import Script
+
+ResultType = TypeVar("ResultType")
+
+
+class Shell(App[None]):
+    """The app as screens see it."""
+
+    ctx: Context
+    stats: Stats | None
+    store_problem: str | None
+    #: `--engine` and `--background` from the command line, for every practice started in the app.
+    engine: str | None
+    background: str | None
+    recorder: SqliteRecorder
+    audio_notice: str | None
+
+    @property
+    def today(self) -> date:
+        """Today's practice date, from the context's clock (it rolls over at the day start)."""
+        return self.ctx.today()
+
+    def refresh_progress(self) -> object:
+        """Read progress again (off the UI thread); screens get `show_progress` when it arrives."""
+        raise NotImplementedError
+
+    def audio_backend(self) -> Backend:
+        raise NotImplementedError
+
+    def open_week(self, number: int) -> None:
+        raise NotImplementedError
+
+    def open_target(self, target: str) -> None:
+        raise NotImplementedError
+
+    def open_exercise(self, entry: Entry, script: Script) -> object:
+        raise NotImplementedError
+
+    def choose_timer(self) -> None:
+        raise NotImplementedError
+
+    def action_open_stats(self) -> None:
+        raise NotImplementedError
+
+    def action_help(self) -> None:
+        raise NotImplementedError
+
+
+class Screen(TextualScreen[ResultType], Generic[ResultType]):
+    """A screen of this app: `self.shell` is the app, typed as the Shell."""
+
+    @property
+    def shell(self) -> Shell:
+        return cast(Shell, self.app)
