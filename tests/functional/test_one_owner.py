@@ -215,3 +215,12 @@ def test_an_upgraded_speech_library_keeps_every_course_length_exact(home, monkey
     assert all(ex["exact"] for w in listing["weeks"] for ex in w["exercises"])  # never silently estimates
     note = manifest.soft_check(engine)
     assert note is not None and "9.99" in note and "still used" in note
+
+
+def test_a_length_reads_the_same_in_the_list_and_in_the_history(home):
+    r = run_cli("record", "pocket-practice")  # its shortest length, as the list shows it
+    assert r.returncode == 0, r.stderr
+    listed = next(line for line in run_cli("list").stdout.splitlines() if "pocket-practice" in line)
+    shown = next(line for line in run_cli("history").stdout.splitlines() if "pocket-practice" in line)
+    length = listed.split("informal")[1].strip()
+    assert "minute" in length and length.split(" to ")[0] in shown, (listed, shown)

@@ -49,3 +49,13 @@ def test_only_the_clock_reads_the_wall_clock():
         if reads.search(line)
     ]
     assert found == []
+
+
+def test_progress_use_cases_load_no_speech_or_audio_code():
+    code = (
+        "import sys, player.app.progress; "
+        "print(sorted(m for m in sys.modules if m.startswith(('player.adapters.speech.workers', "
+        "'player.adapters.sound.export', 'player.adapters.playback'))))"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.stdout.strip() == "[]", r.stderr

@@ -83,7 +83,7 @@ class StatsScreen(Screen[None]):
         """Plan today as a rest day, or take it back (off the UI thread: it writes the progress file)."""
         app = self.shell
         stats = app.stats
-        today = app.today
+        today = stats.today if stats is not None else app.today  # the day this screen shows
         resting = stats is not None and today in stats.rest_days
 
         def job() -> None:
