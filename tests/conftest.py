@@ -42,6 +42,7 @@ def home(tmp_path, monkeypatch, shared_cache) -> Path:
     data = tmp_path / "data"
     monkeypatch.setenv("COMPASSION_DATA_DIR", str(data))
     monkeypatch.setenv("COMPASSION_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("COMPASSION_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.setenv("COMPASSION_CACHE_DIR", str(shared_cache))
     monkeypatch.setenv("COMPASSION_ENGINE", "pyttsx3")
     monkeypatch.setenv("COMPASSION_TEST_NOW", clock.setting(NOW, time.time()))

@@ -52,7 +52,7 @@ def describe_os_error(exc: OSError) -> str:
 
 
 @contextlib.contextmanager
-def atomic_path(target: Path, what: str = "file") -> Iterator[Path]:
+def atomic_path(target: Path, what: str = "file", *, private: bool = False) -> Iterator[Path]:
     """Yield a temporary path beside `target`; on success it is fsynced and renamed over `target`.
 
     On any error (or Ctrl-C) the temporary file is removed and nothing appears under `target`.
@@ -71,7 +71,7 @@ def atomic_path(target: Path, what: str = "file") -> Iterator[Path]:
         yield tmp
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
-            os.fchmod(f.fileno(), _file_mode())
+            os.fchmod(f.fileno(), 0o600 if private else _file_mode())
         os.replace(tmp, target)
         fsync_dir(target.parent)
     except OSError as exc:
@@ -118,9 +118,9 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def write_text(target: Path, text: str, what: str = "file") -> None:
-    """Write a text file atomically."""
-    with atomic_path(target, what) as tmp:
+def write_text(target: Path, text: str, what: str = "file", *, private: bool = False) -> None:
+    """Write a text file atomically (`private`: readable by this user only)."""
+    with atomic_path(target, what, private=private) as tmp:
         tmp.write_text(text, encoding="utf-8")
 
 

@@ -55,6 +55,24 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 
 
+def state_dir() -> Path:
+    """Where the app keeps what must survive but is not the user's data (sessions waiting to be saved when
+    the data folder cannot be written): `COMPASSION_STATE_DIR` or the platform default."""
+    env = os.environ.get("COMPASSION_STATE_DIR")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))
+
+
+def busy_timeout_ms() -> int:
+    """How long to wait for another program to finish writing the progress file (COMPASSION_TEST_BUSY_MS
+    shortens it for tests)."""
+    text = os.environ.get("COMPASSION_TEST_BUSY_MS", "")
+    return int(text) if text.isdigit() else 15000
+
+
 def config_dir() -> Path:
     """The user's config folder (`config.toml`): `COMPASSION_CONFIG_DIR` or the platform default."""
     env = os.environ.get("COMPASSION_CONFIG_DIR")

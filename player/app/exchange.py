@@ -8,10 +8,10 @@ from datetime import datetime
 from pathlib import Path
 
 from player.adapters.files import write_text
-from player.adapters.store import db as dbmod
 from player.adapters.store import sessions as store
 from player.app.context import Context
 from player.app.progress import history
+from player.app.recording import open_store
 from player.core import ids
 from player.core.errors import CompassionError
 from player.core.session import Session
@@ -51,7 +51,8 @@ def import_file(ctx: Context, source: Path) -> tuple[int, int]:
             "update compassion-player to import it",
         )
     parsed = [_session_from(i, item, source, version) for i, item in enumerate(doc["sessions"], 1)]
-    db = dbmod.open_database(ctx.data_dir, clock=ctx.clock)
+    db = open_store(ctx)
+    assert db is not None
     try:
         return store.import_sessions(db, parsed, ctx.settings.day_start_minutes)
     finally:

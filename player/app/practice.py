@@ -17,13 +17,15 @@ from player.adapters.playback.captions import Captions
 from player.adapters.playback.player import PlaybackState, Player
 from player.app import context, library
 from player.app import progress as records
+from player.app.recording import Recorder
 from player.app.session import Session
-from player.core.errors import CompassionError
 from player.core.script.model import Script
 from player.core.session import Session as SessionRecord
 from player.core.session import StoredSession, merge
 
 Progress = context.Progress
+#: How often a playing session is written with what has been heard (a kill loses at most this much).
+CHECKPOINT_S = 5.0
 
 __all__ = ["Captions", "Outcome", "Practice", "Request", "Session", "length_choices", "open_session", "request"]
 
@@ -108,7 +110,7 @@ class Outcome:
     heard_s: float  # listened to in this part
     completed: bool
     kept: bool
-    problem: str | None = None  # one line when it could not be kept
+    problem: str | None = None  # one line when it did not simply go into the progress file
 
 
 class Practice:
@@ -128,7 +130,7 @@ class Practice:
         ctx: context.Context,
         session: Session,
         backend: Backend,
-        recorder: records.ProgressRecorder,
+        recorder: Recorder,
         *,
         resume: StoredSession | None = None,
         mood_before: int | None = None,
@@ -147,15 +149,32 @@ class Practice:
         self.mood_after: int | None = None
         self.started_at: datetime | None = None
         self.outcome: Outcome | None = None
+        #: What the last checkpoint could not write, for the listener (None while all is well).
+        self.save_problem: str | None = None
         self._lock = threading.Lock()
+        self._ended = threading.Event()
+        self._saver: threading.Thread | None = None
         self._on_finished = on_finished
         self.player = Player(session, backend, self._sound_finished)
 
     # -- the lifecycle -------------------------------------------------------------------------------------
     def begin(self) -> None:
-        """Start the sound (where the stopped part ended, when continuing one)."""
+        """Start the sound (where the stopped part ended, when continuing one). The session is written at
+        once, marked as playing, and again every few seconds with what has been heard (off the caller's
+        thread), so a process that is killed loses at most that much."""
         self.started_at = self.ctx.now()
         self.player.play(self.resume.position_s or 0.0 if self.resume is not None else 0.0)
+        self._saver = threading.Thread(target=self._keep_saving, daemon=True, name="session-checkpoints")
+        self._saver.start()
+
+    def _keep_saving(self) -> None:
+        while True:
+            record = self.checkpoint()
+            if record is not None:
+                saved = self.recorder.save(record, final=False)
+                self.save_problem = saved.note
+            if self._ended.wait(CHECKPOINT_S):
+                return
 
     def checkpoint(self) -> SessionRecord | None:
         """The session as it stands: what has been heard so far (None before the sound started)."""
@@ -187,16 +206,17 @@ class Practice:
                 return self.outcome
             self.player.stop()
             self.session.close()
+            self._ended.set()
+            if self._saver is not None:
+                self._saver.join()  # the last checkpoint is written before the final record
             record = self.checkpoint()
             if record is None or (record.part_s or 0.0) < 1.0:
+                if record is not None:
+                    self.recorder.discard(record)
                 self.outcome = Outcome(record.part_s or 0.0 if record else 0.0, False, False)
                 return self.outcome
-            try:
-                completed = bool(self.recorder.record(record))
-            except CompassionError as exc:
-                self.outcome = Outcome(record.part_s or 0.0, record.completed, False, exc.lines()[0])
-                return self.outcome
-            self.outcome = Outcome(record.part_s or 0.0, completed, True)
+            saved = self.recorder.save(record, final=True)
+            self.outcome = Outcome(record.part_s or 0.0, record.completed, saved.kept, saved.note)
             return self.outcome
 
     # -- while playing ---------------------------------------------------------------------------------------

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Protocol
 
 from player.adapters.catalog import Entry
 from player.adapters.settings import Settings
@@ -15,51 +15,15 @@ from player.adapters.store import db as dbmod
 from player.adapters.store import rest
 from player.adapters.store import sessions as store
 from player.app.context import Context
+from player.app.recording import Saved, SqliteRecorder, open_store, pending_sessions
 from player.core import progress
 from player.core.course import Week
 from player.core.errors import CompassionError, ScriptError
 from player.core.session import Session, StoredSession
 
 
-class ProgressRecorder(Protocol):
-    """Where the player reports every finished or stopped playback."""
-
-    def record(self, session: Session) -> bool:
-        """Keep the session; returns whether it counts as completed."""
-
-
-class MemoryRecorder:
-    """Keeps sessions in memory (used where nothing should be written, and by fast tests)."""
-
-    def __init__(self) -> None:
-        self.sessions: list[Session] = []
-
-    def record(self, session: Session) -> bool:
-        self.sessions.append(session)
-        return session.completed
-
-
-class SqliteRecorder:
-    """Records sessions in the user's progress database."""
-
-    def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
-        self._db: dbmod.Database | None = None
-
-    def record(self, session: Session) -> bool:
-        if self._db is None:
-            self._db = dbmod.open_database(self.ctx.data_dir, clock=self.ctx.clock)
-        _, completed = store.record(self._db, session, self.ctx.settings.day_start_minutes)
-        return completed
-
-    def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
-            self._db = None
-
-
 def _open(ctx: Context, create: bool = True) -> dbmod.Database | None:
-    return dbmod.open_database(ctx.data_dir, create=create, clock=ctx.clock)
+    return open_store(ctx, create)
 
 
 def parse_at(text: str) -> datetime:
@@ -81,7 +45,7 @@ def record_manual(
     partial: bool,
     listened_s: float | None,
     moods: tuple[int | None, int | None] = (None, None),
-) -> tuple[Session, bool]:
+) -> tuple[Session, Saved]:
     """`compassion record`: log practice done elsewhere (with rendered files on a phone, say)."""
     if at > ctx.now() + timedelta(minutes=5):
         raise CompassionError(f"{at.isoformat()} is in the future", "record practice that has already happened")
@@ -99,8 +63,11 @@ def record_manual(
             "with --partial, --listened must be under 90% of the length",
             "leave out --partial to record a completed session",
         )
-    completed = SqliteRecorder(ctx).record(session)
-    return session, completed
+    recorder = SqliteRecorder(ctx)
+    try:
+        return session, recorder.save(session, final=True)
+    finally:
+        recorder.close()
 
 
 @dataclass(frozen=True)
@@ -182,13 +149,21 @@ def _week_plans(ctx: Context) -> list[Week]:
 
 
 def history(ctx: Context, since: date | None = None) -> list[StoredSession]:
+    """Every session, oldest first: those in the progress file, and those still waiting beside it."""
     db = _open(ctx, create=False)
-    if db is None:
-        return []
-    try:
-        return store.history(db, since)
-    finally:
-        db.close()
+    rows: list[StoredSession] = []
+    if db is not None:
+        try:
+            rows = store.history(db, since)
+        finally:
+            db.close()
+    have = {(r.exercise_id, r.started_at) for r in rows}
+    for s in pending_sessions(ctx):
+        day = s.local_date(ctx.settings.day_start_minutes)
+        if (s.exercise_id, s.started_at) not in have and (since is None or day >= since):
+            fields = {f.name: getattr(s, f.name) for f in dataclasses.fields(Session)}
+            rows.append(StoredSession(**fields, local_date_=day, completed_=s.completed, pending_=True))
+    return sorted(rows, key=lambda r: r.started_at)
 
 
 def set_setting(ctx: Context, key: str, value: object) -> Path:
@@ -217,7 +192,8 @@ def _practice_days(ctx: Context, before: Settings, after: Settings) -> Iterator[
 
 def mark_rest(ctx: Context, day: date) -> None:
     """Plan a rest day (at most `rest_days_per_week` in a week); a day already practised stays practised."""
-    db = dbmod.open_database(ctx.data_dir, clock=ctx.clock)
+    db = open_store(ctx)
+    assert db is not None
     try:
         rest.add(db, day, ctx.settings.rest_days_per_week)
     finally:

@@ -11,9 +11,8 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 
+from player.adapters.stopping import STOP_SIGNALS, exit_status, stop_on
 from player.core.errors import CompassionError
-
-EXIT_INTERRUPTED = 130
 
 OpenApp = Callable[..., int]
 
@@ -25,6 +24,7 @@ def main(argv: Sequence[str] | None = None, open_app: OpenApp | None = None) -> 
     # A file-size limit should surface as an error we can report, not kill the process.
     if hasattr(signal, "SIGXFSZ"):
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    stop_on(STOP_SIGNALS)
     args = build_parser().parse_args(argv)
     try:
         if not getattr(args, "command", None):
@@ -38,11 +38,20 @@ def main(argv: Sequence[str] | None = None, open_app: OpenApp | None = None) -> 
         for line in exc.lines():
             print(line, file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         print("\nstopped; nothing half-written was left behind", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return exit_status(stop)
     except BrokenPipeError:
         return 0
+    finally:
+        _stop_workers()
+
+
+def _stop_workers() -> None:
+    """Exiting never waits for speech being made in the background (nobody will hear it)."""
+    workers = sys.modules.get("player.adapters.speech.workers")
+    if workers is not None:
+        workers.shutdown(now=True)
 
 
 def _open_home(args, open_app: OpenApp | None) -> int:

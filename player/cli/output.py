@@ -85,26 +85,16 @@ def plain_playback(practice, term: Terminal | None = None) -> int:
     Ctrl-C, a closed terminal (SIGHUP) and a shutdown (SIGTERM) stop it: what was heard is kept, and the
     exit status says which signal it was (128 + N).
     """
-    import signal
-
     term = term or Terminal()
     tty = term.redraw
     player = practice.player
     clear = "\r" + " " * 79 + "\r" if tty else ""
-    stopped_by: list[int] = []
-
-    def stop(signum: int, frame: object) -> None:
-        stopped_by.append(signum)
-        raise KeyboardInterrupt
 
     def caption(i: int) -> None:
         cue = practice.captions.cues[i]
         when = f"[{clock(cue.start)}] " if term.times else ""
         print(f"{clear}{when}{cue.text}", flush=True)
 
-    for name in ("SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), stop)
     practice.begin()
     # Continuing in a pause: the line before it was heard last time, so it is not printed again.
     shown = practice.captions.index_at(player.position)
@@ -131,12 +121,14 @@ def plain_playback(practice, term: Terminal | None = None) -> int:
                 sys.stdout.write(f"\r[{'=' * filled}{' ' * (30 - filled)}] {clock(pos)} / {clock(total)}{waiting}")
                 sys.stdout.flush()
             player.wait(0.1)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         if tty:
             print()
         outcome = practice.finish()
         print(stopped_message(outcome), file=sys.stderr)
-        return 128 + (stopped_by[0] if stopped_by else signal.SIGINT)
+        from player.adapters.stopping import exit_status
+
+        return exit_status(stop)
     if tty:
         print()
     outcome = practice.finish()

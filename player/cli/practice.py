@@ -14,7 +14,7 @@ def cmd_play(args: argparse.Namespace, open_app: Callable[..., int] | None = Non
 
     from player.adapters import paths
     from player.adapters.playback import device
-    from player.app import context, practice, progress
+    from player.app import context, practice, recording
     from player.cli.output import clock
 
     ctx = context.open_context(args.data_dir)
@@ -35,7 +35,7 @@ def cmd_play(args: argparse.Namespace, open_app: Callable[..., int] | None = Non
     backend, notice = finder.result()
     if notice:
         print(notice, file=sys.stderr)
-    run = practice.Practice(ctx, session, backend, progress.SqliteRecorder(ctx), resume=asked.resume)
+    run = practice.Practice(ctx, session, backend, recording.SqliteRecorder(ctx), resume=asked.resume)
     term = Terminal(plain, args.times, args.announce_pauses)
     term.say(f"{asked.script.title} ({clock(session.duration)})")
     if run.resume_refused:
@@ -68,11 +68,15 @@ def cmd_record(args: argparse.Namespace) -> int:
         else:
             duration = library.plan(ctx, script, synthesize=False).range_seconds()[0]
     at = progress.parse_at(args.at) if args.at else ctx.now()
-    session, completed = progress.record_manual(
+    session, saved = progress.record_manual(
         ctx, entry, duration, at, args.partial, args.listened, (args.mood_before, args.mood_after)
     )
+    if saved.note:
+        print(saved.note, file=sys.stderr)
+    if not saved.kept:
+        return 1
     day = session.local_date(ctx.settings.day_start_minutes)
-    kind = "completed" if completed else f"partial, {minutes_text(session.listened_s)} listened"
+    kind = "completed" if session.completed else f"partial, {minutes_text(session.listened_s)} listened"
     print(f"recorded {title} ({entry.id}), {minutes_text(duration)}, {kind}, practice day {day.isoformat()}")
     return 0
 
@@ -83,7 +87,7 @@ def cmd_timer(args: argparse.Namespace, open_app: Callable[..., int] | None = No
 
     from player.adapters import paths
     from player.adapters.playback import device
-    from player.app import context, practice, progress, render, timer
+    from player.app import context, practice, recording, render, timer
 
     ctx = context.open_context(args.data_dir)
     last = timer.last_used(ctx)
@@ -109,6 +113,6 @@ def cmd_timer(args: argparse.Namespace, open_app: Callable[..., int] | None = No
     if notice:
         print(notice, file=sys.stderr)
     captions = practice.Captions(tuple(timer.cues(spec)))
-    run = practice.Practice(ctx, session, backend, progress.SqliteRecorder(ctx), captions=captions)
+    run = practice.Practice(ctx, session, backend, recording.SqliteRecorder(ctx), captions=captions)
     term.say(f"{spec.title}" + (f", starting in {spec.prepare} seconds" if spec.prepare else ""))
     return plain_playback(run, term)

@@ -57,6 +57,10 @@ def cmd_history(args: argparse.Namespace) -> int:
             print("No sessions recorded yet. Whenever you are ready, `compassion` opens the course.")
         for r in rows:
             mark = "done" if r["completed"] else f"partial, {minutes_text(r['listened_s'])} heard"
+            if r.get("pending"):
+                mark += " (waiting to be saved)"
+            elif r.get("in_progress"):
+                mark += " (playing now)"
             print(
                 f"{r['local_date']}  {r['started_at'][11:16]}  {r['exercise_id']:<34} "
                 f"{minutes_text(r['duration_s']):>18}  {mark}"

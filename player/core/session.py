@@ -74,6 +74,12 @@ class Session:
 
 @dataclass(frozen=True)
 class StoredSession(Session):
+    """A session as the progress file (or the pending file) holds it."""
+
     id: int = 0
     local_date_: date | None = None
     completed_: bool = False
+    #: Still playing, in this or another app window (written as it plays).
+    in_progress_: bool = False
+    #: Not in the progress file yet: kept in the pending file until it can be written.
+    pending_: bool = False

@@ -3,6 +3,10 @@ another is in `flows`; what each screen shows is in `screens/`."""
 
 from __future__ import annotations
 
+import asyncio
+import os
+import signal
+import sys
 import threading
 from datetime import date
 
@@ -11,7 +15,8 @@ from textual.app import App
 from textual.binding import Binding
 
 from player.adapters.playback import device
-from player.app import context, practice, progress
+from player.adapters.stopping import STOP_SIGNALS
+from player.app import context, practice, progress, recording
 from player.app.timer import TimerSpec
 from player.core.errors import CompassionError
 from player.tui.commands import ExerciseCommands
@@ -50,7 +55,7 @@ class CompassionApp(Flows):
         self.first_timer = timer
         self.stats: progress.Stats | None = None
         self.store_problem: str | None = None
-        self.recorder = progress.SqliteRecorder(ctx)
+        self.recorder = recording.SqliteRecorder(ctx)
         self._backend = backend
         self.audio_notice = notice
         self._audio_ready = threading.Event()
@@ -66,6 +71,14 @@ class CompassionApp(Flows):
             self.find_audio()
         self.refresh_progress()
         self.set_interval(20, self._roll_over)
+        self.set_interval(30, self._keep_trying)
+        if self.is_headless:
+            pass  # pilot tests: no terminal to lose, and signals are the test runner's
+        else:
+            loop = asyncio.get_running_loop()
+            for signum in STOP_SIGNALS:
+                loop.add_signal_handler(signum, self.stop_by_signal, signum)
+            self.set_interval(0.5, self._check_terminal)
         if self.first_play is not None:
             self.start_practice(self.first_play, clamp=False)
         elif self.first_timer is not None:
@@ -132,14 +145,51 @@ class CompassionApp(Flows):
 
         self.push_screen(WeekScreen(number))
 
-    def on_unmount(self) -> None:
-        # However the app closes (ctrl+q mid-session or at the check-in after it), what was heard is kept.
+    # -- however the app ends, what was heard is kept -----------------------------------------------------
+    def stop_by_signal(self, signum: int) -> None:
+        """A closed terminal (SIGHUP) or a logout or shutdown (SIGTERM): keep the session now, then exit with
+        128 + the signal, as Ctrl-C does in the plain terminal.
+
+        With the terminal gone, the app leaves at once: putting a terminal back that is no longer there
+        can hang (writes to it block), and everything worth keeping is already kept."""
+        self._keep_sessions()
+        if signum == int(signal.SIGHUP) or not _terminal_present():
+            self.recorder.close()
+            workers = sys.modules.get("player.adapters.speech.workers")
+            if workers is not None:
+                workers.shutdown(now=True)
+            os._exit(128 + signum)
+        self.exit(return_code=128 + signum)
+
+    def _check_terminal(self) -> None:
+        """The terminal went away without a hang-up signal: stop the same way."""
+        if not _terminal_present():
+            self.stop_by_signal(int(signal.SIGHUP))
+
+    def _keep_trying(self) -> None:
+        """Sessions that could be saved nowhere are tried again while the app stays open."""
+        self.run_worker(self.recorder.retry, thread=True, group="retry")
+
+    def _keep_sessions(self) -> None:
         from player.tui.screens.player import PlayerScreen
 
         for screen in self.screen_stack:
             if isinstance(screen, PlayerScreen):
                 screen.final_report()
+
+    def on_unmount(self) -> None:
+        # However the app closes (ctrl+q mid-session or at the check-in after it), what was heard is kept;
+        # the store closes once every write under way has finished.
+        self._keep_sessions()
         self.recorder.close()
+
+
+def _terminal_present() -> bool:
+    """Whether the app still has a terminal to read keys from and draw on."""
+    try:
+        return os.isatty(0) and os.isatty(2)  # keys come in on stdin; Textual draws on stderr
+    except OSError:
+        return False
 
 
 def run_app(
@@ -150,5 +200,14 @@ def run_app(
     background: str | None = None,
     timer: TimerSpec | None = None,
 ) -> int:
-    CompassionApp(ctx, no_audio=no_audio, play=play, background=background, timer=timer).run()
-    return 0
+    if not _terminal_present():
+        what = "compassion play EXERCISE --plain" if play is None else f"compassion play {play.entry.id} --plain"
+        print(f"error: the app needs a terminal; without one, use `{what}`", file=sys.stderr)
+        return 2
+    app = CompassionApp(ctx, no_audio=no_audio, play=play, background=background, timer=timer)
+    try:
+        app.run()
+    except OSError:
+        # The terminal went away as the app was putting it back: the session was already kept.
+        return app.return_code or 128 + int(signal.SIGHUP)
+    return app.return_code or 0

@@ -13,7 +13,8 @@ from textual.screen import Screen as TextualScreen
 from player.adapters.catalog import Entry
 from player.adapters.playback.backend import Backend
 from player.app.context import Context
-from player.app.progress import SqliteRecorder, Stats
+from player.app.progress import Stats
+from player.app.recording import SqliteRecorder
 from player.core.script.model import Script
 
 ResultType = TypeVar("ResultType")

@@ -86,18 +86,21 @@ V3_ROWS = [
 
 
 def test_an_older_progress_file_gives_the_listeners_own_scripts_their_kind_after_a_backup(home):
+    from player.adapters.store.migrations import MIGRATIONS
+
     home.mkdir(parents=True)
-    ctx = context.open_context(home)
-    db = progress._open(ctx)
-    with db.writing() as conn:
-        for ex, started, week in V3_ROWS:
-            conn.execute(
-                "INSERT INTO sessions (exercise_id, week, started_at, utc_offset_minutes, local_date, duration_s, "
-                "listened_s, completed, source) VALUES (?, ?, ?, 60, '2026-11-10', 60, 60, 1, 'manual')",
-                (ex, week, started),
-            )
-        conn.execute("PRAGMA user_version = 3")
-    db.close()
+    conn = sqlite3.connect(home / "progress.db")
+    for _name, sql in MIGRATIONS[:3]:  # the file as data version 3 wrote it
+        conn.executescript(sql)
+    for ex, started, week in V3_ROWS:
+        conn.execute(
+            "INSERT INTO sessions (exercise_id, week, started_at, utc_offset_minutes, local_date, duration_s, "
+            "listened_s, completed, source) VALUES (?, ?, ?, 60, '2026-11-10', 60, 60, 1, 'manual')",
+            (ex, week, started),
+        )
+    conn.execute("PRAGMA user_version = 3")
+    conn.commit()
+    conn.close()
     ids = [s["exercise_id"] for s in history()]
     assert ids == ["safe-place", "mine:my-evening", "mine:my-own-touch", "timer"]
     assert [s["week"] for s in history()] == [2, None, None, None]

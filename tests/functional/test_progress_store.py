@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from player.adapters.store import db as dbmod
 from player.adapters.store import sessions as store
 from player.adapters.store.migrations import CURRENT_VERSION
-from player.app import context, progress
+from player.app import context, progress, recording
 from player.core.session import Session
 from tests import reference as ref
 from tests.conftest import run_cli
@@ -176,11 +176,13 @@ def test_a_corrupt_file_gets_a_clear_message_and_is_never_overwritten(home):
     home.mkdir(parents=True)
     (home / "progress.db").write_bytes(b"this is not a database at all" * 100)
     before = (home / "progress.db").read_bytes()
-    for args in (("stats",), ("record", "pocket-practice")):
-        r = run_cli(*args)
-        assert r.returncode == 1
-        assert str(home / "progress.db") in r.stderr and "damaged" in r.stderr and "backup" in r.stderr
-        assert "Traceback" not in r.stderr
+    r = run_cli("stats")
+    assert r.returncode == 1
+    assert str(home / "progress.db") in r.stderr and "damaged" in r.stderr and "backup" in r.stderr
+    assert "Traceback" not in r.stderr
+    r = run_cli("record", "pocket-practice")  # the practice itself is not lost: it waits beside the file
+    assert r.returncode == 0 and "damaged" in r.stderr and "backup" in r.stderr and "Traceback" not in r.stderr
+    assert f"kept in {home / 'pending-sessions.json'}" in r.stderr
     assert (home / "progress.db").read_bytes() == before
 
 
@@ -210,8 +212,14 @@ def test_read_only_data_folder_still_shows_progress(home):
     r = _read_only(home, "stats", "--json")
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["total_sessions"] == 1
-    r = _read_only(home, "record", "pocket-practice")
-    assert r.returncode == 1 and "read-only" in r.stderr and "Traceback" not in r.stderr
+    r = _read_only(home, "record", "pocket-practice", "--at", at(11))
+    assert r.returncode == 0 and "read-only" in r.stderr and "Traceback" not in r.stderr
+    kept = home.parent / "state" / "pending-sessions.json"  # the data folder could not take it either
+    assert f"kept in {kept}" in r.stderr and kept.stat().st_mode & 0o777 == 0o600
+    shown = json.loads(_read_only(home, "history", "--json").stdout)
+    assert [s.get("pending", False) for s in shown] == [False, True]  # shown meanwhile
+    assert json.loads(run_cli("stats", "--json").stdout)["total_sessions"] == 2  # added once it can be
+    assert not kept.exists()
 
 
 RECORDER = """
@@ -297,13 +305,13 @@ def test_stats_from_the_database_match_a_reference(tmp_path_factory, sessions, t
     os.environ["COMPASSION_DATA_DIR"] = str(data)
     try:
         ctx = context.open_context(data)
-        rec = progress.SqliteRecorder(ctx)
+        rec = recording.SqliteRecorder(ctx)
         base = date(2026, 10, 1)
         days = set()
         today = base + timedelta(days=today_n)
         for i, (d, h, off, done) in enumerate(sessions):
             moment = datetime(2026, 10, 1, h, 0, i, tzinfo=timezone(timedelta(minutes=off))) + timedelta(days=d)
-            rec.record(Session("pocket-practice", moment, 100, 100 if done else 50, "manual", 8))
+            rec.save(Session("pocket-practice", moment, 100, 100 if done else 50, "manual", 8), final=True)
             if done and moment.date() <= today:
                 days.add(moment.date())
         rec.close()
@@ -319,10 +327,10 @@ def test_stats_from_the_database_match_a_reference(tmp_path_factory, sessions, t
 
 def test_recorder_for_the_player_decides_completion_in_one_place(home):
     ctx = context.open_context()
-    rec = progress.SqliteRecorder(ctx)
+    rec = recording.SqliteRecorder(ctx)
     moment = datetime(2026, 11, 20, 9, tzinfo=TZ)
-    assert rec.record(Session("safe-place", moment, 600, 540, "app", 2, 10.0))
-    assert not rec.record(Session("safe-place", moment + timedelta(hours=1), 600, 539, "app", 2, 10.0))
+    assert rec.save(Session("safe-place", moment, 600, 540, "app", 2, 10.0), final=True).kept
+    assert rec.save(Session("safe-place", moment + timedelta(hours=1), 600, 539, "app", 2, 10.0), final=True).kept
     rows = store.history(dbmod.open_database(ctx.data_dir, clock=ctx.clock))
     assert [r.completed_ for r in rows] == [True, False]
     assert rows[0].local_date_ == date(2026, 11, 20) and rows[0].started_at.utcoffset() == timedelta(hours=1)

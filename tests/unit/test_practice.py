@@ -7,14 +7,16 @@ import time
 import pytest
 
 from player.adapters.playback.clocked import SilentBackend
-from player.app import context, practice, progress, timer
-from player.core.errors import StoreError
+from player.app import context, practice, recording, timer
 from tests.conftest import NOW
 
 
 class BrokenRecorder:
-    def record(self, session):
-        raise StoreError("cannot save progress: the disk is full", "free some space")
+    def save(self, session, final):
+        return recording.Saved(False, "cannot save progress: the disk is full; nowhere to keep it either")
+
+    def discard(self, session):
+        pass
 
 
 def a_timer(home, recorder, minutes=0.5):
@@ -27,7 +29,7 @@ def a_timer(home, recorder, minutes=0.5):
 
 
 def test_a_session_starts_when_its_sound_starts_and_is_recorded_once(home):
-    recorder = progress.MemoryRecorder()
+    recorder = recording.MemoryRecorder()
     p = a_timer(home, recorder)
     assert p.checkpoint() is None  # nothing has started yet
     p.begin()
@@ -42,7 +44,7 @@ def test_a_session_starts_when_its_sound_starts_and_is_recorded_once(home):
 
 
 def test_stopping_within_the_first_second_keeps_nothing_and_says_so(home):
-    recorder = progress.MemoryRecorder()
+    recorder = recording.MemoryRecorder()
     p = a_timer(home, recorder)
     p.begin()
     outcome = p.finish()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import atexit
 import concurrent.futures as cf
+import contextlib
 import multiprocessing
 import os
 import signal
@@ -114,13 +115,20 @@ def worker_pids() -> set[int]:
         return {pid for p in _POOLS.values() for pid in getattr(p, "_processes", {}) or {}}
 
 
-def shutdown() -> None:
-    """Stop every pool: queued work is dropped, running work is left to finish on its own."""
+def shutdown(now: bool = False) -> None:
+    """Stop every pool: queued work is dropped; running work is left to finish on its own, or with `now`
+    (the process is about to exit) stopped at once, so exiting never waits for a line being made. A line
+    cut short leaves nothing behind: cache entries are written to a temporary name and renamed."""
     with _LOCK:
         pools = list(_POOLS.values())
         _POOLS.clear()
     for p in pools:
+        workers = list((getattr(p, "_processes", None) or {}).values())
         p.shutdown(wait=False, cancel_futures=True)
+        if now:
+            for worker in workers:
+                with contextlib.suppress(OSError, ValueError, AttributeError):
+                    worker.terminate()
 
 
 atexit.register(shutdown)

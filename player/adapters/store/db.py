@@ -1,7 +1,10 @@
 """Opening the progress database safely: WAL, busy timeout, migrations under a lock, backups first.
 
-Every write is one short `BEGIN IMMEDIATE` transaction, so a crash at any moment keeps every committed
-session. A damaged file or one from a newer version is refused with a clear message and left untouched.
+Every write is one short `BEGIN IMMEDIATE` transaction. In WAL mode with `synchronous = FULL` the log is
+synced at every commit, so a committed session survives a crash or a power cut, not only the app dying
+(NORMAL would keep the file consistent but could lose the last commits). Checkpoints are SQLite's own
+automatic ones: they copy synced log pages into the file and never decide what is kept. A damaged file or
+one from a newer version is refused with a clear message and left untouched.
 """
 
 from __future__ import annotations
@@ -15,12 +18,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal, overload
 
+from player.adapters import paths
 from player.adapters.clock import Clock
 from player.adapters.store.migrations import CURRENT_VERSION, MIGRATIONS
 from player.core.errors import StoreError
 
 FILE_NAME = "progress.db"
-BUSY_TIMEOUT_MS = 15000
 _LOCK_RETRIES = 20
 
 
@@ -56,8 +59,13 @@ class Database:
         with self._lock:
             try:
                 yield self.conn
+            except sqlite3.ProgrammingError:
+                raise self._closed() from None
             except sqlite3.DatabaseError as exc:
                 raise self._translate(exc) from None
+
+    def _closed(self) -> StoreError:
+        return StoreError(f"the progress file {self.path} was closed while the app was saving to it", "try again")
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[sqlite3.Connection]:
@@ -68,7 +76,10 @@ class Database:
                 "make the folder writable, or choose another with --data-dir",
             )
         with self._lock:
-            _begin_immediate(self.conn, self.path)
+            try:
+                _begin_immediate(self.conn, self.path)
+            except sqlite3.ProgrammingError:
+                raise self._closed() from None
             try:
                 yield self.conn
                 self.conn.execute("COMMIT")
@@ -98,7 +109,7 @@ class Database:
 
 def _begin_immediate(conn: sqlite3.Connection, path: Path) -> None:
     # busy_timeout covers most waits; a few retries cover the rest under heavy contention.
-    for attempt in range(_LOCK_RETRIES):
+    for attempt in range(_LOCK_RETRIES if paths.busy_timeout_ms() >= 1000 else 1):
         try:
             conn.execute("BEGIN IMMEDIATE")
             return
@@ -142,10 +153,12 @@ def open_database(data_dir: Path, *, create: bool = True, clock: Clock) -> Datab
                 uri=True,
                 isolation_level=None,
                 check_same_thread=False,
-                timeout=BUSY_TIMEOUT_MS / 1000,
+                timeout=paths.busy_timeout_ms() / 1000,
             )
         else:
-            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+            conn = sqlite3.connect(
+                path, isolation_level=None, check_same_thread=False, timeout=paths.busy_timeout_ms() / 1000
+            )
     except OSError as exc:
         raise StoreError(
             f"cannot create the progress folder {path.parent} ({exc.strerror})",
@@ -160,7 +173,7 @@ def open_database(data_dir: Path, *, create: bool = True, clock: Clock) -> Datab
         raise _damaged(path) from None
     db = Database(path, conn, readonly, clock)
     try:
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute(f"PRAGMA busy_timeout = {paths.busy_timeout_ms()}")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > CURRENT_VERSION:
             conn.close()
@@ -173,7 +186,7 @@ def open_database(data_dir: Path, *, create: bool = True, clock: Clock) -> Datab
             if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
                 conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA synchronous = FULL")
             if version < CURRENT_VERSION:
                 _migrate(db)
         elif version < CURRENT_VERSION:

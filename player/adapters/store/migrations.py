@@ -56,6 +56,13 @@ MIGRATIONS: list[tuple[str, str]] = [
           AND exercise_id NOT LIKE '{MINE_PREFIX}%' AND exercise_id NOT LIKE '{PATH_PREFIX}%';
         """,
     ),
+    (
+        "sessions written as they play: the process that is playing one, until it is finished",
+        """
+        ALTER TABLE sessions ADD COLUMN live_owner TEXT;
+        CREATE INDEX sessions_live ON sessions (live_owner) WHERE live_owner IS NOT NULL;
+        """,
+    ),
 ]
 
 CURRENT_VERSION = len(MIGRATIONS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
@@ -21,10 +21,18 @@ def utc_text(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-_INSERT = """INSERT INTO sessions (exercise_id, week, started_at, utc_offset_minutes, local_date, duration_s,
-                                    listened_s, completed, minutes_variant, mood_before, mood_after, source,
-                                    recorded_at, resumes, position_s, heard, audio_key, part_s)
-              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+_FIELDS = (
+    "exercise_id, week, started_at, utc_offset_minutes, local_date, duration_s, listened_s, completed, "
+    "minutes_variant, mood_before, mood_after, source, recorded_at, resumes, position_s, heard, audio_key, part_s"
+)
+_INSERT = f"INSERT INTO sessions ({_FIELDS}) VALUES ({', '.join('?' * 18)})"
+#: A session written as it plays: the same session (exercise and start) is updated in place.
+_SAVE = f"""INSERT INTO sessions ({_FIELDS}, live_owner) VALUES ({", ".join("?" * 19)})
+    ON CONFLICT (exercise_id, started_at) DO UPDATE SET
+        duration_s = excluded.duration_s, listened_s = excluded.listened_s, completed = excluded.completed,
+        minutes_variant = excluded.minutes_variant, mood_before = excluded.mood_before,
+        mood_after = excluded.mood_after, recorded_at = excluded.recorded_at, position_s = excluded.position_s,
+        heard = excluded.heard, part_s = excluded.part_s, live_owner = excluded.live_owner"""
 
 
 def record(db: Database, session: Session, day_start_minutes: int) -> tuple[int, bool]:
@@ -32,6 +40,35 @@ def record(db: Database, session: Session, day_start_minutes: int) -> tuple[int,
     with db.writing() as conn:
         cur = conn.execute(_INSERT, _row(session, day_start_minutes, db.clock.now()))
         return int(cur.lastrowid or 0), session.completed
+
+
+def save(db: Database, session: Session, day_start_minutes: int, live_owner: str | None) -> None:
+    """Write a session as it stands: while it plays (`live_owner` names the process playing it), and once
+    more when it ends (`live_owner` None). One short transaction each time."""
+    with db.writing() as conn:
+        conn.execute(_SAVE, (*_row(session, day_start_minutes, db.clock.now()), live_owner))
+
+
+def discard(db: Database, session: Session) -> None:
+    """Remove a session written as it played that turned out too short to keep (under a second heard)."""
+    with db.writing() as conn:
+        conn.execute(
+            "DELETE FROM sessions WHERE exercise_id = ? AND started_at = ? AND live_owner IS NOT NULL",
+            (session.exercise_id, utc_text(session.started_at)),
+        )
+
+
+def close_orphans(db: Database, alive: Callable[[str], bool], stale_before: datetime) -> int:
+    """Close, as partial with what was heard, every session still marked as playing whose process is gone
+    (or that has not been written for a day). Sessions other app windows are playing are left alone."""
+    with db.reading() as conn:
+        rows = conn.execute("SELECT id, live_owner, recorded_at FROM sessions WHERE live_owner IS NOT NULL").fetchall()
+    stale = utc_text(stale_before)
+    gone = [i for i, owner, written in rows if (written or "") < stale or not alive(owner)]
+    if gone:
+        with db.writing() as conn:
+            conn.executemany("UPDATE sessions SET live_owner = NULL WHERE id = ?", [(i,) for i in gone])
+    return len(gone)
 
 
 def _row(session: Session, day_start_minutes: int, recorded_at: datetime) -> tuple[object, ...]:
@@ -98,7 +135,8 @@ def _started(text: str, offset_minutes: int) -> datetime:
 
 _COLUMNS = (
     "id, exercise_id, week, started_at, utc_offset_minutes, local_date, duration_s, listened_s, "
-    "completed, minutes_variant, mood_before, mood_after, source, resumes, position_s, heard, audio_key, part_s"
+    "completed, minutes_variant, mood_before, mood_after, source, resumes, position_s, heard, audio_key, part_s, "
+    "live_owner"
 )
 
 
@@ -134,6 +172,7 @@ def _from_row(r: tuple[Any, ...]) -> StoredSession:
         id=r[0],
         local_date_=date.fromisoformat(r[5]),
         completed_=bool(r[8]),
+        in_progress_=r[18] is not None,
     )
 
 
@@ -145,7 +184,7 @@ def resumable(db: Database | None, exercise_id: str, since: datetime) -> StoredS
     with db.reading() as conn:
         row = conn.execute(
             f"SELECT {_COLUMNS} FROM sessions WHERE exercise_id = ? AND source = 'app' AND started_at >= ? "
-            "ORDER BY started_at DESC, id DESC LIMIT 1",
+            "AND live_owner IS NULL ORDER BY started_at DESC, id DESC LIMIT 1",
             (exercise_id, utc_text(since)),
         ).fetchone()
     if row is None:
@@ -160,14 +199,18 @@ def as_dict(s: StoredSession, starts: dict[int, datetime] | None = None) -> dict
     """A session as exported and printed by `history --json`. A continued part names the part it continues
     by that part's start (`resumes_started_at`), which stays true in another file, unlike a row id."""
     d = asdict(s)
-    d.pop("local_date_")
-    d.pop("completed_")
+    for internal in ("local_date_", "completed_", "in_progress_", "pending_"):
+        d.pop(internal)
     d["heard"] = [list(span) for span in s.heard]
     resumed = (starts or {}).get(s.resumes) if s.resumes is not None else None
     d["resumes_started_at"] = resumed.isoformat() if resumed else None
     d["started_at"] = s.started_at.isoformat()
     d["local_date"] = s.local_date_.isoformat() if s.local_date_ else None
     d["completed"] = s.completed_
+    if s.in_progress_:
+        d["in_progress"] = True
+    if s.pending_:
+        d["pending"] = True
     return d
 
 
