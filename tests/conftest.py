@@ -114,9 +114,12 @@ def wait_for_file(path: Path, proc: subprocess.Popen, timeout: float = 120) -> N
         time.sleep(0.01)
 
 
-def interrupt_render(args: list[str], env: dict, ready: Path, out_dir: Path) -> tuple[int, str]:
+def interrupt_render(
+    args: list[str], env: dict, ready: Path, out_dir: Path, signum: int = signal.SIGINT
+) -> tuple[int, str]:
     """Run `compassion ARGS` with the stand-in ffmpeg; once it is provably writing into `out_dir`, press
-    Ctrl-C (SIGINT to the whole process group, as a terminal sends it). Returns (exit status, stderr)."""
+    Ctrl-C (SIGINT to the whole process group, as a terminal sends it), or send `signum` the same way.
+    Returns (exit status, stderr)."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "player", *args],
         stdout=subprocess.PIPE,
@@ -128,7 +131,7 @@ def interrupt_render(args: list[str], env: dict, ready: Path, out_dir: Path) -> 
     try:
         wait_for_file(ready, proc)
         assert [p.name for p in out_dir.iterdir() if p.name.endswith(".part")], "the render is writing"
-        os.killpg(proc.pid, signal.SIGINT)
+        os.killpg(proc.pid, signum)
         _, err = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:

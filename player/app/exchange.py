@@ -12,7 +12,7 @@ from player.adapters.store import sessions as store
 from player.app.context import Context
 from player.app.progress import history
 from player.app.recording import open_store
-from player.core import ids
+from player.core import calendar, ids
 from player.core.errors import CompassionError
 from player.core.session import Session
 
@@ -85,6 +85,13 @@ def _session_from(index: int, item: object, source: Path, version: int) -> tuple
         raise problem from None
     exercise, week = item.get("exercise_id"), item.get("week")
     moods = [item.get("mood_before"), item.get("mood_after")]
+    for moment in (started, resumed_at):
+        if moment is not None and not calendar.in_range(moment.date()):
+            raise CompassionError(
+                f"{source}: session {index} is dated {moment.date().isoformat()}, outside the dates the app "
+                f"keeps ({calendar.range_text()})",
+                "the file may have been edited by hand; nothing was imported",
+            )
     valid = (
         started.tzinfo is not None
         and all(math.isfinite(x) for x in (duration, listened))

@@ -19,10 +19,11 @@ from player.adapters.speech import synth
 from player.adapters.speech.base import SpeakAs
 from player.adapters.speech.engines import resolve_engine
 from player.app.context import Context, Progress
-from player.core.errors import CompassionError, WorkFailed
+from player.core.errors import CompassionError, Problem, ScriptError, WorkFailed
 from player.core.script.model import DEFAULT_RATE, Background, BellSound, Script, Speech
 from player.core.timeline import (
     MARGINS,
+    MAX_SESSION_S,
     SAMPLE_RATE,
     Clip,
     Margins,
@@ -180,6 +181,12 @@ def plan(
             items.append(Sized(e, len(sounds.load_bell(e.name, user_dir)) // 2))
         else:
             items.append(Sized(e))
+    shortest, _ = length_range(items, SAMPLE_RATE, MARGINS)
+    if shortest > MAX_SESSION_S:
+        hours = shortest / 3600
+        raise ScriptError(
+            [Problem(script.path, 1, f"it runs at least {hours:.0f} hours; a practice can last at most 24 hours")]
+        )
     return Plan(script, voice, items, user_dir, utterances=ordered)
 
 

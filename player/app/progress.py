@@ -16,7 +16,7 @@ from player.adapters.store import rest
 from player.adapters.store import sessions as store
 from player.app.context import Context
 from player.app.recording import Saved, SqliteRecorder, open_store, pending_sessions
-from player.core import progress
+from player.core import calendar, progress
 from player.core.course import Week
 from player.core.errors import CompassionError, ScriptError
 from player.core.session import Session, StoredSession
@@ -32,6 +32,8 @@ def parse_at(text: str) -> datetime:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise CompassionError(f"'{text}' is not a date and time", "use ISO-8601, like 2026-11-24T07:30+01:00") from None
+    if not calendar.in_range(moment.date()):
+        raise CompassionError(f"{text} is outside the dates the app keeps", f"use a date from {calendar.range_text()}")
     if moment.tzinfo is None:
         moment = moment.astimezone()
     return moment

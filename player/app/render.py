@@ -24,14 +24,19 @@ class RenderResult:
 
 
 def output_format(out: Path | None, fmt: str | None) -> str:
-    """The format from `--format`, else from the output's extension, else WAV."""
-    if fmt:
-        if fmt not in export.FORMATS:
-            raise CompassionError(f"unknown format '{fmt}'", f"use one of: {', '.join(export.FORMATS)}")
-        return fmt
-    if out is not None and out.suffix.lower().lstrip(".") in export.FORMATS:
-        return out.suffix.lower().lstrip(".")
-    return "wav"
+    """The format from `--format`, else from the output's extension, else WAV. A file name asking for a
+    format the app cannot write is refused before any work starts, never written as another format."""
+    if fmt and fmt not in export.FORMATS:
+        raise CompassionError(f"unknown format '{fmt}'", f"use one of: {', '.join(export.FORMATS)}")
+    asked = out.suffix.lower().lstrip(".") if out is not None and out.suffix and not out.is_dir() else ""
+    if asked and asked not in export.FORMATS:
+        raise CompassionError(
+            f"cannot write {out}: the app does not make .{asked} files",
+            f"name it .{', .'.join(export.FORMATS)}, or give a folder to write into",
+        )
+    if fmt and asked and asked != fmt:
+        raise CompassionError(f"{out} is named .{asked} but --format asks for {fmt}", "make the two agree")
+    return fmt or asked or "wav"
 
 
 def output_path(exercise_id: str, out: Path | None, fmt: str) -> Path:

@@ -63,11 +63,13 @@ def check(spec: TimerSpec, bell_frames: int | None = None) -> None:
         raise CompassionError(f"a timer runs from 0.1 to {MAX_MINUTES} minutes", "give MINUTES, like 20")
     if spec.every and not number_in(spec.every, 0.1, spec.minutes):
         raise CompassionError(
-            f"--every must be at most the timer's own {_minutes(spec.minutes)}",
-            "leave out --every (or give 0) for no interval bells",
+            f"a bell every {_minutes(spec.every)} does not fit in a timer of {_minutes(spec.minutes)}",
+            "choose bells closer together, none between, or a longer timer",
         )
     if not whole_in(spec.prepare, 0, MAX_PREPARE_S):
-        raise CompassionError(f"--prepare is a whole number of seconds from 0 to {MAX_PREPARE_S}")
+        raise CompassionError(
+            f"the quiet before the opening bell is a whole number of seconds from 0 to {MAX_PREPARE_S}"
+        )
     if bell_frames is not None:
         times = spec.bell_times()
         gap = min(b - a for a, b in zip(times, times[1:]))
@@ -75,7 +77,7 @@ def check(spec: TimerSpec, bell_frames: int | None = None) -> None:
             raise CompassionError(
                 f"the bell '{spec.bell}' rings for {bell_frames / SAMPLE_RATE:.0f} seconds, as long as the time "
                 "between bells",
-                "choose a shorter bell or a longer --every",
+                "choose a shorter bell, or bells further apart",
             )
 
 
@@ -129,8 +131,10 @@ def remember(ctx: context.Context, spec: TimerSpec) -> None:
 
 
 def last_used(ctx: context.Context) -> TimerSpec:
+    """The app's last choices; an interval that no longer fits the length is dropped, not refused."""
     s = ctx.settings
-    return TimerSpec(s.timer_minutes, s.timer_every, s.timer_bell, s.timer_prepare)
+    every = s.timer_every if s.timer_every < s.timer_minutes else 0.0
+    return TimerSpec(s.timer_minutes, every, s.timer_bell, s.timer_prepare)
 
 
 def open_session(ctx: context.Context, spec: TimerSpec, background: str | None = None) -> Session:

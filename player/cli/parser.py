@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from datetime import date
 from pathlib import Path
@@ -11,6 +12,7 @@ from player import __version__
 from player.adapters.sound.captions import FORMATS as CAPTION_FORMATS
 from player.adapters.sound.export import FORMATS as AUDIO_FORMATS
 from player.adapters.speech.engines import ENGINE_CHOICES
+from player.core import calendar
 
 MAX_MINUTES = 24 * 60
 
@@ -50,9 +52,22 @@ def mood(text: str) -> int:
 
 def day(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        value = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-11-24") from None
+    if not calendar.in_range(value):
+        raise argparse.ArgumentTypeError(f"{text} is outside the dates the app keeps, {calendar.range_text()}")
+    return value
+
+
+def seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds (0 or more)")
+    return value
 
 
 def _terminal_options(p: argparse.ArgumentParser) -> None:
@@ -130,9 +145,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("timer", parents=[common], help="an unguided timer with an opening, interval and closing bell")
     p.add_argument("minutes", type=minutes, metavar="MINUTES", help="from the opening bell to the closing bell")
-    p.add_argument("--every", type=float, metavar="M", help="a bell every M minutes (0 for none; default: last used)")
-    p.add_argument("--bell", metavar="NAME", help="bowl, bell, chime or one of your own (default: last used)")
-    p.add_argument("--prepare", type=int, metavar="S", help="seconds of quiet before the opening bell")
+    p.add_argument("--every", type=float, metavar="M", help="a bell every M minutes (default: none between)")
+    p.add_argument("--bell", metavar="NAME", help="bowl, bell, chime or one of your own (default: bowl)")
+    p.add_argument("--prepare", type=int, metavar="S", help="seconds of quiet before the opening bell (default 0)")
     p.add_argument("--background", metavar="NAME", help="ambience under the timer (brown, rain, drone) or none")
     p.add_argument("-o", "--output", metavar="OUT", type=Path, help="write an audio file instead of playing")
     p.add_argument("--format", choices=AUDIO_FORMATS, help="audio format with -o (default: from OUT, else wav)")
@@ -150,7 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--at", metavar="WHEN", help="when it started, ISO-8601 with offset (default: now)")
     p.add_argument("--minutes", type=minutes, metavar="M", help="how long it was (default: its shortest length)")
     p.add_argument("--partial", action="store_true", help="you stopped early; give --listened")
-    p.add_argument("--listened", type=float, metavar="S", help="seconds you listened to")
+    p.add_argument("--listened", type=seconds, metavar="S", help="seconds you listened to")
     p.add_argument("--mood-before", type=mood, metavar="0-10", help="check-in before: how kind to yourself, 0 to 10")
     p.add_argument("--mood-after", type=mood, metavar="0-10", help="check-in after, 0 to 10")
     p.set_defaults(func=practice.cmd_record)

@@ -90,20 +90,13 @@ def cmd_timer(args: argparse.Namespace, open_app: Callable[..., int] | None = No
     from player.app import context, practice, recording, render, timer
 
     ctx = context.open_context(args.data_dir)
-    last = timer.last_used(ctx)
-    spec = timer.TimerSpec(
-        args.minutes,
-        last.every if args.every is None else args.every,
-        args.bell or last.bell,
-        last.prepare if args.prepare is None else args.prepare,
-    )
+    spec = timer.TimerSpec(args.minutes, args.every or 0.0, args.bell or "bowl", args.prepare or 0)
     session = timer.open_session(ctx, spec, args.background)  # checks everything before anything starts
     if args.output is not None:
         fmt = render.output_format(args.output, args.format)
         out = render.output_path("timer", args.output, fmt)
         print(timer.render(ctx, spec, out, fmt, args.background))
         return 0
-    timer.remember(ctx, spec)
     no_audio = args.no_audio or paths.audio_disabled()
     plain = plain_wanted(args.plain)
     term = Terminal(plain, args.times, args.announce_pauses)

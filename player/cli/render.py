@@ -48,9 +48,15 @@ def _render_collection(ctx, args: argparse.Namespace, kind: str, number: int | N
         weeks, nested, default_dir = [week], False, Path(f"week{number}")
     else:
         weeks, nested, default_dir = list(course.weeks), True, Path("course")
-    suffix = args.output.suffix.lower().lstrip(".") if args.output is not None else ""
+    suffix = args.output.suffix.lower().lstrip(".") if args.output is not None and not args.output.is_dir() else ""
     if args.single_file or args.format == "m4b" or suffix in ("m4b", "mp3"):
         return _render_book(ctx, args, weeks, default_dir.name, suffix)
+    if suffix:
+        raise CompassionError(
+            f"{args.target} is written as a folder of files, or as one .m4b or .mp3 with chapters; "
+            f"not as one .{suffix}",
+            f"give a folder with -o DIR, or -o {default_dir.name}.m4b",
+        )
     out_dir = args.output or default_dir
     if out_dir.exists() and not out_dir.is_dir():
         raise CompassionError(f"{out_dir} is a file; {args.target} needs a folder", "give a folder with -o DIR")
@@ -74,6 +80,11 @@ def _render_book(ctx, args: argparse.Namespace, weeks: list, default_name: str, 
     """A week or the course as one file with chapters."""
     from player.app import book
 
+    if suffix and suffix not in book.FORMATS:
+        raise CompassionError(
+            f"one file with chapters is an .m4b audiobook or an .mp3, not .{suffix}",
+            f"use -o {default_name}.m4b or -o {default_name}.mp3",
+        )
     fmt = args.format or (suffix if suffix in book.FORMATS else "m4b")
     if fmt not in book.FORMATS:
         raise CompassionError(

@@ -128,13 +128,17 @@ def week_states(
                 reason = f"unlocks when week {prev} is done, or on {day_label(unlocks_on)}"
             else:
                 reason = f"unlocks when week {prev} is done, or a week after you first practise it"
-        # When does this week open the next one?
+        # When does this week open the next one? Its seven days count from when it opened, or from its
+        # first practice if that came later: listening early to a locked week never shortens them.
         if unlocked:
+            opened_on = unlocks_on if i > 0 and pace != "free" else None
             opens = []
             if completed:
-                opens.append(_completion_day(week, exercise_days, today))
+                done_on = _completion_day(week, exercise_days, today)
+                opens.append(max(done_on, opened_on) if opened_on else done_on)
             if distinct:
-                opens.append(min(distinct) + timedelta(days=UNLOCK_AFTER_DAYS))
+                start = max(min(distinct), opened_on) if opened_on else min(distinct)
+                opens.append(start + timedelta(days=UNLOCK_AFTER_DAYS))
             previous_open_on = min(opens) if opens else None
         else:
             previous_open_on = None

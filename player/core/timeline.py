@@ -15,6 +15,8 @@ from player.core.script.model import BellSound, Event, Gap, Speech
 
 #: One sample rate for everything the app assembles: speech, bells and ambience.
 SAMPLE_RATE = 22050
+#: The longest a practice may last (a day): its sound then fits every format, WAV's 4 GiB included.
+MAX_SESSION_S = 24 * 3600.0
 
 #: Silence before the first sound and after the last one, whatever the script says.
 LEAD_S = 0.25

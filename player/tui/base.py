@@ -15,6 +15,7 @@ from player.adapters.playback.backend import Backend
 from player.app.context import Context
 from player.app.progress import Stats
 from player.app.recording import SqliteRecorder
+from player.app.timer import TimerSpec
 from player.core.script.model import Script
 
 ResultType = TypeVar("ResultType")
@@ -53,7 +54,7 @@ class Shell(App[None]):
     def open_exercise(self, entry: Entry, script: Script) -> object:
         raise NotImplementedError
 
-    def choose_timer(self) -> None:
+    def choose_timer(self, shown: TimerSpec | None = None) -> None:
         raise NotImplementedError
 
     def action_open_stats(self) -> None:

@@ -78,8 +78,9 @@ class Flows(Shell):
 
         self.push_screen(LengthScreen(script.title, choices, exact=plan.exact), chosen)
 
-    def choose_timer(self) -> None:
-        """Offer the timer's choices (the last ones used first), then start it."""
+    def choose_timer(self, shown: TimerSpec | None = None) -> None:
+        """Offer the timer's choices (the last ones used first); check them, and only then remember them
+        and start. A choice that cannot be made is said, and the choices are offered again."""
         from player.app import timer
         from player.tui.screens.timer import TimerScreen, bell_names
 
@@ -87,12 +88,19 @@ class Flows(Shell):
             if spec is None:
                 return
             try:
+                timer.plan(self.ctx, spec)
+            except CompassionError as exc:
+                self.notify(exc.message + (f". {exc.hint.capitalize()}." if exc.hint else ""), severity="error")
+                self.call_after_refresh(self.choose_timer, spec)  # once this form has gone
+                return
+            try:
                 timer.remember(self.ctx, spec)
             except CompassionError as exc:
                 self.notify(exc.lines()[0], severity="warning")
             self.start_timer(spec)
 
-        self.push_screen(TimerScreen(timer.last_used(self.ctx), bell_names(self.ctx.catalog.user_dir)), chosen)
+        offered = shown or timer.last_used(self.ctx)
+        self.push_screen(TimerScreen(offered, bell_names(self.ctx.catalog.user_dir)), chosen)
 
     def start_timer(self, spec: TimerSpec) -> None:
         self.start_practice(None, timer=spec)

@@ -217,3 +217,98 @@ def _running(pid: int) -> bool:
     except OSError:
         return False
     return "State:\tZ" not in status
+
+
+# -- inputs at the edges: exit 2, one clear line, nothing written, nothing stored --------------------------
+def _refused(r: subprocess.CompletedProcess, *words: str) -> None:
+    assert r.returncode == 2, (r.returncode, r.stderr)
+    assert "Traceback" not in r.stderr and "error:" in r.stderr, r.stderr
+    for word in words:
+        assert word in r.stderr, r.stderr
+
+
+@pytest.mark.parametrize("listened", ["nan", "-50", "inf"])
+def test_a_listened_time_that_is_not_a_time_is_refused(home, listened):
+    r = run_cli("record", "soothing-touch", "--partial", "--listened", listened)
+    _refused(r, "is not a number of seconds")
+    assert history() == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("stats", "--today", "0001-01-01"),
+        ("rest", "9999-12-31"),
+        ("record", "soothing-touch", "--at", "0001-01-01T00:00:00+14:00"),
+        ("history", "--since", "1970-12-31"),
+    ],
+)
+def test_dates_outside_the_years_the_app_keeps_are_refused_with_the_range_named(home, args):
+    _refused(run_cli(*args), "1971-01-01 to 9998-12-31")
+    assert not (home / "progress.db").exists()
+
+
+def test_an_imported_date_outside_the_range_is_refused(home, tmp_path):
+    doc = {
+        "format": "compassion-player/sessions",
+        "version": 2,
+        "sessions": [{"exercise_id": "safe-place", "started_at": "0001-01-01T00:00:00+14:00", "duration_s": 60,
+                      "listened_s": 60}],
+    }  # fmt: skip
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(doc))
+    _refused(run_cli("import", str(path)), "1971-01-01 to 9998-12-31", "nothing was imported")
+    assert history() == []
+
+
+def test_a_script_longer_than_a_day_is_refused_before_anything_is_written(home, tmp_path):
+    script = tmp_path / "days.toml"
+    script.write_text('title = "Long pauses"\n' + '[[step]]\nsay = "Rest."\npause = 3600\n' * 30)
+    out = tmp_path / "out"
+    out.mkdir()
+    r = run_cli("render", str(script), "-o", str(out / "days.wav"))
+    _refused(r, f"{script}:1:", "at most 24 hours")
+    assert list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("render", "soothing-touch", "-o", "x.aiff"), ("does not make .aiff files", ".wav, .mp3, .ogg, .flac")),
+        (("render", "week:1", "--single-file", "-o", "w1.flac"), (".m4b", "not .flac")),
+        (("render", "week:1", "-o", "w1.flac"), ("folder of files",)),
+        (("timer", "5", "-o", "sit.aiff"), ("does not make .aiff files",)),
+    ],
+)
+def test_a_file_name_the_app_cannot_write_is_refused_before_any_work(home, tmp_path, args, words):
+    r = run_cli(*args, cwd=tmp_path)
+    _refused(r, *words)
+    assert list(tmp_path.iterdir()) == [] or all(p.name in ("config", "data", "state") for p in tmp_path.iterdir())
+
+
+def test_the_command_line_timer_keeps_its_own_defaults(home):
+    _refused(run_cli("timer", "5", "--every", "10", "--no-audio", "--no-tui"), "does not fit")
+    assert not (home.parent / "config" / "config.toml").exists()  # nothing was saved before the check
+    r = run_cli("timer", "0.2", "--no-audio", "--plain", timeout=60)  # no --every: no bells between
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == ["Opening bell", "Closing bell"]
+
+
+def test_a_rest_day_on_a_day_already_practised_is_kindly_refused(home):
+    assert run_cli("record", "soothing-touch", "--at", "2026-11-23T08:00:00+01:00").returncode == 0
+    _refused(run_cli("rest", "2026-11-23"), "already counts as a practice day")
+    assert json.loads(run_cli("stats", "--json").stdout)["rest_days"] == []
+
+
+@pytest.mark.parametrize(("signame", "status"), [("SIGTERM", 143), ("SIGHUP", 129)])
+def test_a_render_stopped_by_a_signal_leaves_no_half_written_file(home, tmp_path, blocking_ffmpeg, signame, status):
+    from tests.conftest import interrupt_render
+
+    env, ready = blocking_ffmpeg
+    out = tmp_path / "out"
+    out.mkdir()
+    code, err = interrupt_render(
+        ["render", "soothing-touch", "-o", str(out / "t.mp3")], env, ready, out, getattr(signal, signame)
+    )
+    assert code == status, err
+    assert list(out.iterdir()) == [] and "Traceback" not in err

@@ -562,3 +562,35 @@ async def test_today_rolls_over_at_the_day_start_while_the_app_stays_open(home):
         await settle(pilot, app)
         assert app.stats.today == date(2026, 11, 25)
         assert "Good to see you again" in text_of(app, "#greeting")
+
+
+async def test_the_timer_checks_its_choices_before_keeping_them_and_drops_bells_that_no_longer_fit(home):
+    import wave
+
+    from player.tui.screens.timer import TimerScreen
+
+    mine = home / "scripts"
+    mine.mkdir(parents=True)
+    with wave.open(str(mine / "gong.wav"), "wb") as w:  # a 70-second sound of one's own
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(22050)
+        w.writeframes(b"\x00\x10" * 22050 * 70)
+    app = make_app(home, timer_minutes=10.0, timer_every=5.0)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        app.choose_timer()
+        await wait_for(pilot, lambda: isinstance(app.screen, TimerScreen) and app.screen.query("#timer-start"))
+        app.screen.query_one("#timer-minutes").value = 5
+        await pilot.pause()
+        assert app.screen.query_one("#timer-every").value == 0.0  # a bell every 5 minutes no longer fits
+        app.screen.query_one("#timer-every").value = 1.0
+        app.screen.query_one("#timer-bell").value = "gong"
+        await pilot.click("#timer-start")
+        await wait_for(pilot, lambda: any("rings for 70 seconds" in n.message for n in app._notifications))
+        assert not any("--" in n.message for n in app._notifications)  # the app's words, not the command line's
+        await wait_for(pilot, lambda: isinstance(app.screen, TimerScreen) and app.screen.query("#timer-bell"))
+        # offered again, as chosen
+        assert app.screen.query_one("#timer-bell").value == "gong"
+    saved = context.open_context(home).settings
+    assert (saved.timer_minutes, saved.timer_every, saved.timer_bell) == (10.0, 5.0, "bowl")  # nothing kept

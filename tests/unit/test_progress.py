@@ -149,8 +149,8 @@ def test_free_pace_opens_every_week():
     today_st,
 )
 def test_unlocking_matches_a_day_by_day_reference(ex, today):
-    # Reference: walk every day from the start; a week opens the next on the first day it is complete
-    # or seven days after its first practice.
+    # Reference: walk every day from the day a week opened; it opens the next on the first day it is
+    # complete, or seven days after its first practice or its opening, whichever is later.
     opened = {1: D0 - timedelta(days=365)}
     for i, w in enumerate(WEEKS[:-1]):
         if w.number not in opened:
@@ -158,11 +158,11 @@ def test_unlocking_matches_a_day_by_day_reference(ex, today):
         day = opened[w.number]
         first = min((d for e in w.exercises for d in ex.get(e, ())), default=None)
         opens = None
-        d = min(day, first) if first else day
+        d = day if first is None else max(day, min(day, first))
         while d <= today:
             seen = [x for e in w.exercises for x in ex.get(e, ()) if x <= d]
             done = all(any(x <= d for x in ex.get(e, ())) for e in w.exercises) and len(set(seen)) >= w.goal_days
-            if done or (first is not None and d >= first + timedelta(days=7)):
+            if done or (first is not None and d >= max(first, day) + timedelta(days=7)):
                 opens = d
                 break
             d += timedelta(days=1)
@@ -171,3 +171,11 @@ def test_unlocking_matches_a_day_by_day_reference(ex, today):
         opened[WEEKS[i + 1].number] = opens
     states = progress.week_states(WEEKS, ex, {}, today)
     assert [s.unlocked for s in states] == [n in opened for n in (1, 2, 3)]
+
+
+def test_listening_early_to_a_locked_week_never_shortens_its_seven_days():
+    # Week 2's practice heard on day 0 while locked; week 1 done on day 3, so week 2 opens on day 3.
+    ex = {"a": {D0 + timedelta(days=2)}, "b": {D0 + timedelta(days=3)}, "c": {D0}}
+    for day, week3_open in ((7, False), (9, False), (10, True)):
+        states = progress.week_states(WEEKS, ex, {}, D0 + timedelta(days=day))
+        assert states[1].unlocked and states[2].unlocked is week3_open, day

@@ -10,11 +10,18 @@ from player.core.errors import CompassionError
 
 
 def add(db: Database, day: date, per_week: int) -> None:
-    """Mark `day` as a planned rest day; at most `per_week` in its week (Monday to Sunday)."""
+    """Mark `day` as a planned rest day; at most `per_week` in its week (Monday to Sunday). A day already
+    practised needs no rest day: it is refused, kindly."""
     monday, sunday = calendar.week_of(day)
     with db.writing() as conn:
         if conn.execute("SELECT 1 FROM rest_days WHERE day = ?", (day.isoformat(),)).fetchone():
             return
+        practised = "SELECT 1 FROM sessions WHERE local_date = ? AND completed = 1 LIMIT 1"
+        if conn.execute(practised, (day.isoformat(),)).fetchone():
+            raise CompassionError(
+                f"{calendar.long_day_label(day)} already counts as a practice day, so it needs no rest day",
+                "rest days are for days without practice; this one is already part of your days in a row",
+            )
         planned = [
             date.fromisoformat(d)
             for (d,) in conn.execute(

@@ -69,6 +69,16 @@ class TimerScreen(ModalScreen[TimerSpec | None]):
     def on_mount(self) -> None:
         self.query_one("#timer-start", Button).focus()
 
+    def on_select_changed(self, event: Select.Changed) -> None:
+        """A shorter timer drops bells between that no longer fit, rather than refusing to start."""
+        if event.select.id != "timer-minutes":
+            return
+        every = self.query_one("#timer-every", Select)
+        length = event.value
+        numbers = (int, float)
+        if isinstance(every.value, numbers) and isinstance(length, numbers) and every.value >= length > 0:
+            every.value = 0.0
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(
             TimerSpec(
