@@ -67,7 +67,7 @@ class Catalog:
     def course_entries(self) -> dict[str, Entry]:
         out = {}
         for week in self.course.weeks:
-            for ex in week.exercises:
+            for ex in week.practices:
                 out[ex] = Entry(ids.course(ex), self.course.script_path(week.number, ex), week.number)
         return out
 

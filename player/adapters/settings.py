@@ -32,6 +32,7 @@ class Settings:
     voice: str = ""
     rate: int = 0
     check_in: bool = True
+    my_words: bool = True
     cache_max_mb: int = 500
     rest_days_per_week: int = 1
     timer_minutes: float = 10.0
@@ -53,6 +54,7 @@ DESCRIPTIONS = {
     "voice": "default voice id (empty for the engine's default); see `compassion voices`",
     "rate": "default speaking rate in words per minute, 80 to 300 (0 for the app default)",
     "check_in": "ask a 0 to 10 kindness check-in before and after a session, true or false",
+    "my_words": "speak your own phrases and letter in the practices that use them, true or false",
     "rest_days_per_week": "planned rest days allowed in a week (they keep a run of days going), 0 to 7",
     "timer_minutes": "the unguided timer's length, in minutes (remembered from its last use)",
     "timer_every": "minutes between the timer's interval bells, 0 for none (remembered)",
@@ -68,7 +70,7 @@ def _check(key: str, value: Any) -> str | None:
         return None if isinstance(value, str) and _TIME.match(value) else 'day_starts_at must be a time like "03:00"'
     if key == "weekly_goal_days":
         return None if whole_in(value, 1, 7) else "weekly_goal_days must be a whole number from 1 to 7"
-    if key in ("show_streaks", "check_in"):
+    if key in ("show_streaks", "check_in", "my_words"):
         return None if isinstance(value, bool) else f"{key} must be true or false"
     if key == "pace":
         return None if value in ("course", "free") else 'pace must be "course" or "free"'

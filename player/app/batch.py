@@ -20,7 +20,7 @@ from player.app.session import Bed
 from player.core.calendar import minutes_range, minutes_text
 from player.core.course import Week
 from player.core.errors import CompassionError
-from player.core.script.model import Speech
+from player.core.script.model import NO_WORDS, Words
 from player.core.timeline import Timeline
 
 MANIFEST = ".compassion-render.json"
@@ -70,6 +70,7 @@ def render_weeks(
     nested: bool,
     progress: context.Progress | None = None,
     background: str | None = None,
+    spoken: Words = NO_WORDS,
 ) -> BatchResult:
     """Render `weeks` into `out_dir` (one subfolder per week when `nested`).
 
@@ -80,7 +81,7 @@ def render_weeks(
         export.require_ffmpeg(fmt)
     result = BatchResult()
     course = ctx.catalog.course
-    pieces = prepare(ctx, weeks, minutes, engine, progress, background, result.notes)
+    pieces = prepare(ctx, weeks, minutes, engine, progress, background, result.notes, spoken)
     jobs: list[_Job] = []
     manifests: dict[Path, dict[str, Any]] = {}
     for week in weeks:
@@ -126,24 +127,23 @@ def prepare(
     progress: context.Progress | None,
     background: str | None,
     notes: list[str],
+    spoken: Words = NO_WORDS,
 ) -> list[Piece]:
     """Every exercise of `weeks`, in course order, laid out with `minutes` applied to each (fitted into its
     range, with a note when it cannot run that long). All speech is made first, in one go."""
     entries = ctx.catalog.course_entries()
-    scripts = {ex: ctx.catalog.load(entries[ex]) for w in weeks for ex in w.exercises}
+    scripts = {ex: ctx.catalog.load(entries[ex]) for w in weeks for ex in w.practices}
     beds = {ex: library.resolve_background(sc, background) for ex, sc in scripts.items()}
     voices = {ex: library.speak_as(sc, ctx.settings, engine) for ex, sc in scripts.items()}
-    every = [
-        synth.utterance(e.text, voices[ex]) for ex, sc in scripts.items() for e in sc.events() if isinstance(e, Speech)
-    ]
+    every = [u for ex, sc in scripts.items() for u in library.spoken_lines(sc.events(spoken), voices[ex]).values()]
     report = (lambda d, t: progress("speech", d, t)) if progress else None
     job = synth.ensure(ctx.cache, every, report)
     if job.total:
         ctx.tidy_cache(job.frames)
     out: list[Piece] = []
     for week in weeks:
-        for track, ex in enumerate(week.exercises, 1):
-            plan = library.plan(ctx, scripts[ex], engine)  # everything is made by now
+        for track, ex in enumerate(week.practices, 1):
+            plan = library.plan(ctx, scripts[ex], engine, words=spoken)  # everything is made by now
             chosen = _clamp(plan.range_minutes(), minutes)
             timeline = plan.fit(chosen)
             if minutes is not None and abs(timeline.duration - minutes * 60) > 1:
@@ -219,7 +219,7 @@ def signature(piece: Piece, fmt: str, caption_format: str, tags: export.Tags) ->
     from player.adapters.speech.engines import get_engine
 
     digest, voice, fraction, minutes = (
-        piece.plan.script.digest,
+        piece.plan.script.digest + ":" + "".join(sorted(u.key for u in piece.plan.utterances)),
         piece.plan.voice,
         piece.timeline.fraction,
         piece.minutes,

@@ -23,6 +23,7 @@ from player.adapters.sound.cover import cover_png
 from player.app import batch, context, library, render
 from player.core.course import Week
 from player.core.errors import CompassionError
+from player.core.script.model import NO_WORDS, Words
 from player.core.timeline import Cue
 
 FORMATS = ("m4b", "mp3")
@@ -60,6 +61,7 @@ def render_book(
     engine: str | None,
     progress: context.Progress | None = None,
     background: str | None = None,
+    spoken: Words = NO_WORDS,
 ) -> BookResult:
     if fmt not in FORMATS:
         raise CompassionError(
@@ -68,7 +70,7 @@ def render_book(
     exe = export.require_ffmpeg(fmt)
     course = ctx.catalog.course
     notes: list[str] = []
-    pieces = batch.prepare(ctx, weeks, minutes, engine, progress, background, notes)
+    pieces = batch.prepare(ctx, weeks, minutes, engine, progress, background, notes, spoken)
     chapters, cues, at = [], [], 0.0
     for p in pieces:
         rate = p.timeline.rate

@@ -23,9 +23,7 @@ def course_utterances(engine: str, course_root: Path | None = None) -> tuple[str
     """(voice id, {key: Utterance}) for every line of the course spoken with `engine` at default settings."""
     from player.adapters.catalog import Catalog
     from player.adapters.settings import Settings
-    from player.adapters.speech import synth
-    from player.app.library import speak_as
-    from player.core.script.model import Speech
+    from player.app.library import speak_as, spoken_lines
 
     catalog = Catalog(Path("/nonexistent-compassion-data"), course_root)
     settings = Settings()
@@ -35,10 +33,8 @@ def course_utterances(engine: str, course_root: Path | None = None) -> tuple[str
         script = catalog.load(entry)
         voice = speak_as(script, settings, engine)
         voice_id = voice.voice or "default"
-        for e in script.events():
-            if isinstance(e, Speech):
-                u = synth.utterance(e.text, voice)
-                found[u.key] = u
+        for u in spoken_lines(script.events(), voice).values():
+            found[u.key] = u
     return voice_id, found
 
 

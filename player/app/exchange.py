@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from player.adapters.files import write_text
 from player.adapters.store import sessions as store
+from player.adapters.store import words as words_store
+from player.app import words
 from player.app.context import Context
 from player.app.progress import history
 from player.app.recording import open_store
@@ -17,23 +21,44 @@ from player.core.errors import CompassionError
 from player.core.session import Session
 
 EXPORT_FORMAT = "compassion-player/sessions"
-#: 2: exercise ids carry their kind (`mine:NAME`, `path:FILE`, `timer`); 1: the listener's own scripts
-#: had bare ids.
+#: 2: exercise ids carry their kind (`mine:NAME`, `path:FILE`, `timer`), and the listener's own words
+#: (`phrases`, `letters`) may be there; 1: the listener's own scripts had bare ids.
 EXPORT_VERSION = 2
 
 
-def export_file(ctx: Context, target: Path) -> int:
-    """Write every session to a JSON file the user owns; returns how many."""
+@dataclass(frozen=True)
+class Imported:
+    added: int
+    skipped: int
+    letters_added: int = 0
+    #: The file's phrases were set (none were saved here), kept (yours were), or there were none.
+    phrases: str = "none"
+
+
+def export_file(ctx: Context, target: Path, personal: bool = True) -> int:
+    """Write every session, and (unless `personal` is false) the listener's phrases and letters, to a JSON
+    file readable by this user only; returns how many sessions."""
     sessions = history(ctx)
     starts = {s.id: s.started_at for s in sessions}
     rows = [store.as_dict(s, starts) for s in sessions]
-    doc = {"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "exported_at": ctx.now().isoformat(), "sessions": rows}
-    write_text(target, json.dumps(doc, indent=1, ensure_ascii=False), "export file")
+    doc: dict[str, Any] = {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "exported_at": ctx.now().isoformat(),
+        "sessions": rows,
+    }
+    if personal:
+        found = words.phrases(ctx)
+        if found.texts:
+            doc["phrases"] = list(found.texts)
+        doc["letters"] = [{"written_at": x.written_at.isoformat(), "text": x.text} for x in words.letters(ctx)]
+    write_text(target, json.dumps(doc, indent=1, ensure_ascii=False), "export file", private=True)
     return len(rows)
 
 
-def import_file(ctx: Context, source: Path) -> tuple[int, int]:
-    """Add the sessions of an export file; sessions already present are skipped. Returns (added, skipped)."""
+def import_file(ctx: Context, source: Path) -> Imported:
+    """Add the sessions of an export file (those already present are skipped), the letters this machine
+    does not have, and the phrases when none are saved here (yours are never replaced)."""
     try:
         doc = json.loads(source.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -51,12 +76,44 @@ def import_file(ctx: Context, source: Path) -> tuple[int, int]:
             "update compassion-player to import it",
         )
     parsed = [_session_from(i, item, source, version) for i, item in enumerate(doc["sessions"], 1)]
+    new_phrases, new_letters = _words_from(doc, source)
     db = open_store(ctx)
     assert db is not None
     try:
-        return store.import_sessions(db, parsed, ctx.settings.day_start_minutes)
+        added, skipped = store.import_sessions(db, parsed, ctx.settings.day_start_minutes)
+        have = {x.written_at for x in words_store.letters(db)}
+        fresh = [(when, text) for when, text in new_letters if when not in have]
+        for when, text in fresh:
+            words_store.add_letter(db, text, when)
+        phrases = "none"
+        if new_phrases:
+            phrases = "kept" if words_store.phrases(db)[0] else "set"
+            if phrases == "set":
+                words_store.set_phrases(db, new_phrases)
     finally:
         db.close()
+    return Imported(added, skipped, len(fresh), phrases)
+
+
+def _words_from(doc: dict[str, Any], source: Path) -> tuple[tuple[str, ...], list[tuple[datetime, str]]]:
+    """The listener's words in an export file, checked like words typed in (never quoted in errors)."""
+    raw_phrases, raw_letters = doc.get("phrases"), doc.get("letters", [])
+    try:
+        phrases = words.check_phrases(raw_phrases) if raw_phrases else ()
+        letters = []
+        for item in raw_letters if isinstance(raw_letters, list) else [None]:
+            if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+                raise CompassionError("a letter in it is incomplete")
+            when = datetime.fromisoformat(str(item.get("written_at")))
+            if when.tzinfo is None or not calendar.in_range(when.date()):
+                raise CompassionError("a letter in it has no usable date")
+            letters.append((when, words.check_letter(item["text"])))
+    except (CompassionError, TypeError, ValueError) as exc:
+        reason = exc.message if isinstance(exc, CompassionError) else "its words are not in the expected form"
+        raise CompassionError(
+            f"{source}: {reason}", "the file may have been edited by hand; nothing was imported"
+        ) from None
+    return phrases, letters
 
 
 def _session_from(index: int, item: object, source: Path, version: int) -> tuple[Session, datetime | None]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from player.adapters import paths
@@ -20,7 +20,16 @@ from player.adapters.speech.base import SpeakAs
 from player.adapters.speech.engines import resolve_engine
 from player.app.context import Context, Progress
 from player.core.errors import CompassionError, Problem, ScriptError, WorkFailed
-from player.core.script.model import DEFAULT_RATE, Background, BellSound, Script, Speech
+from player.core.script.model import (
+    DEFAULT_RATE,
+    NO_WORDS,
+    Background,
+    BellSound,
+    Event,
+    Script,
+    Speech,
+    Words,
+)
 from player.core.timeline import (
     MARGINS,
     MAX_SESSION_S,
@@ -131,6 +140,17 @@ def estimate_frames(text: str, rate_wpm: int) -> int:
     return int((words / rate_wpm * 60 + 0.35 * (sentences - 1) + 0.2) * SAMPLE_RATE)
 
 
+def spoken_lines(events: list[Event], voice: SpeakAs) -> dict[tuple[str, int | None], synth.Utterance]:
+    """Each distinct spoken line of `events`, as made: in the script's voice, at its own pace where it
+    has one (a letter is read slower)."""
+    out: dict[tuple[str, int | None], synth.Utterance] = {}
+    for e in events:
+        if isinstance(e, Speech) and (e.text, e.rate) not in out:
+            paced = voice if e.rate is None else replace(voice, rate=e.rate)
+            out[(e.text, e.rate)] = synth.utterance(e.text, paced)
+    return out
+
+
 def plan(
     ctx: Context,
     script: Script,
@@ -139,8 +159,9 @@ def plan(
     *,
     synthesize: bool = True,
     cancel: threading.Event | None = None,
+    words: Words = NO_WORDS,
 ) -> Plan:
-    """Measure every sound of the script.
+    """Measure every sound of the script, with the listener's own `words` where it speaks them.
 
     With `synthesize`, speech missing from the cache is made first (blocking), so every length is exact.
     Without, nothing is made: lengths come from the cache, else the durations manifest, else estimates.
@@ -148,11 +169,8 @@ def plan(
     from player.adapters.speech import manifest
 
     voice = speak_as(script, ctx.settings, engine)
-    events = script.events()
-    utterances: dict[str, synth.Utterance] = {}
-    for e in events:
-        if isinstance(e, Speech) and e.text not in utterances:
-            utterances[e.text] = synth.utterance(e.text, voice)
+    events = script.events(words)
+    utterances = spoken_lines(events, voice)
     ordered = list(utterances.values())
     known: dict[str, int] = {}
     if synthesize:
@@ -172,11 +190,11 @@ def plan(
     items: list[Sized] = []
     for e in events:
         if isinstance(e, Speech):
-            u = utterances[e.text]
+            u = utterances[(e.text, e.rate)]
             if u.key in known:
                 items.append(Sized(e, known[u.key], u.key))
             else:
-                items.append(Sized(e, estimate_frames(e.text, voice.rate), u.key, exact=False))
+                items.append(Sized(e, estimate_frames(e.text, e.rate or voice.rate), u.key, exact=False))
         elif isinstance(e, BellSound):
             items.append(Sized(e, len(sounds.load_bell(e.name, user_dir)) // 2))
         else:

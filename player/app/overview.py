@@ -38,6 +38,22 @@ def exercise_info(ctx: Context, entry: Entry, script: Script, engine: str | None
         "min_minutes": lo,
         "max_minutes": hi,
         "exact": p.exact,
+        **_your_words(ctx, script),
+    }
+
+
+def _your_words(ctx: Context, script: Script) -> dict[str, Any]:
+    """For a practice that speaks the listener's words: how many phrases and whether there is a letter
+    (never the words themselves)."""
+    if not script.uses_words:
+        return {}
+    from player.app import words
+
+    latest = words.latest_letter(ctx)
+    return {
+        "your_phrases": len(words.phrases(ctx).texts),
+        "your_letter": latest.written_at.date().isoformat() if latest else None,
+        "speaks_your_words": ctx.settings.my_words,
     }
 
 
@@ -63,9 +79,10 @@ def course_listing(ctx: Context, engine: str | None = None) -> dict[str, Any]:
     weeks = []
     for week in course.weeks:
         exercises = []
-        for ex in week.exercises:
+        for ex in week.practices:
             entry = entries[ex]
-            exercises.append(exercise_summary(ctx, entry, ctx.catalog.load(entry), engine))
+            summary = exercise_summary(ctx, entry, ctx.catalog.load(entry), engine)
+            exercises.append({**summary, "extra": True} if ex in week.extras else summary)
         weeks.append(
             {
                 "number": week.number,

@@ -15,11 +15,11 @@ from player.adapters.catalog import Entry
 from player.adapters.playback.backend import Backend
 from player.adapters.playback.captions import Captions
 from player.adapters.playback.player import PlaybackState, Player
-from player.app import context, library
+from player.app import context, library, words
 from player.app import progress as records
 from player.app.recording import Recorder
 from player.app.session import Session
-from player.core.script.model import Script
+from player.core.script.model import NO_WORDS, Script
 from player.core.session import Session as SessionRecord
 from player.core.session import StoredSession, merge
 
@@ -43,6 +43,8 @@ class Request:
     resume: StoredSession | None = None
     #: `--resume` was asked for but there is nothing to continue.
     nothing_to_resume: bool = False
+    #: `--course-words`: the course's own wording instead of the listener's phrases and letter.
+    course_words: bool = False
 
 
 def request(
@@ -52,6 +54,7 @@ def request(
     engine: str | None = None,
     background: str | None = None,
     resume: bool = False,
+    course_words: bool = False,
 ) -> Request:
     """`play TARGET`: the same checks whatever the screen (the voice, the ambience, a length the exercise
     can run to when every length is known), and the stopped part to continue."""
@@ -65,7 +68,7 @@ def request(
         plan = library.plan(ctx, script, engine, synthesize=False)
         if plan.exact:
             plan.check(minutes)
-    return Request(entry, script, minutes, engine, background, stopped, resume and stopped is None)
+    return Request(entry, script, minutes, engine, background, stopped, resume and stopped is None, course_words)
 
 
 def length_choices(low_minutes: float, high_minutes: float) -> list[float]:
@@ -95,10 +98,11 @@ def open_session(
     """
     script, engine, minutes, resume = asked.script, asked.engine, asked.minutes, asked.resume
     bed = library.resolve_background(script, asked.background)
-    plan = library.plan(ctx, script, engine, synthesize=False)
+    spoken = words.spoken(ctx, asked.course_words) if script.uses_words else NO_WORDS
+    plan = library.plan(ctx, script, engine, synthesize=False, words=spoken)
     if resume is not None or (minutes is not None and not clamp):
         if not plan.exact or resume is not None:
-            plan = library.plan(ctx, script, engine, progress, synthesize=True, cancel=cancel)
+            plan = library.plan(ctx, script, engine, progress, synthesize=True, cancel=cancel, words=spoken)
         plan.check(minutes)
     return Session(ctx, asked.entry, script, plan, minutes, bed)
 

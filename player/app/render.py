@@ -10,7 +10,7 @@ from player.adapters.sound import captions, export
 from player.app.context import Context, Progress
 from player.app.library import clip_source, plan, resolve_background
 from player.core.errors import CompassionError
-from player.core.script.model import Script
+from player.core.script.model import NO_WORDS, Script, Words
 from player.core.timeline import Cue
 
 
@@ -65,12 +65,13 @@ def render(
     tags: export.Tags | None = None,
     progress: Progress | None = None,
     background: str | None = None,
+    spoken: Words = NO_WORDS,
 ) -> RenderResult:
     """Render one script to `out` (and its caption sidecar). Nothing partial is left on failure."""
     if fmt != "wav":
         export.require_ffmpeg(fmt)
     bed = resolve_background(script, background)
-    p = plan(ctx, script, engine, progress)
+    p = plan(ctx, script, engine, progress, words=spoken)
     timeline = p.fit(minutes)
     tags = tags or export.Tags(title=script.title)
     report = (lambda done, total: progress("audio", done, total)) if progress else None

@@ -45,6 +45,9 @@ def cmd_info(args: argparse.Namespace) -> int:
     print(f"  pauses: {info['pause_seconds']['min']:g} to {info['pause_seconds']['max']:g} seconds")
     length = span(info["min_minutes"], info["max_minutes"], info["exact"])
     print(f"  length: {length} (voice: {info['engine']})")
+    if "your_phrases" in info:
+        mine = "spoken" if info["speaks_your_words"] else "not spoken (my_words is off)"
+        print(f"  your phrases: {info['your_phrases']}, your letter: {info['your_letter'] or 'none yet'} ({mine})")
     return 0
 
 

@@ -15,6 +15,7 @@ from player.adapters.speech.engines import ENGINE_CHOICES
 from player.core import calendar
 
 MAX_MINUTES = 24 * 60
+COURSE_WORDS_HELP = "the course's own wording instead of your phrases and letter (for a file you mean to share)"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -83,7 +84,7 @@ def _terminal_options(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from player.cli import library, practice, progress, render, settings
+    from player.cli import library, practice, progress, render, settings, words
 
     data_help = "keep progress and settings in DIR (env COMPASSION_DATA_DIR)"
     # --data-dir may come before or after the command. After it, a command's own parser must not reset
@@ -115,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--captions", choices=CAPTION_FORMATS, default="vtt", help="caption sidecar (default vtt)")
     p.add_argument("--engine", choices=ENGINE_CHOICES, help=engine_help)
     p.add_argument("--background", metavar="NAME", help="ambience under the session (brown, rain, drone) or none")
+    p.add_argument("--course-words", action="store_true", help=COURSE_WORDS_HELP)
     p.set_defaults(func=render.cmd_render)
 
     p = sub.add_parser("validate", parents=[common], help="check scripts and report every problem with its line")
@@ -141,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     _terminal_options(p)
     p.add_argument("--engine", choices=ENGINE_CHOICES, help=engine_help)
     p.add_argument("--background", metavar="NAME", help="ambience under the session (brown, rain, drone) or none")
+    p.add_argument("--course-words", action="store_true", help=COURSE_WORDS_HELP)
     p.set_defaults(func=practice.cmd_play)
 
     p = sub.add_parser("timer", parents=[common], help="an unguided timer with an opening, interval and closing bell")
@@ -203,6 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", parents=[common], help="save all your sessions to a JSON file you own")
     p.add_argument("file", metavar="FILE.json", type=Path)
+    p.add_argument("--no-personal", action="store_true", help="leave out your phrases and letters")
     p.set_defaults(func=progress.cmd_export)
 
     p = sub.add_parser("import", parents=[common], help="add sessions from an export file (duplicates skipped)")
@@ -213,6 +217,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", nargs="?", choices=("show", "clear"), default="show", help="show (default) or clear")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=settings.cmd_cache)
+
+    p = sub.add_parser("phrases", parents=[common], help="your own kind phrases, spoken in the practices that use them")
+    p.add_argument(
+        "action", nargs="?", choices=("show", "set", "edit", "clear"), help="show (default), set, edit or clear"
+    )
+    p.add_argument("texts", nargs="*", metavar="PHRASE", help="with set: one to six phrases, each in quotes")
+    p.set_defaults(func=words.cmd_phrases)
+
+    p = sub.add_parser("letter", parents=[common], help="your compassionate letter, kept with its date")
+    p.add_argument(
+        "action",
+        nargs="?",
+        choices=("show", "list", "edit", "set", "clear"),
+        help="show (default), list, edit, set or clear",
+    )
+    p.add_argument("number", nargs="?", type=int, metavar="N", help="with show: which letter (see letter list)")
+    p.add_argument("--file", type=Path, metavar="F", help="with set: a text file holding the letter")
+    p.add_argument("--yes", action="store_true", help="with clear: do not ask first")
+    p.set_defaults(func=words.cmd_letter)
 
     p = sub.add_parser("config", parents=[common], help="show or change settings")
     p.add_argument("action", choices=("get", "set", "list"), help="get KEY, set KEY VALUE, or list all")

@@ -18,7 +18,9 @@ def cmd_play(args: argparse.Namespace, open_app: Callable[..., int] | None = Non
     from player.cli.output import clock
 
     ctx = context.open_context(args.data_dir)
-    asked = practice.request(ctx, args.target, args.minutes, args.engine, args.background, args.resume)
+    asked = practice.request(
+        ctx, args.target, args.minutes, args.engine, args.background, args.resume, args.course_words
+    )
     if asked.nothing_to_resume:
         print(
             f"there is no stopped session of {asked.entry.id} from the last week to continue; "

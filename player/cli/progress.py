@@ -71,16 +71,23 @@ def cmd_history(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from player.app import context, exchange
 
-    n = exchange.export_file(context.open_context(args.data_dir), args.file)
-    print(f"exported {n} session(s) to {args.file}")
+    n = exchange.export_file(context.open_context(args.data_dir), args.file, personal=not args.no_personal)
+    mine = "" if args.no_personal else ", with your phrases and letters"
+    print(f"exported {n} session(s){mine} to {args.file} (readable by you only)")
     return 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:
     from player.app import context, exchange
 
-    added, skipped = exchange.import_file(context.open_context(args.data_dir), args.file)
-    print(f"imported {added} session(s); {skipped} already present, skipped")
+    done = exchange.import_file(context.open_context(args.data_dir), args.file)
+    print(f"imported {done.added} session(s); {done.skipped} already present, skipped")
+    if done.letters_added:
+        print(f"added {done.letters_added} letter(s) you did not have here")
+    if done.phrases == "set":
+        print("your phrases from the file are now your phrases")
+    elif done.phrases == "kept":
+        print("the file has phrases too; yours here were kept as they are")
     return 0
 
 

@@ -12,7 +12,8 @@ from player.core.errors import CompassionError
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from player.app import batch, context, library, render
+    from player.app import batch, context, library, render, words
+    from player.core.script.model import NO_WORDS
 
     ctx = context.open_context(args.data_dir)
     target = batch.parse_target(args.target)
@@ -29,16 +30,19 @@ def cmd_render(args: argparse.Namespace) -> int:
     fmt = render.output_format(args.output, args.format)
     out = render.output_path(entry.name, args.output, fmt)
     tags = render.default_tags(ctx, entry, script)
+    spoken = words.spoken(ctx, args.course_words) if script.uses_words else NO_WORDS
     with Progress() as progress:
         result = render.render(
-            ctx, script, out, fmt, args.minutes, args.captions, args.engine, tags, progress, args.background
+            ctx, script, out, fmt, args.minutes, args.captions, args.engine, tags, progress, args.background, spoken
         )
     print(result.audio)
+    if result.captions is not None:
+        print(result.captions)
     return 0
 
 
 def _render_collection(ctx, args: argparse.Namespace, kind: str, number: int | None) -> int:
-    from player.app import batch, render
+    from player.app import batch, render, words
 
     course = ctx.catalog.course
     if kind == "week":
@@ -63,7 +67,17 @@ def _render_collection(ctx, args: argparse.Namespace, kind: str, number: int | N
     fmt = render.output_format(None, args.format)
     with Progress() as progress:
         result = batch.render_weeks(
-            ctx, weeks, out_dir, fmt, args.minutes, args.captions, args.engine, nested, progress, args.background
+            ctx,
+            weeks,
+            out_dir,
+            fmt,
+            args.minutes,
+            args.captions,
+            args.engine,
+            nested,
+            progress,
+            args.background,
+            words.spoken(ctx, args.course_words),
         )
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
@@ -78,7 +92,7 @@ def _render_collection(ctx, args: argparse.Namespace, kind: str, number: int | N
 
 def _render_book(ctx, args: argparse.Namespace, weeks: list, default_name: str, suffix: str) -> int:
     """A week or the course as one file with chapters."""
-    from player.app import book
+    from player.app import book, words
 
     if suffix and suffix not in book.FORMATS:
         raise CompassionError(
@@ -98,7 +112,16 @@ def _render_book(ctx, args: argparse.Namespace, weeks: list, default_name: str, 
         out = out.with_name(out.name + f".{fmt}") if not out.suffix else out.with_suffix(f".{fmt}")
     with Progress() as progress:
         result = book.render_book(
-            ctx, weeks, out, fmt, args.minutes, args.captions, args.engine, progress, args.background
+            ctx,
+            weeks,
+            out,
+            fmt,
+            args.minutes,
+            args.captions,
+            args.engine,
+            progress,
+            args.background,
+            words.spoken(ctx, args.course_words),
         )
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)

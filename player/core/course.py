@@ -11,7 +11,7 @@ from player.core.errors import Problem, ScriptError
 from player.core.script.checks import whole_in
 from player.core.script.toml_lines import key_lines, line_of
 
-WEEK_KEYS = ("number", "theme", "intention", "goal_days", "exercises")
+WEEK_KEYS = ("number", "theme", "intention", "goal_days", "exercises", "extras")
 DEFAULT_GOAL_DAYS = 5
 
 
@@ -22,6 +22,13 @@ class Week:
     intention: str
     goal_days: int
     exercises: tuple[str, ...]
+    #: Practices that can be played once the week is open, but that finishing the week does not need.
+    extras: tuple[str, ...] = ()
+
+    @property
+    def practices(self) -> tuple[str, ...]:
+        """Every practice of the week: its exercises, then its extras."""
+        return self.exercises + self.extras
 
 
 @dataclass(frozen=True)
@@ -35,7 +42,7 @@ class Course:
         return next((w for w in self.weeks if w.number == number), None)
 
     def week_of(self, exercise_id: str) -> int | None:
-        return next((w.number for w in self.weeks if exercise_id in w.exercises), None)
+        return next((w.number for w in self.weeks if exercise_id in w.practices), None)
 
     def script_path(self, week: int, exercise_id: str) -> Path:
         return self.root / f"week{week}" / f"{exercise_id}.toml"
@@ -87,14 +94,19 @@ def parse_course(path: Path, data: bytes, scripts: Collection[str]) -> Course:
         if not isinstance(ids, list) or not ids or not all(isinstance(x, str) for x in ids):
             err(where + ("exercises",), f"week {number} needs a list of exercise ids")
             continue
-        for j, ex in enumerate(ids):
-            if ex in seen:
-                err(where + ("exercises", j), f"exercise '{ex}' is already in week {seen[ex]}; ids must be unique")
-            seen[ex] = number
-            if f"week{number}/{ex}.toml" not in scripts:
-                err(where + ("exercises", j), f"no script week{number}/{ex}.toml for exercise '{ex}'")
+        extras = raw.get("extras", [])
+        if not isinstance(extras, list) or not all(isinstance(x, str) for x in extras):
+            err(where + ("extras",), f"extras in week {number} is a list of exercise ids")
+            extras = []
+        for key, listed in (("exercises", ids), ("extras", extras)):
+            for j, ex in enumerate(listed):
+                if ex in seen:
+                    err(where + (key, j), f"exercise '{ex}' is already in week {seen[ex]}; ids must be unique")
+                seen[ex] = number
+                if f"week{number}/{ex}.toml" not in scripts:
+                    err(where + (key, j), f"no script week{number}/{ex}.toml for exercise '{ex}'")
         if not problems:
-            weeks.append(Week(number, theme.strip(), intention.strip(), goal, tuple(ids)))
+            weeks.append(Week(number, theme.strip(), intention.strip(), goal, tuple(ids), tuple(extras)))
     if not doc.get("week") and not problems:
         err((), "the course has no weeks")
     if problems:

@@ -54,7 +54,7 @@ def test_silences_between_lines_match_the_script(home, tmp_path, cli):
     out = tmp_path / "gaps.wav"
     r = cli("render", str(script), "-o", str(out))
     assert r.returncode == 0, r.stderr
-    assert r.stdout.strip() == str(out)
+    assert r.stdout.splitlines() == [str(out), str(out.with_suffix(".vtt"))]  # the audio, and its captions
     samples, rate = ac.read_wav(out)
     gaps = [g.length for g in ac.silences(samples, rate, min_len=0.6)]
     # lead-in and tail are not between lines; the four pauses between spoken segments are exact

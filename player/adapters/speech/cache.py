@@ -94,7 +94,10 @@ class SpeechCache:
         return data
 
     def write(self, key: str, pcm: bytes) -> int:
-        """Store an entry atomically; returns its number of samples."""
+        """Store an entry atomically; returns its number of samples. An entry, once there, never changes:
+        if another process stored the same line first (espeak-ng can differ by a few samples from one
+        making to the next), that one is kept and its length returned, so no render or session ever sees
+        a line change under it."""
         p = self.path(key)
         tmp = None
         try:
@@ -105,8 +108,17 @@ class SpeechCache:
                 w.setsampwidth(2)
                 w.setframerate(SAMPLE_RATE)
                 w.writeframes(pcm)
-            os.replace(tmp, p)
-            tmp = None
+            try:
+                os.link(tmp, p)  # only where there is none yet
+            except FileExistsError:
+                there = self.frames(key)
+                if there is not None:
+                    return there
+                os.replace(tmp, p)  # the one there was damaged
+                tmp = None
+            except OSError:
+                os.replace(tmp, p)  # a file system without links
+                tmp = None
         except OSError as exc:
             raise WorkFailed(
                 f"could not write the speech cache in {self.root}: {describe_os_error(exc)}",
@@ -161,6 +173,17 @@ class SpeechCache:
             total -= size
             freed += size
         return freed
+
+    def forget(self, keys: set[str]) -> int:
+        """Remove these entries (a listener's words that changed); returns how many were there."""
+        gone = 0
+        for key in keys:
+            try:
+                self.path(key).unlink()
+                gone += 1
+            except OSError:
+                pass
+        return gone
 
     def clear(self) -> int:
         """Remove every entry (and anything earlier versions kept here); returns bytes freed."""

@@ -63,6 +63,14 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX sessions_live ON sessions (live_owner) WHERE live_owner IS NOT NULL;
         """,
     ),
+    (
+        "the listener's own words: their phrases and their letters",
+        """
+        CREATE TABLE phrases (position INTEGER PRIMARY KEY, text TEXT NOT NULL, changed_at TEXT NOT NULL);
+        CREATE TABLE letters (id INTEGER PRIMARY KEY, written_at TEXT NOT NULL, changed_at TEXT NOT NULL,
+                              text TEXT NOT NULL, UNIQUE (written_at));
+        """,
+    ),
 ]
 
 CURRENT_VERSION = len(MIGRATIONS)

@@ -83,21 +83,60 @@ class Silence:
 
 
 @dataclass(frozen=True)
+class Phrases:
+    """The listener's own phrases, each followed by `pause`; the script's own (`texts`) when they have
+    written none, or when the course's wording is asked for."""
+
+    texts: tuple[str, ...]
+    pause: Pause
+    line: int
+
+
+@dataclass(frozen=True)
+class Letter:
+    """The listener's latest letter, read slowly sentence by sentence; `missing` is said instead when there
+    is no letter yet (or the course's wording is asked for)."""
+
+    missing: str
+    pause: Pause
+    line: int
+
+
+@dataclass(frozen=True)
 class Repeat:
     count: int
     steps: tuple[Step, ...]
     line: int
 
 
-Step = Say | Bell | Silence | Repeat
+Step = Say | Bell | Silence | Phrases | Letter | Repeat
+
+
+@dataclass(frozen=True)
+class Words:
+    """The listener's own words, as a practice speaks them (empty: the course's own wording)."""
+
+    phrases: tuple[str, ...] = ()
+    letter: str | None = None
+
+
+NO_WORDS = Words()
+#: A letter is read a little slower than the course (words a minute as heard).
+LETTER_RATE = 120
+#: After each sentence of a letter: this much, plus a little for each of its words, up to the most.
+LETTER_SILENCE_S, LETTER_SILENCE_PER_WORD_S, LETTER_SILENCE_MAX_S = 1.5, 0.1, 8.0
+#: After each paragraph of a letter, this much more.
+LETTER_PARAGRAPH_S = 3.0
 
 
 @dataclass(frozen=True)
 class Speech:
-    """One spoken segment: a `say` line, or the part of it between inline pauses."""
+    """One spoken segment: a `say` line, or the part of it between inline pauses. `rate` is set where a
+    segment is spoken at its own pace (a letter)."""
 
     text: str
     line: int
+    rate: int | None = None
 
 
 @dataclass(frozen=True)
@@ -129,29 +168,72 @@ class Script:
     background: Background | None = None
     digest: str = ""
 
-    def events(self) -> list[Event]:
-        """The script as a flat list of speech segments, silences and bells, repeats expanded."""
+    def events(self, words: Words = NO_WORDS) -> list[Event]:
+        """The script as a flat list of speech segments, silences and bells, repeats expanded, with the
+        listener's own `words` where the script asks for them."""
         out: list[Event] = []
-        _expand(self.steps, out)
+        _expand(self.steps, out, words)
         return out
 
+    @property
+    def uses_words(self) -> bool:
+        """Whether the script speaks the listener's phrases or letter."""
+        return _uses_words(self.steps)
 
-def _expand(steps: tuple[Step, ...], out: list[Event]) -> None:
+
+def _uses_words(steps: tuple[Step, ...]) -> bool:
+    return any(isinstance(s, (Phrases, Letter)) or (isinstance(s, Repeat) and _uses_words(s.steps)) for s in steps)
+
+
+def _expand(steps: tuple[Step, ...], out: list[Event], words: Words) -> None:
     for step in steps:
         if isinstance(step, Repeat):
             for _ in range(step.count):
-                _expand(step.steps, out)
+                _expand(step.steps, out, words)
             continue
-        if isinstance(step, Say):
-            for part in split_inline_pauses(step.text):
-                if isinstance(part, str):
-                    out.append(Speech(part, step.line))
-                else:
-                    out.append(Gap(Pause.fixed(part)))
+        if isinstance(step, Phrases):
+            for text in words.phrases or step.texts:
+                # The listener's own words are spoken as they wrote them; the script's may hold [pause N].
+                _say(_tidy(text) if words.phrases else text, step.line, out)
+                if step.pause.high > 0:
+                    out.append(Gap(step.pause))
+            continue
+        if isinstance(step, Letter):
+            if words.letter:
+                out.extend(letter_events(words.letter, step.line))
+            else:
+                _say(step.missing, step.line, out)
+        elif isinstance(step, Say):
+            _say(step.text, step.line, out)
         elif isinstance(step, Bell):
             out.append(BellSound(step.name))
         if step.pause.high > 0:
             out.append(Gap(step.pause))
+
+
+def _say(text: str, line: int, out: list[Event]) -> None:
+    for part in split_inline_pauses(text):
+        out.append(Speech(part, line) if isinstance(part, str) else Gap(Pause.fixed(part)))
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+")
+
+
+def letter_events(text: str, line: int) -> list[Event]:
+    """A letter as it is read: sentence by sentence at the letter's pace, a silence after each (longer for
+    longer sentences) and a little more after each paragraph."""
+    out: list[Event] = []
+    paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
+    for paragraph in paragraphs:
+        sentences = [s for s in (_tidy(x) for x in _SENTENCE_END.split(paragraph.strip())) if s]
+        for i, sentence in enumerate(sentences):
+            words = len(sentence.split())
+            rest = min(LETTER_SILENCE_MAX_S, LETTER_SILENCE_S + LETTER_SILENCE_PER_WORD_S * words)
+            if i == len(sentences) - 1:
+                rest += LETTER_PARAGRAPH_S
+            out.append(Speech(sentence, line, LETTER_RATE))
+            out.append(Gap(Pause.fixed(round(rest, 3))))
+    return out
 
 
 def split_inline_pauses(text: str) -> Iterator[str | float]:

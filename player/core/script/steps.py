@@ -8,7 +8,19 @@ from collections.abc import Collection
 from typing import Any
 
 from player.core.script.checks import NAME, is_number, number_in, suggest
-from player.core.script.model import INLINE_PAUSE, NO_PAUSE, Bell, Pause, Repeat, Say, Silence, Step, spoken_text
+from player.core.script.model import (
+    INLINE_PAUSE,
+    NO_PAUSE,
+    Bell,
+    Letter,
+    Pause,
+    Phrases,
+    Repeat,
+    Say,
+    Silence,
+    Step,
+    spoken_text,
+)
 from player.core.script.toml_lines import KeyPath
 
 MAX_PAUSE_S = 3600.0
@@ -19,7 +31,9 @@ MAX_NESTING = 4
 MAX_SAY_CHARS = 5000
 
 _ANY_BRACKET = re.compile(r"\[[^\]]*\]?")
-STEP_KEYS = ("say", "bell", "pause", "repeat", "steps")
+STEP_KEYS = ("say", "bell", "phrases", "letter", "pause", "repeat", "steps")
+#: At most this many phrases of the script's own in a `phrases` step (the listener keeps up to six).
+MAX_PHRASES = 12
 
 
 class StepRules:
@@ -56,7 +70,7 @@ class StepRules:
         if not known:
             return None
         line = self.step_line(where)
-        kinds = [k for k in ("say", "bell", "repeat") if k in raw]
+        kinds = [k for k in ("say", "bell", "phrases", "letter", "repeat") if k in raw]
         if len(kinds) > 1:
             self.error(where, f"{name} has both {kinds[0]} and {kinds[1]}; split them into two steps")
             return None
@@ -72,10 +86,15 @@ class StepRules:
             return self.say(raw["say"], pause, where, name, line)
         if "bell" in raw:
             return self.bell(raw["bell"], pause, where, name, line)
+        if "phrases" in raw:
+            return self.phrases(raw["phrases"], pause, where, name, line)
+        if "letter" in raw:
+            said = self.say(raw["letter"], NO_PAUSE, where + ("letter",), name, line, key="letter")
+            return None if said is None else Letter(said.text, pause, line)
         if "pause" in raw:
             self.events += 1
             return Silence(pause, line)
-        self.error(where, f"{name} is empty; give it a say, bell, pause, or repeat with steps")
+        self.error(where, f"{name} is empty; give it a say, bell, phrases, letter, pause, or repeat with steps")
         return None
 
     def pause(self, raw: dict[str, Any], where: KeyPath, name: str) -> Pause | None:
@@ -104,22 +123,37 @@ class StepRules:
         self.error(here, f"pause in {name} must be seconds (like 5) or a range (like [10, 60])")
         return None
 
-    def say(self, value: Any, pause: Pause, where: KeyPath, name: str, line: int) -> Say | None:
-        here = where + ("say",)
+    def phrases(self, value: Any, pause: Pause, where: KeyPath, name: str, line: int) -> Phrases | None:
+        """`phrases = ["...", ...]`: the script's own phrases, spoken when the listener has none."""
+        here = where + ("phrases",)
+        if not isinstance(value, list) or not value or len(value) > MAX_PHRASES:
+            self.error(here, f'phrases in {name} is a list of 1 to {MAX_PHRASES} lines, like ["May I be kind."]')
+            return None
+        texts = []
+        for i, item in enumerate(value):
+            said = self.say(item, NO_PAUSE, here + (i,), name, line, key="each phrase")
+            if said is None:
+                return None
+            texts.append(said.text)
+        self.events += 2 * len(texts)
+        return Phrases(tuple(texts), pause, line)
+
+    def say(self, value: Any, pause: Pause, where: KeyPath, name: str, line: int, key: str = "say") -> Say | None:
+        here = where + ("say",) if key == "say" else where
         if not isinstance(value, str):
-            self.error(here, f"say in {name} must be text in quotes")
+            self.error(here, f"{key} in {name} must be text in quotes")
             return None
         if len(value) > MAX_SAY_CHARS:
-            self.error(here, f"say in {name} is very long; split it into steps of under {MAX_SAY_CHARS} characters")
+            self.error(here, f"{key} in {name} is very long; split it into steps of under {MAX_SAY_CHARS} characters")
             return None
         if any(ord(c) < 32 and c not in "\n\t\r" for c in value):
-            self.error(here, f"say in {name} contains control characters; remove them")
+            self.error(here, f"{key} in {name} contains control characters; remove them")
             return None
         leftover = INLINE_PAUSE.sub(" ", value)
         bad = _ANY_BRACKET.search(leftover)
         if bad:
             self.error(
-                here, f"say in {name} has '{bad.group(0)}'; the only marker allowed is [pause N], like [pause 2]"
+                here, f"{key} in {name} has '{bad.group(0)}'; the only marker allowed is [pause N], like [pause 2]"
             )
             return None
         for m in INLINE_PAUSE.finditer(value):
@@ -127,7 +161,7 @@ class StepRules:
                 self.error(here, f"an inline pause in {name} is longer than an hour")
                 return None
         if not spoken_text(value):
-            self.error(here, f"say in {name} is empty; write the words to speak, or use pause = N for silence")
+            self.error(here, f"{key} in {name} is empty; write the words to speak, or use pause = N for silence")
             return None
         self.events += 2 + len(INLINE_PAUSE.findall(value)) * 2
         return Say(value, pause, line)

@@ -74,7 +74,7 @@ class WeekScreen(Screen[None]):
                 yield Label(f"Week {week.number}: {week.theme}", id="week-title")
                 yield Label(week.intention, id="intention")
                 entries = ctx.catalog.course_entries()
-                for ex in week.exercises:
+                for ex in week.practices:
                     entry = entries[ex]
                     try:
                         items.append(self._item(entry, ctx.catalog.load(entry)))
