@@ -140,6 +140,15 @@ class CompassionApp(Flows):
 
         self.push_screen(StatsScreen())
 
+    def action_open_words(self, focus: str = "phrases") -> None:
+        """Your words: the phrases, or (`letter`) straight to a new letter."""
+        from player.tui.screens.letter import LetterScreen
+        from player.tui.screens.words import WordsScreen
+
+        self.push_screen(WordsScreen(focus))
+        if focus == "letter":
+            self.push_screen(LetterScreen(None))
+
     def open_week(self, number: int) -> None:
         from player.tui.screens.week import WeekScreen
 
@@ -171,11 +180,11 @@ class CompassionApp(Flows):
         self.run_worker(self.recorder.retry, thread=True, group="retry")
 
     def _keep_sessions(self) -> None:
-        from player.tui.screens.player import PlayerScreen
-
+        """Whatever is in hand is kept now: a session being played, a letter being written."""
         for screen in self.screen_stack:
-            if isinstance(screen, PlayerScreen):
-                screen.final_report()
+            keep = getattr(screen, "keep_now", None)
+            if keep is not None:
+                keep()
 
     def on_unmount(self) -> None:
         # However the app closes (ctrl+q mid-session or at the check-in after it), what was heard is kept;

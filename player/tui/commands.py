@@ -18,6 +18,8 @@ class ExerciseCommands(Provider):
         out: list[tuple[str, Callable[[], object], str]] = [
             ("Progress", app.action_open_stats, "streaks, totals and the calendar"),
             ("Help", app.action_help, "keys and what this app is"),
+            ("Your words", app.action_open_words, "your own phrases and your letters"),
+            ("Write your letter", partial(app.action_open_words, "letter"), "a new compassionate letter"),
         ]
         try:
             course = app.ctx.catalog.course

@@ -211,9 +211,14 @@ async def test_a_finished_session_is_recorded_with_check_ins_and_a_warm_close(ho
         await wait_for(pilot, lambda: isinstance(app.screen, CheckInScreen), timeout=30)
         await pilot.press("escape")  # skipping the after check-in is fine
         await wait_for(pilot, lambda: screen.query_one("#closing").display)
-        assert "Thank you for giving yourself this time" in str(screen.query_one("#closing").render())
-        await pilot.press("enter")
+        assert "Thank you for giving yourself this time" in str(screen.query_one("#closing-text").render())
+        assert "Enter chooses the highlighted button, or Escape to go back" in str(
+            screen.query_one("#closing-text").render()
+        )
+        assert app.focused.id == "closing-back"
+        await pilot.press("enter")  # Enter does what the words say: back
         await settle(pilot, app)
+        assert not isinstance(app.screen, PlayerScreen)
     rows = progress.history(context.open_context(home))
     assert [(r.exercise_id, r.completed_, r.mood_before, r.mood_after) for r in rows] == [("mine:tiny", True, 6, None)]
 
@@ -594,3 +599,75 @@ async def test_the_timer_checks_its_choices_before_keeping_them_and_drops_bells_
         assert app.screen.query_one("#timer-bell").value == "gong"
     saved = context.open_context(home).settings
     assert (saved.timer_minutes, saved.timer_every, saved.timer_bell) == (10.0, 5.0, "bowl")  # nothing kept
+
+
+async def test_after_finding_your_phrases_you_can_write_them_and_reorder_them(home):
+    from player.app import words
+    from player.tui.screens.words import WordsScreen
+
+    app = make_app(home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        await open_target(pilot, app, "finding-your-phrases")
+        if isinstance(app.screen, LengthScreen):
+            await pilot.press("enter")
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.practice is not None)
+        screen.practice.player.seek(screen.practice.player.duration - 1.5)  # to the closing bell
+        await wait_for(pilot, lambda: screen.query_one("#closing").display, timeout=30)
+        assert app.focused.id == "write-phrases" and str(app.focused.label) == "Write your phrases"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, WordsScreen))
+        await settle(pilot, app)
+        for text in ("May I rest when I am tired.", "May I be my own friend."):
+            await pilot.press(*text)  # q, w and the rest are letters here
+            await pilot.press("tab")
+        await pilot.press("shift+tab", "ctrl+up")  # the second phrase first
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert words.phrases(app.ctx).texts == ("May I be my own friend.", "May I rest when I am tired.")
+        assert "Kept 2 phrases" in text_of(app, "#words-status")
+
+
+async def test_the_letter_is_saved_as_you_type_and_survives_ctrl_q(home):
+    from player.app import words
+    from player.tui.screens.letter import LetterScreen
+
+    app = make_app(home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("w")
+        await settle(pilot, app)
+        app.action_open_words("letter")
+        await wait_for(pilot, lambda: isinstance(app.screen, LetterScreen))
+        await pilot.pause()
+        await pilot.press(*"Dear me, quiet is fine.")
+        await pilot.pause(1.5)  # typing paused: saved
+        await settle(pilot, app)
+        assert words.latest_letter(app.ctx).text == "Dear me, quiet is fine."
+        assert "Saved at" in text_of(app, "#letter-status")
+        await pilot.press(*" You matter.")
+        await pilot.press("ctrl+q")  # quits at once: what was typed is kept
+    assert words.latest_letter(context.open_context(home)).text == "Dear me, quiet is fine. You matter."
+    assert len(words.letters(context.open_context(home))) == 1  # one letter, written over time
+
+
+async def test_escape_saves_the_letter_and_goes_back_to_your_words(home):
+    from player.app import words
+    from player.tui.screens.letter import LetterScreen
+    from player.tui.screens.words import WordsScreen
+
+    app = make_app(home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        app.action_open_words("letter")
+        await wait_for(pilot, lambda: isinstance(app.screen, LetterScreen))
+        await pilot.pause()
+        await pilot.press(*"A short letter.")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, WordsScreen))
+        await settle(pilot, app)
+        assert words.latest_letter(app.ctx).text == "A short letter."
+        letters = app.screen.query_one("#letters")
+        await wait_for(pilot, lambda: len(letters.children) == 1)  # the list is read again, off the UI thread
+        assert "3 words" in str(letters.children[0].query_one("Label").render())

@@ -107,3 +107,35 @@ def test_continue_or_start_again_snapshot(home, snap_compare):
         await pilot.pause()
 
     assert snap_compare(make_app(home, sessions=[stopped]), terminal_size=(100, 30), run_before=reopen)
+
+
+def test_your_words_snapshot(home, snap_compare):
+    from player.app import context, words
+
+    ctx = context.open_context(home)
+    words.set_phrases(ctx, ["May I be my own friend.", "May I rest when I am tired.", "This matters, and so do I."])
+    words.save_letter(ctx, "Dear me, I see how hard this has been. You kept going anyway.")
+
+    async def open_words(pilot):
+        await _ready(pilot)
+        await pilot.press("w")
+        await _ready(pilot)
+        for _ in range(100):
+            if pilot.app.screen.query("#letters") and pilot.app.screen.query_one("#letters").children:
+                break
+            await pilot.pause(0.05)
+        await pilot.pause()
+
+    assert snap_compare(make_app(home), terminal_size=(100, 34), run_before=open_words)
+
+
+def test_letter_editor_snapshot(home, snap_compare):
+    async def write(pilot):
+        await _ready(pilot)
+        pilot.app.action_open_words("letter")
+        await _ready(pilot)
+        await pilot.press(*"Dear me, this has been a hard week.")
+        await pilot.press("enter", "enter", *"You are doing more than you know.")
+        await pilot.pause()
+
+    assert snap_compare(make_app(home), terminal_size=(100, 30), run_before=write)

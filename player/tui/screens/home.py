@@ -50,6 +50,7 @@ class TimerItem(ListItem):
 class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("s", "app.open_stats", "Progress", id="stats"),
+        Binding("w", "app.open_words", "Your words", id="words"),
         Binding("d", "dismiss_notice", "Dismiss note", id="dismiss", show=False),
         Binding("q", "app.quit", "Quit", id="home_quit"),
     ]

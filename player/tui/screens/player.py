@@ -7,9 +7,9 @@ import threading
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Center, Vertical
+from textual.containers import Center, Horizontal, Vertical
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Label, ProgressBar, Static
+from textual.widgets import Button, Footer, Header, Label, ProgressBar, Static
 
 from player.adapters.playback.captions import Captions
 from player.adapters.playback.player import PlaybackState
@@ -33,8 +33,16 @@ class PlayerScreen(Screen[None]):
         Binding("down", "next_line", "Next line", id="next_line"),
         Binding("escape", "leave", "Stop", id="stop"),
         Binding("q", "leave", "Stop", id="stop_q", show=False),
-        Binding("enter", "leave_if_finished", "Done", id="done", show=False),
+        Binding("escape", "back", "Back", id="back"),
+        Binding("q", "back", "Back", id="back_q", show=False),
     ]
+    #: What the keys do while a practice plays; once it has ended, only going back is left.
+    PLAYING_ACTIONS = frozenset({"pause_or_resume", "skip", "previous_line", "next_line", "leave"})
+    #: After these practices, the closing screen offers to write: (button id, label, what it opens).
+    WRITE_AFTER = {
+        "finding-your-phrases": ("write-phrases", "Write your phrases", "phrases"),
+        "compassionate-letter": ("write-letter", "Write your letter", "letter"),
+    }
 
     def __init__(
         self,
@@ -56,6 +64,7 @@ class PlayerScreen(Screen[None]):
         self._leaving = False
         self._cancel = threading.Event()
         self._shown_error = False
+        self._practice_over = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -72,7 +81,12 @@ class PlayerScreen(Screen[None]):
                 yield ProgressBar(total=100, show_eta=False, show_percentage=False, id="position")
             yield Label("", id="time")
             yield Label("", id="audio-notice")
-            yield Static("", id="closing")
+            with Vertical(id="closing"):
+                yield Static("", id="closing-text")
+                with Horizontal(id="closing-buttons"):
+                    for button_id, label, _ in self.WRITE_AFTER.values():
+                        yield Button(label, id=button_id, variant="primary", classes="write")
+                    yield Button("Back", id="closing-back")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -226,6 +240,10 @@ class PlayerScreen(Screen[None]):
     def on_unmount(self) -> None:
         self.final_report()
 
+    def keep_now(self) -> None:
+        """The app is closing: what was heard is kept."""
+        self.final_report()
+
     def _show_closing(self, outcome: practice.Outcome | None) -> None:
         if not self.is_attached:
             return
@@ -236,14 +254,37 @@ class PlayerScreen(Screen[None]):
             lines.append(f"This session counts towards week {week}.")
         elif completed:
             lines.append("This session has been added to your practice days.")
-        lines.append("Press Enter or Escape to go back.")
-        closing = self.query_one("#closing", Static)
-        closing.update("\n".join(lines))
-        closing.display = True
+        lines.append("Enter chooses the highlighted button, or Escape to go back.")
+        self.query_one("#closing-text", Static).update("\n".join(lines))
+        offer = self.WRITE_AFTER.get(self.entry.id)
+        for button in self.query(".write").results(Button):
+            button.display = offer is not None and button.id == offer[0]
+        self.query_one("#closing").display = True
+        self._practice_over = True
+        self.refresh_bindings()
+        first = self.query_one(f"#{offer[0]}" if offer else "#closing-back", Button)
+        first.focus()
 
-    def action_leave_if_finished(self) -> None:
-        if self.practice is not None and self.practice.finished:
-            self.action_leave()
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While playing: the player's keys. Once the closing words are shown: Back, and the buttons."""
+        if action in self.PLAYING_ACTIONS:
+            return not self._practice_over
+        if action == "back":
+            return self._practice_over
+        return True
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        chosen = event.button.id
+        if chosen == "closing-back":
+            self.action_back()
+            return
+        for button_id, _, what in self.WRITE_AFTER.values():
+            if chosen == button_id:
+                self.shell.pop_screen()
+                self.shell.action_open_words(what)
+
+    def action_back(self) -> None:
+        self.action_leave()
 
     def action_leave(self) -> None:
         """Stop and go back; a partial session is kept without asking; speech still being made is dropped."""
