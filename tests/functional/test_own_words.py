@@ -189,3 +189,25 @@ def test_info_says_how_many_phrases_without_showing_them(home):
     run_cli("phrases", "set", *PHRASES)
     r = run_cli("info", "loving-kindness-for-ourselves")
     assert "your phrases: 3" in r.stdout and not any(p in r.stdout for p in PHRASES)
+
+
+def test_changed_words_change_the_audio_so_a_stopped_session_starts_again(home):
+    from player.app import context, library, words
+    from player.app.session import audio_key
+
+    ctx = context.open_context(home)
+    _, script = library.resolve_script(ctx, "pocket-practice")
+    before = audio_key(library.plan(ctx, script, synthesize=False, words=words.spoken(ctx)), None, None)
+    words.set_phrases(ctx, PHRASES)
+    after = audio_key(library.plan(ctx, script, synthesize=False, words=words.spoken(ctx)), None, None)
+    assert before != after
+
+
+def test_clearing_names_the_backups_that_still_hold_your_words(home):
+    import shutil
+
+    run_cli("phrases", "set", *PHRASES)
+    backup = home / "progress.db.backup-v6-20261124-120000"
+    shutil.copy(home / "progress.db", backup)
+    r = run_cli("phrases", "clear")
+    assert r.returncode == 0 and str(backup) in r.stdout
