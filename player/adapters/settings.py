@@ -25,7 +25,7 @@ _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 @dataclass(frozen=True)
 class Settings:
     day_starts_at: str = "00:00"
-    weekly_goal_days: int = 5
+    weekly_goal_days: int = 0
     show_streaks: bool = True
     pace: str = "course"
     voice_engine: str = "auto"
@@ -47,7 +47,7 @@ class Settings:
 
 DESCRIPTIONS = {
     "day_starts_at": "when a new practice day begins, HH:MM (03:00 counts a 1:30 session as the day before)",
-    "weekly_goal_days": "practice days a week that count towards the weekly goal streak, 1 to 7",
+    "weekly_goal_days": "practice days a week to aim for, 1 to 7, for every week (0: each course week's own goal)",
     "show_streaks": "show streak numbers in the app, true or false",
     "pace": "'course' unlocks a week at a time; 'free' opens every week",
     "voice_engine": "speech engine: auto, pyttsx3 or piper",
@@ -69,7 +69,7 @@ def _check(key: str, value: Any) -> str | None:
     if key == "day_starts_at":
         return None if isinstance(value, str) and _TIME.match(value) else 'day_starts_at must be a time like "03:00"'
     if key == "weekly_goal_days":
-        return None if whole_in(value, 1, 7) else "weekly_goal_days must be a whole number from 1 to 7"
+        return None if whole_in(value, 0, 7) else "weekly_goal_days must be a whole number from 0 to 7"
     if key in ("show_streaks", "check_in", "my_words"):
         return None if isinstance(value, bool) else f"{key} must be true or false"
     if key == "pace":

@@ -11,6 +11,7 @@ from typing import Any
 from player.adapters.catalog import Entry
 from player.app.context import Context
 from player.app.library import plan
+from player.core.progress import goal_for
 from player.core.script.model import Script, Speech
 
 
@@ -88,7 +89,7 @@ def course_listing(ctx: Context, engine: str | None = None) -> dict[str, Any]:
                 "number": week.number,
                 "theme": week.theme,
                 "intention": week.intention,
-                "goal_days": week.goal_days,
+                "goal_days": goal_for(week, ctx.settings.weekly_goal_days or None),
                 "exercises": exercises,
             }
         )

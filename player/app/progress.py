@@ -16,7 +16,7 @@ from player.adapters.store import rest
 from player.adapters.store import sessions as store
 from player.app.context import Context
 from player.app.recording import Saved, SqliteRecorder, open_store, pending_sessions
-from player.core import calendar, progress
+from player.core import calendar, checkins, progress
 from player.core.course import Week
 from player.core.errors import CompassionError, ScriptError
 from player.core.session import Session, StoredSession
@@ -80,6 +80,7 @@ class Stats:
     current_streak: int
     longest_streak: int
     weeks_goal_streak: int
+    goal_days: int
     total_sessions: int
     partial_sessions: int
     total_minutes: float
@@ -89,6 +90,7 @@ class Stats:
     states: tuple[progress.WeekState, ...]
     day_minutes: dict[date, float]
     moods: tuple[tuple[date, int | None, int | None], ...]
+    check_ins: checkins.CheckInSummary
     rest_days: frozenset[date] = frozenset()
 
     def as_json(self) -> dict[str, object]:
@@ -97,6 +99,7 @@ class Stats:
             "current_streak": self.current_streak,
             "longest_streak": self.longest_streak,
             "weeks_goal_streak": self.weeks_goal_streak,
+            "goal_days": self.goal_days,
             "total_sessions": self.total_sessions,
             "partial_sessions": self.partial_sessions,
             "total_minutes": self.total_minutes,
@@ -105,6 +108,11 @@ class Stats:
             "last_practiced": self.last_practiced.isoformat() if self.last_practiced else None,
             "weeks": [s.as_json() for s in self.states],
             "rest_days": sorted(d.isoformat() for d in self.rest_days),
+            "check_ins": {
+                "change_after_practice": self.check_ins.change,
+                "with_before_and_after": self.check_ins.paired,
+                "this_week_after": self.check_ins.week_after,
+            },
             "rules": progress.STREAK_RULES,
         }
 
@@ -123,12 +131,15 @@ def stats(ctx: Context, today: date | None = None) -> Stats:
             db.close()
     days = list(facts.day_minutes)
     per_week = {w.number: sum(facts.exercise_sessions.get(ex, 0) for ex in w.exercises) for w in weeks}
-    states = progress.week_states(weeks, facts.exercise_days, per_week, today, ctx.settings.pace)
+    own_goal = ctx.settings.weekly_goal_days or None
+    states = progress.week_states(weeks, facts.exercise_days, per_week, today, ctx.settings.pace, own_goal)
+    goal = progress.current_goal(states, own_goal)
     return Stats(
         today=today,
         current_streak=progress.current_streak(days, today, resting),
         longest_streak=progress.longest_streak(days, {d for d in resting if d <= today}),
-        weeks_goal_streak=progress.weeks_goal_streak(days, today, ctx.settings.weekly_goal_days),
+        weeks_goal_streak=progress.weeks_goal_streak(days, today, goal),
+        goal_days=goal,
         total_sessions=facts.completed_sessions,
         partial_sessions=facts.partial_sessions,
         total_minutes=round(sum(facts.day_minutes.values()), 1),
@@ -138,6 +149,7 @@ def stats(ctx: Context, today: date | None = None) -> Stats:
         states=tuple(states),
         day_minutes=facts.day_minutes,
         moods=tuple(facts.moods),
+        check_ins=checkins.summary(facts.moods, today),
         rest_days=frozenset(resting),
     )
 

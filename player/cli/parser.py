@@ -123,8 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH", type=Path)
     p.set_defaults(func=library.cmd_validate)
 
-    p = sub.add_parser("info", parents=[common], help="describe an exercise: steps, speech, pauses, length range")
-    p.add_argument("target", metavar="TARGET", help="exercise id or path to a .toml script")
+    p = sub.add_parser("info", parents=[common], help="describe an exercise or a week: steps, speech, lengths")
+    p.add_argument("target", metavar="TARGET", help="exercise id, path to a .toml script, or week:N")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--engine", choices=ENGINE_CHOICES, help="speech engine the lengths are for")
     p.set_defaults(func=library.cmd_info)
@@ -161,6 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("voices", parents=[common], help="every voice of every installed speech engine")
     p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--lang", metavar="CODE", help="only voices for this language, like en or en-gb")
     p.set_defaults(func=library.cmd_voices)
 
     p = sub.add_parser("record", parents=[common], help="log practice done elsewhere (for example with rendered files)")
@@ -238,7 +239,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=words.cmd_letter)
 
     p = sub.add_parser("config", parents=[common], help="show or change settings")
-    p.add_argument("action", choices=("get", "set", "list"), help="get KEY, set KEY VALUE, or list all")
+    p.add_argument(
+        "action",
+        nargs="?",
+        default="list",
+        choices=("get", "set", "list"),
+        help="list (default), get KEY, set KEY VALUE",
+    )
     p.add_argument("key", nargs="?", metavar="KEY")
     p.add_argument("value", nargs="?", metavar="VALUE")
     p.set_defaults(func=settings.cmd_config)

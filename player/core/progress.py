@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from player.core.calendar import ONE_DAY, day_label, week_start
-from player.core.course import Week
+from player.core.course import DEFAULT_GOAL_DAYS, Week
 
 UNLOCK_AFTER_DAYS = 7
 
@@ -100,11 +100,13 @@ def week_states(
     sessions_per_week: dict[int, int],
     today: date,
     pace: str = "course",
+    goal_days: int | None = None,
 ) -> list[WeekState]:
     """Which weeks are unlocked and completed as of `today`.
 
     Week N is completed when each of its exercises was completed at least once and its exercises were
-    completed on at least `goal_days` different days. Week N+1 opens when week N is completed, or a week
+    completed on at least its goal of different days (`goal_days` when the listener set their own, else
+    the course week's). Week N+1 opens when week N is completed, or a week
     after week N was first practised, whichever comes first. `pace = "free"` opens every week.
     """
     out: list[WeekState] = []
@@ -113,7 +115,7 @@ def week_states(
         days = [d for ex in week.exercises for d in exercise_days.get(ex, ()) if d <= today]
         distinct = set(days)
         done_ids = tuple(ex for ex in week.exercises if any(d <= today for d in exercise_days.get(ex, ())))
-        completed = len(done_ids) == len(week.exercises) and len(distinct) >= week.goal_days
+        completed = len(done_ids) == len(week.exercises) and len(distinct) >= goal_for(week, goal_days)
         if i == 0 or pace == "free":
             unlocked, reason, unlocks_on = True, "", None
         else:
@@ -134,7 +136,7 @@ def week_states(
             opened_on = unlocks_on if i > 0 and pace != "free" else None
             opens = []
             if completed:
-                done_on = _completion_day(week, exercise_days, today)
+                done_on = _completion_day(week, exercise_days, today, goal_for(week, goal_days))
                 opens.append(max(done_on, opened_on) if opened_on else done_on)
             if distinct:
                 start = max(min(distinct), opened_on) if opened_on else min(distinct)
@@ -150,7 +152,7 @@ def week_states(
                 completed,
                 sessions_per_week.get(week.number, 0),
                 len(distinct),
-                week.goal_days,
+                goal_for(week, goal_days),
                 done_ids,
                 None if unlocked else unlocks_on,
                 reason,
@@ -159,14 +161,25 @@ def week_states(
     return out
 
 
-def _completion_day(week: Week, exercise_days: dict[str, set[date]], today: date) -> date:
+def goal_for(week: Week, goal_days: int | None) -> int:
+    """The days a week aims for: the listener's own goal when they set one, else the course week's."""
+    return goal_days or week.goal_days
+
+
+def _completion_day(week: Week, exercise_days: dict[str, set[date]], today: date, goal: int) -> date:
     """The first day on which the week's completion rule was met."""
     firsts = [min(d for d in exercise_days[ex] if d <= today) for ex in week.exercises]
     all_days = sorted({d for ex in week.exercises for d in exercise_days.get(ex, ()) if d <= today})
-    goal_day = all_days[week.goal_days - 1]
+    goal_day = all_days[goal - 1]
     return max(max(firsts), goal_day)
 
 
 def current_week(states: Sequence[WeekState]) -> int:
     """The highest unlocked week."""
     return max((s.number for s in states if s.unlocked), default=1)
+
+
+def current_goal(states: Sequence[WeekState], goal_days: int | None) -> int:
+    """The one weekly goal shown with the streaks: the current course week's (or the listener's own)."""
+    number = current_week(states)
+    return next((s.goal_days for s in states if s.number == number), goal_days or DEFAULT_GOAL_DAYS)

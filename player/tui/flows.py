@@ -116,7 +116,8 @@ class Flows(Shell):
         def go(mood: int | None) -> None:
             self.push_screen(PlayerScreen(asked, mood, clamp=clamp, timer=timer))
 
-        if self.ctx.settings.check_in:
+        continuing = asked is not None and asked.resume is not None
+        if self.ctx.settings.check_in and not continuing:  # a session continued was asked about already
             self.push_screen(CheckInScreen(before=True), go)
         else:
             go(None)

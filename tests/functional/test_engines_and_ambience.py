@@ -110,6 +110,23 @@ def test_voices_lists_every_engine(home):
     assert engines == {"pyttsx3", "piper"}
     joe = next(r for r in rows if r["id"] == "en_US-joe-medium")
     assert joe["language"] == "en_US" and joe["sample_rate"] == 22050
+    assert [r["id"] for r in rows if r["default"]] == ["en_US-joe-medium"]  # the neural voice is the default
+    shown = run_cli("voices", "--lang", "de").stdout.splitlines()
+    assert shown[0] == "espeak-ng (pyttsx3): 1 voice" and "German" in shown[1] and len(shown) <= 3
+    listed = run_cli("voices").stdout.splitlines()
+    assert listed[0].startswith("Neural voice (piper)") and listed[1].rstrip().endswith("(default)")
+    assert "No voice speaks 'xx'" in run_cli("voices", "--lang", "xx").stdout
+
+
+def test_info_on_a_week_tells_its_practices_and_the_goal_that_counts(home):
+    shown = run_cli("info", "week:2").stdout
+    assert "Week 2: Mindfulness and the soothing system" in shown and "safe-place" in shown
+    assert "goal: practise on 5 different days of this course week" in shown
+    assert "weekly_goal_days = 0 " in run_cli("config").stdout  # `config` alone lists the settings
+    assert run_cli("config", "set", "weekly_goal_days", "3").returncode == 0
+    assert json.loads(run_cli("info", "week:2", "--json").stdout)["goal_days"] == 3
+    r = run_cli("info", "week:9")
+    assert r.returncode == 2 and "there is no week 9" in r.stderr and "weeks 1 to 8" in r.stderr
 
 
 def test_background_is_under_speech_and_silence_faded_and_seamless(home, tmp_path):

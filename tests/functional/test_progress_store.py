@@ -53,6 +53,8 @@ def test_record_then_stats_counts_days_streaks_and_partials(home):
         "current_streak",
         "longest_streak",
         "weeks_goal_streak",
+        "goal_days",
+        "check_ins",
         "total_sessions",
         "partial_sessions",
         "total_minutes",
@@ -319,7 +321,8 @@ def test_stats_from_the_database_match_a_reference(tmp_path_factory, sessions, t
         assert s["practice_days"] == len(days)
         assert s["current_streak"] == ref.current_streak(days, today)
         assert s["longest_streak"] == ref.longest_streak(days)
-        assert s["weeks_goal_streak"] == ref.weeks_goal_streak(days, today, ctx.settings.weekly_goal_days)
+        assert s["goal_days"] == ctx.catalog.course.weeks[s["current_week"] - 1].goal_days  # no goal of their own
+        assert s["weeks_goal_streak"] == ref.weeks_goal_streak(days, today, s["goal_days"])
         assert s["last_practiced"] == (max(days).isoformat() if days else None)
     finally:
         os.environ.pop("COMPASSION_DATA_DIR", None)
@@ -344,7 +347,10 @@ def test_rest_days_keep_the_run_going_are_limited_per_week_and_can_be_undone(hom
     assert r.returncode == 0 and "Wednesday 18 November is a rest day" in r.stdout
     s = stats("--today", "2026-11-20")
     assert s["current_streak"] == 4 and s["longest_streak"] == 4  # bridged, and the rest day is not counted
-    assert s["practice_days"] == 4 and s["weeks_goal_streak"] == 0  # goals count practice days only
+    assert s["goal_days"] == 4 and s["weeks_goal_streak"] == 1  # week 1's own goal: 4 days
+    assert run_cli("config", "set", "weekly_goal_days", "5").returncode == 0
+    s = stats("--today", "2026-11-20")
+    assert s["practice_days"] == 4 and s["goal_days"] == 5 and s["weeks_goal_streak"] == 0  # practice days only
     assert s["rest_days"] == ["2026-11-18"] and "rest day keeps a run going" in s["rules"]
     r = run_cli("rest", "2026-11-21")
     assert (

@@ -353,6 +353,26 @@ async def test_ctrl_q_in_the_middle_of_a_session_keeps_what_was_heard(home):
     assert 1.5 < rows[0].listened_s < 10
 
 
+async def test_check_in_answers_by_digit_ten_by_one_then_zero_or_by_arrows(home):
+    answers = []
+    app = make_app(home, check_in=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        for keys in (("1", "0"), ("7",), ("right", "right", "enter"), ("left", "enter"), ("s",)):
+            app.push_screen(CheckInScreen(before=True), answers.append)
+            await pilot.pause()
+            assert "Type a number" in text_of(app, "#mood-hint")
+            await pilot.press(*keys)
+            await pilot.pause()
+        app.push_screen(CheckInScreen(before=True), answers.append)
+        await pilot.pause()
+        await pilot.press("1")
+        await pilot.pause()
+        assert len(answers) == 5  # a 1 waits a moment for a 0 ...
+        await wait_for(pilot, lambda: len(answers) == 6, timeout=3)
+    assert answers == [10, 7, 7, 4, None, 1]  # ... then answers 1; the row starts at 5
+
+
 async def test_ctrl_q_at_the_check_in_after_a_session_keeps_it_as_completed(home):
     mine = home / "scripts"
     mine.mkdir(parents=True)
@@ -487,10 +507,11 @@ async def test_a_stopped_exercise_offers_to_continue_and_both_parts_make_one_ses
     mine = home / "scripts"
     mine.mkdir(parents=True)
     (mine / "halves.toml").write_text(HALVES)
-    app = make_app(home)
+    app = make_app(home, check_in=True)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
         await open_target(pilot, app, "halves")
+        await pilot.press("3")  # how kind, before
         screen = app.screen
         await wait_for(pilot, lambda: screen.practice is not None and screen.practice.player.position > 6.2)
         await pilot.press("q")
@@ -504,15 +525,18 @@ async def test_a_stopped_exercise_offers_to_continue_and_both_parts_make_one_ses
         assert str(options.get_option_at_index(1).prompt) == "Start again"
         await pilot.press("enter")
         screen = app.screen
-        assert isinstance(screen, PlayerScreen)
+        assert isinstance(screen, PlayerScreen)  # not asked again how kind: it was asked when it began
         await wait_for(pilot, lambda: screen.practice is not None)
         assert stopped - 0.3 <= screen.practice.player.position <= stopped + 1.0  # where it stopped, playing on
         await pilot.press("left")  # back over what was heard last time: counted once
+        await wait_for(pilot, lambda: isinstance(app.screen, CheckInScreen), timeout=40)
+        await pilot.press("8")  # and after
         await wait_for(pilot, lambda: screen.query_one("#closing").display, timeout=40)
         await settle(pilot, app)
     first, second = progress.history(context.open_context(home))
     assert not first.completed_ and first.listened_s == pytest.approx(stopped, abs=0.3)
     assert second.resumes == first.id and second.completed_
+    assert (first.mood_before, second.mood_after) == (3, 8)
     assert second.listened_s == pytest.approx(second.duration_s, abs=0.5)  # the whole session, once
     assert second.part_s == pytest.approx(second.duration_s, abs=0.5)  # this part heard it all again
     assert app.stats is None or app.stats.total_sessions == 1

@@ -18,6 +18,17 @@ async def _ready(pilot):
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+    await _steady(pilot)
+
+
+async def _steady(pilot):
+    """Cursors stop blinking (shown), so a picture never depends on how long the machine took to get here."""
+    from textual.widgets import Input, TextArea
+
+    for widget in pilot.app.screen.query("Input, TextArea"):
+        if isinstance(widget, Input | TextArea):
+            widget.cursor_blink = False
+    await pilot.pause()
 
 
 def test_home_snapshot(home, snap_compare):
@@ -34,12 +45,18 @@ def test_week_snapshot(home, snap_compare):
 
 
 def test_stats_snapshot(home, snap_compare):
+    from dataclasses import replace
+
+    moods = [(3, 6), (None, 5), (4, 7), (5, 5), (2, 6), (6, 9)]
+    felt = [replace(s, mood_before=b, mood_after=a) for s, (b, a) in zip(SESSIONS, moods, strict=True)]
+
     async def open_stats(pilot):
         await _ready(pilot)
         await pilot.press("s")
         await _ready(pilot)
 
-    assert snap_compare(make_app(home, sessions=SESSIONS), terminal_size=(100, 30), run_before=open_stats)
+    app = make_app(home, sessions=felt, check_in=True)
+    assert snap_compare(app, terminal_size=(100, 44), run_before=open_stats)
 
 
 def test_player_snapshot(home, snap_compare):
@@ -62,6 +79,8 @@ def test_player_snapshot(home, snap_compare):
         run.player.pause()
         run.player.seek(run.captions.cues[2].start + 1.0)
         screen.refresh_position()
+        await pilot.pause()
+        await _steady(pilot)
         await pilot.pause()
 
     assert snap_compare(make_app(home), terminal_size=(100, 30), run_before=play_and_pause)
@@ -120,11 +139,13 @@ def test_your_words_snapshot(home, snap_compare):
         await _ready(pilot)
         await pilot.press("w")
         await _ready(pilot)
-        for _ in range(100):
-            if pilot.app.screen.query("#letters") and pilot.app.screen.query_one("#letters").children:
+        screen = pilot.app.screen
+        for _ in range(200):
+            if screen.query_one("#letters").children and str(screen.query_one("#words-status").render()):
                 break
             await pilot.pause(0.05)
         await pilot.pause()
+        await _steady(pilot)
 
     assert snap_compare(make_app(home), terminal_size=(100, 34), run_before=open_words)
 
@@ -136,6 +157,8 @@ def test_letter_editor_snapshot(home, snap_compare):
         await _ready(pilot)
         await pilot.press(*"Dear me, this has been a hard week.")
         await pilot.press("enter", "enter", *"You are doing more than you know.")
+        await pilot.pause()
+        await _steady(pilot)
         await pilot.pause()
 
     assert snap_compare(make_app(home), terminal_size=(100, 30), run_before=write)

@@ -136,6 +136,19 @@ def test_week_unlocks_a_week_after_first_practice_even_if_not_done():
     assert [s.unlocked for s in progress.week_states(WEEKS, ex, {}, D0 + timedelta(days=7))] == [True, True, False]
 
 
+def test_ones_own_weekly_goal_decides_when_a_course_week_is_done_and_is_the_goal_shown():
+    ex = {"a": {D0}, "b": {D0 + timedelta(days=1)}}
+    today = D0 + timedelta(days=1)
+    course = progress.week_states(WEEKS, ex, {}, today)
+    assert course[0].completed and course[0].goal_days == 2
+    assert progress.current_goal(course, None) == 2  # week 2 is current: its own goal
+    own = progress.week_states(WEEKS, ex, {}, today, goal_days=3)
+    assert not own[0].completed and own[0].goal_days == 3 and own[0].days_practiced == 2
+    assert progress.current_goal(own, 3) == 3
+    ex["a"].add(D0 + timedelta(days=2))
+    assert progress.week_states(WEEKS, ex, {}, D0 + timedelta(days=2), goal_days=3)[0].completed
+
+
 def test_free_pace_opens_every_week():
     assert all(s.unlocked for s in progress.week_states(WEEKS, {}, {}, D0, pace="free"))
 

@@ -42,6 +42,9 @@ class Engine(Protocol):
     def synthesize(self, text: str, voice: SpeakAs) -> bytes:
         """Speak `text` and return its PCM (engine silence not yet trimmed)."""
 
+    def default_voice_id(self) -> str:
+        """The voice used when none is asked for."""
+
     def voices(self) -> list[VoiceInfo]:
         """Every voice this engine can use."""
 

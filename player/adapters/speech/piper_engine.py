@@ -158,6 +158,9 @@ class PiperEngine:
         pcm = gap.join(pieces)
         return pcmops.resample(pcm, package.sample_rate, SAMPLE_RATE)
 
+    def default_voice_id(self) -> str:
+        return default_voice()
+
     def voices(self) -> list[VoiceInfo]:
         return [VoiceInfo(v.id, NAME, v.language, v.sample_rate, v.distribution) for v in installed_voices()]
 

@@ -159,6 +159,9 @@ class Pyttsx3Engine:
         driver.setProperty("volume", 1.0)  # volume is applied when the line is levelled
         self._applied = voice
 
+    def default_voice_id(self) -> str:
+        return self._default_voice()
+
     def _default_voice(self) -> str:
         return DEFAULT_VOICE if _uses_espeak() else ""
 

@@ -270,9 +270,12 @@ def facts(db: Database | None, today: date, exercise_ids: Iterable[str]) -> Fact
         moods = [
             (date.fromisoformat(d), b, a)
             for d, b, a in conn.execute(
-                "SELECT local_date, mood_before, mood_after FROM sessions "
-                "WHERE (mood_before IS NOT NULL OR mood_after IS NOT NULL) AND local_date <= ? "
-                "ORDER BY started_at DESC LIMIT 60",
+                # A session continued later is one check-in: "before" from its first part, "after" from its last.
+                "SELECT s.local_date, COALESCE(s.mood_before, p.mood_before), s.mood_after FROM sessions s "
+                "LEFT JOIN sessions p ON p.id = s.resumes "
+                "WHERE NOT EXISTS (SELECT 1 FROM sessions c WHERE c.resumes = s.id) AND s.local_date <= ? "
+                "AND COALESCE(s.mood_before, p.mood_before, s.mood_after) IS NOT NULL "
+                "ORDER BY s.started_at DESC LIMIT 60",
                 (t,),
             )
         ]

@@ -5,12 +5,13 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Label, Sparkline, Static
+from textual.widgets import Footer, Header, Label, Static
 
 from player.app import progress, wording
 from player.core import calendar
 from player.core.errors import CompassionError
 from player.tui.base import Screen
+from player.tui.widgets.checkins import CheckInChart
 from player.tui.widgets.heatmap import Heatmap
 
 
@@ -32,7 +33,7 @@ class StatsScreen(Screen[None]):
             yield Static("", id="week-table")
             with Vertical(id="trend-box"):
                 yield Label("", id="trend-label")
-                yield Sparkline([], id="trend")
+                yield CheckInChart(id="trend")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -45,23 +46,24 @@ class StatsScreen(Screen[None]):
         d = stats
         show = self.shell.ctx.settings.show_streaks
         self.query_one("#stats-greeting", Label).update(wording.greeting(d.last_practiced, stats.today))
-        rows = []
+        rows: list[tuple[str, object]] = []
         if show:
-            rows.append(f"Days in a row      {d.current_streak}")
-            rows.append(f"Longest run        {d.longest_streak}")
-            rows.append(f"Weeks on goal      {d.weeks_goal_streak}")
+            rows.append(("Days in a row", d.current_streak))
+            rows.append(("Longest run", d.longest_streak))
+            rows.append((f"Weeks at {d.goal_days}+ days", d.weeks_goal_streak))
         rows += [
-            f"Practice days      {d.practice_days}",
-            f"This week          {wording.days_this_week(stats.day_minutes, stats.today)}",
-            f"Sessions           {d.total_sessions}",
-            f"Minutes            {calendar.whole_minutes(d.total_minutes * 60)}",
+            ("Practice days", d.practice_days),
+            ("This week", f"{wording.days_this_week(stats.day_minutes, stats.today)} of {d.goal_days} days"),
+            ("Sessions", d.total_sessions),
+            ("Minutes", calendar.whole_minutes(d.total_minutes * 60)),
         ]
         if d.partial_sessions:
-            rows.append(f"Paused along the way {d.partial_sessions}")
+            rows.append(("Left part-way", d.partial_sessions))
         resting = wording.rest_days_this_week(stats.rest_days, stats.today)
         if resting:
-            rows.append(f"Rest this week     {resting}")
-        self.query_one("#numbers", Static).update("\n".join(rows))
+            rows.append(("Rest this week", resting))
+        lines = [f"{label:<19}{value}" for label, value in rows]
+        self.query_one("#numbers", Static).update("\n".join(lines))
         self.query_one("#heatmap", Heatmap).show(stats.day_minutes, stats.today, stats.rest_days)
         table = []
         for w in stats.states:
@@ -69,15 +71,18 @@ class StatsScreen(Screen[None]):
             bar = "●" * min(w.days_practiced, w.goal_days) + "○" * max(0, w.goal_days - w.days_practiced)
             table.append(f"Week {w.number}  {w.theme[:38]:<38} {bar:<8} {state}")
         self.query_one("#week-table", Static).update("\n".join(table))
-        trend = [m for _, _, m in stats.moods if m is not None]
+        found = stats.check_ins
         label = self.query_one("#trend-label", Label)
-        if not self.shell.ctx.settings.check_in:
-            label.update("Check-ins are off.")
-        elif trend:
-            label.update(f"Kindness check-ins after practice (last {len(trend)}): latest {trend[-1]} of 10")
+        chart = self.query_one("#trend", CheckInChart)
+        chart.display = bool(found.points)
+        chart.show(found)
+        on = self.shell.ctx.settings.check_in
+        if found.points:
+            label.update("How kind you were being to yourself, 0 to 10" + ("" if on else " (check-ins are off now)"))
+        elif on:
+            label.update("Your check-ins will show here once you answer them.")
         else:
-            label.update("Check-ins will appear here once you answer them.")
-        self.query_one("#trend", Sparkline).data = trend or [0]
+            label.update("Check-ins are off. You can turn them on in the settings.")
 
     def action_toggle_rest(self) -> None:
         """Plan today as a rest day, or take it back (off the UI thread: it writes the progress file)."""

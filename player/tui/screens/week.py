@@ -109,7 +109,7 @@ class WeekScreen(Screen[None]):
         if state.completed:
             text = "This week is done. You are welcome to keep practising it."
         elif state.unlocked:
-            text = f"{state.days_practiced} of {state.goal_days} practice days so far this week."
+            text = f"{state.days_practiced} of {state.goal_days} practice days so far in this course week."
         else:
             text = f"This week {state.locked_reason}. You can still listen now if you wish."
         self.query_one("#week-progress", Label).update(text)

@@ -64,7 +64,7 @@ class WordsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.load()
+        # The words are read in on_screen_resume, which also comes when the screen is first shown.
         if self.start_with == "letter":
             self.query_one("#new-letter", Button).focus()
         else:
@@ -152,7 +152,7 @@ class WordsScreen(Screen[None]):
         self.shell.push_screen(LetterScreen(letter_id))
 
     def on_screen_resume(self) -> None:
-        """Back from a letter: read the letters again."""
+        """Shown, or back from a letter: read the words and letters (again)."""
         self.load()
 
     def action_back(self) -> None:
