@@ -35,6 +35,10 @@ class Settings:
     my_words: bool = True
     cache_max_mb: int = 500
     rest_days_per_week: int = 1
+    volume: int = 100
+    ambience: str = ""
+    ambience_level: int = 0
+    reminder_time: str = ""
     timer_minutes: float = 10.0
     timer_every: float = 0.0
     timer_bell: str = "bowl"
@@ -55,6 +59,10 @@ DESCRIPTIONS = {
     "rate": "default speaking rate in words per minute, 80 to 300 (0 for the app default)",
     "check_in": "ask a 0 to 10 kindness check-in before and after a session, true or false",
     "my_words": "speak your own phrases and letter in the practices that use them, true or false",
+    "volume": "playback volume in the app, 0 to 100 percent (+ and - while playing change it)",
+    "ambience": "ambience under the practices you play: empty for each practice's own, none, or a name (brown, rain, drone)",
+    "ambience_level": "the ambience louder or softer than the practice sets it, in dB, -12 to 12 ([ and ] while playing)",
+    "reminder_time": "a daily practice reminder, HH:MM (writes compassion-reminder.ics to import), empty for none",
     "rest_days_per_week": "planned rest days allowed in a week (they keep a run of days going), 0 to 7",
     "timer_minutes": "the unguided timer's length, in minutes (remembered from its last use)",
     "timer_every": "minutes between the timer's interval bells, 0 for none (remembered)",
@@ -82,6 +90,16 @@ def _check(key: str, value: Any) -> str | None:
     if key == "rate":
         ok = whole_in(value, 0, 0) or whole_in(value, *RATE_RANGE)
         return None if ok else f"rate must be 0 or a whole number from {RATE_RANGE[0]} to {RATE_RANGE[1]}"
+    if key == "volume":
+        return None if whole_in(value, 0, 100) else "volume must be a whole number from 0 to 100"
+    if key == "ambience":
+        ok = isinstance(value, str) and re.fullmatch(r"([a-z0-9][a-z0-9_-]{0,63})?", value) is not None
+        return None if ok else "ambience must be empty, none, or the name of an ambience like rain"
+    if key == "ambience_level":
+        return None if whole_in(value, -12, 12) else "ambience_level must be a whole number of dB from -12 to 12"
+    if key == "reminder_time":
+        ok = isinstance(value, str) and (value == "" or _TIME.match(value) is not None)
+        return None if ok else 'reminder_time must be a time like "08:30", or empty for none'
     if key == "rest_days_per_week":
         return None if whole_in(value, 0, 7) else "rest_days_per_week must be a whole number from 0 to 7"
     if key == "timer_minutes":

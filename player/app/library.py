@@ -82,6 +82,12 @@ def _piper_voice(requested: str | None) -> str:
     return piper_engine.default_voice()
 
 
+def chosen_ambience(ctx: Context, override: str | None) -> str | None:
+    """The ambience asked for a session played here: the command line's, else the settings' (None: the
+    script's own)."""
+    return override or ctx.settings.ambience or None
+
+
 def resolve_background(script: Script, override: str | None) -> tuple[bytes, Background] | None:
     """The ambience for a session: `--background NAME|none`, else the script's [background]."""
     if override == "none":

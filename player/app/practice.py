@@ -25,6 +25,8 @@ from player.core.session import StoredSession, merge
 
 Progress = context.Progress
 #: How often a playing session is written with what has been heard (a kill loses at most this much).
+VOLUME_STEP = 10
+AMBIENCE_STEP_DB = 3
 CHECKPOINT_S = 5.0
 
 __all__ = ["Captions", "Outcome", "Practice", "Request", "Session", "length_choices", "open_session", "request"]
@@ -97,7 +99,7 @@ def open_session(
     is made first.
     """
     script, engine, minutes, resume = asked.script, asked.engine, asked.minutes, asked.resume
-    bed = library.resolve_background(script, asked.background)
+    bed = library.resolve_background(script, library.chosen_ambience(ctx, asked.background))
     spoken = words.spoken(ctx, asked.course_words) if script.uses_words else NO_WORDS
     plan = library.plan(ctx, script, engine, synthesize=False, words=spoken)
     if resume is not None or (minutes is not None and not clamp):
@@ -160,6 +162,21 @@ class Practice:
         self._saver: threading.Thread | None = None
         self._on_finished = on_finished
         self.player = Player(session, backend, self._sound_finished)
+        self.player.set_volume(ctx.settings.volume)
+
+    # -- loudness ------------------------------------------------------------------------------------------
+    def louder(self, steps: int) -> int:
+        """The volume `steps` of 10 % up (or down); the new volume, in percent."""
+        self.player.set_volume(self.player.volume + VOLUME_STEP * steps)
+        return self.player.volume
+
+    def ambience_louder(self, steps: int) -> int | None:
+        """The ambience `steps` of 3 dB up (or down), -12 to 12; None when this practice has none."""
+        mixer = self.session.mixer
+        if mixer is None:
+            return None
+        mixer.set_level(max(-12, min(12, round(mixer.level_db) + AMBIENCE_STEP_DB * steps)))
+        return round(mixer.level_db)
 
     # -- the lifecycle -------------------------------------------------------------------------------------
     def begin(self) -> None:

@@ -7,7 +7,6 @@ import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 from player.adapters.catalog import Entry
 from player.adapters.settings import Settings
@@ -180,17 +179,8 @@ def history(ctx: Context, since: date | None = None) -> list[StoredSession]:
     return sorted(rows, key=lambda r: r.started_at)
 
 
-def set_setting(ctx: Context, key: str, value: object) -> Path:
-    """Change one setting (read fresh, only this key changes). Moving the day start re-derives every
-    practice day in the same step: both change, or neither does."""
-    from player.adapters import settings
-
-    ctx.settings, path = settings.change(ctx.config_dir, {key: value}, lambda b, a: _practice_days(ctx, b, a))
-    return path
-
-
 @contextlib.contextmanager
-def _practice_days(ctx: Context, before: Settings, after: Settings) -> Iterator[None]:
+def practice_days(ctx: Context, before: Settings, after: Settings) -> Iterator[None]:
     """Every session's practice day for the day start in `after`, kept only if the block ends well."""
     db = _open(ctx, create=False) if before.day_starts_at != after.day_starts_at else None
     if db is None:

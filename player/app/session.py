@@ -48,7 +48,7 @@ class Session:
         self.mixer = None
         if background is not None:
             loop, settings = background
-            self.mixer = Mixer(loop, settings, self.rate, plan.voice.volume)
+            self.mixer = Mixer(loop, settings, self.rate, plan.voice.volume, ctx.settings.ambience_level)
         self.synthesis.start()
 
     # -- what the Player asks --------------------------------------------------------------------------

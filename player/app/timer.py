@@ -140,7 +140,7 @@ def last_used(ctx: context.Context) -> TimerSpec:
 def open_session(ctx: context.Context, spec: TimerSpec, background: str | None = None) -> Session:
     """A timer ready to play (nothing needs making: it starts at once)."""
     p = plan(ctx, spec)
-    bed = library.resolve_background(p.script, background)
+    bed = library.resolve_background(p.script, library.chosen_ambience(ctx, background))
     return Session(ctx, entry(), p.script, p, spec.minutes, bed)
 
 

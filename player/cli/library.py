@@ -103,44 +103,22 @@ def _length(ex: dict) -> str:
 
 
 def cmd_voices(args: argparse.Namespace) -> int:
-    from player.adapters.speech.engines import ENGINE_NAMES, get_engine, piper_installed, resolve_engine
+    from player.adapters.speech.engines import piper_installed
     from player.adapters.speech.manifest import soft_check
-    from player.app import context
+    from player.app import context, voices
 
     ctx = context.open_context(args.data_dir)
-    default_engine = resolve_engine(ctx.settings.voice_engine)
-    engines = [n for n in ENGINE_NAMES if n != "piper" or piper_installed()]
-    # The engines in the order the app prefers them: the default first.
-    engines.sort(key=lambda n: n != default_engine)
-    wanted = (args.lang or "").lower().replace("_", "-")
-    rows = []
-    for name in engines:
-        engine = get_engine(name)
-        chosen = ctx.settings.voice if name == default_engine and ctx.settings.voice else None
-        default_id = chosen or engine.default_voice_id()
-        for v in engine.voices():
-            lang = v.language.lower().replace("_", "-")
-            if wanted and not (lang == wanted or lang.startswith(wanted + "-") or lang.split("-")[0] == wanted):
-                continue
-            rows.append(
-                {
-                    "id": v.id,
-                    "engine": v.engine,
-                    "language": v.language,
-                    "sample_rate": v.sample_rate,
-                    "name": v.name,
-                    "default": name == default_engine and (v.id == default_id or v.id.endswith("/" + default_id)),
-                }
-            )
+    engines = voices.engines(ctx)
+    found = voices.listing(ctx, args.lang)
+    rows = [r.as_json() for r in found]
     if args.json:
         print(json.dumps(rows, indent=1, ensure_ascii=False))
         return 0
-    titles = {"piper": "Neural voice (piper)", "pyttsx3": "espeak-ng (pyttsx3)"}
     for name in engines:
         mine = [r for r in rows if r["engine"] == name]
         if not mine:
             continue
-        print(f"{titles.get(name, name)}: {len(mine)} voice{'s' if len(mine) != 1 else ''}")
+        print(f"{voices.TITLES.get(name, name)}: {len(mine)} voice{'s' if len(mine) != 1 else ''}")
         for r in mine:
             mark = "  (default)" if r["default"] else ""
             print(f"  {r['id']:<26} {r['language']:<15} {r['name']}{mark}")

@@ -113,46 +113,17 @@ def cmd_remind(args: argparse.Namespace) -> int:
     import sys
     from pathlib import Path
 
-    from player.adapters import files, reminder
-    from player.app import context, progress
+    from player.adapters import reminder
+    from player.app import context, reminders
 
     at = reminder.parse_time(args.at)
     days = reminder.parse_days(args.days)
     ctx = context.open_context(args.data_dir)
-    title, exercise = _this_weeks_practice(ctx, progress.stats(ctx).current_week)
-    how = f"Open compassion-player, or run: compassion play {exercise}" if exercise else "Open compassion-player."
-    data = reminder.calendar_bytes(reminder.Reminder(at, days, title, f"{reminder.KIND_LINE}\n\n{how}"), ctx.now())
     if args.output == "-":
+        data, _ = reminders.calendar(ctx, at, days)
         sys.stdout.buffer.write(data)
         return 0
-    target = Path(args.output)
-    if target.is_dir():
-        target = target / "compassion-reminder.ics"
-    with files.atomic_path(target, "calendar file") as tmp:
-        tmp.write_bytes(data)
-    when = "every day" if len(days) == 7 else ", ".join(reminder.DAYS[d].capitalize() for d in days)
-    print(f"wrote {target}: {title}, {when} at {at:%H:%M}")
+    written = reminders.write(ctx, at, days, Path(args.output))
+    print(f"wrote {written.path}: {written.title}, {written.when}")
     print("Import it into your calendar app (phone or computer); it will remind you, even offline.")
     return 0
-
-
-def _this_weeks_practice(ctx, week: int) -> tuple[str, str | None]:
-    """The title for the reminder: the current week's core practice (its first exercise otherwise)."""
-    from player.app import library
-    from player.core.errors import CompassionError
-
-    course_week = ctx.catalog.course.week(week)
-    if course_week is None or not course_week.exercises:
-        return "Compassion practice", None
-    found: list[tuple[str, str]] = []
-    for exercise in course_week.exercises:
-        try:
-            _, script = library.resolve_script(ctx, exercise)
-        except CompassionError:
-            continue
-        if script.kind == "core":
-            return f"Week {week} · {script.title}", exercise
-        found.append((script.title, exercise))
-    if found:
-        return f"Week {week} · {found[0][0]}", found[0][1]
-    return f"Week {week} · {course_week.theme}", None

@@ -41,7 +41,7 @@ def cmd_config(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
     from player.adapters import settings as config
-    from player.app import context, progress
+    from player.app import context, preferences
 
     ctx = context.open_context(args.data_dir)
     values = asdict(ctx.settings)
@@ -59,8 +59,10 @@ def cmd_config(args: argparse.Namespace) -> int:
     if args.value is None:
         raise CompassionError("config set needs a KEY and a VALUE", config.DESCRIPTIONS.get(args.key))
     value = config.parse_value(args.key, args.value)
-    path = progress.set_setting(ctx, args.key, value)
-    print(f"{args.key} = {_show(value)}  (saved in {path})")
+    changed = preferences.change(ctx, args.key, value)
+    print(f"{args.key} = {_show(value)}  (saved in {changed.path})")
+    if changed.reminder_said:
+        print(changed.reminder_said)
     return 0
 
 

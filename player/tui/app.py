@@ -140,6 +140,12 @@ class CompassionApp(Flows):
 
         self.push_screen(StatsScreen())
 
+    def action_open_settings(self) -> None:
+        from player.tui.screens.settings import SettingsScreen
+
+        if not isinstance(self.screen, SettingsScreen):
+            self.push_screen(SettingsScreen())
+
     def action_open_words(self, focus: str = "phrases") -> None:
         """Your words: the phrases, or (`letter`) straight to a new letter."""
         from player.tui.screens.letter import LetterScreen

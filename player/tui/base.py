@@ -63,6 +63,9 @@ class Shell(App[None]):
     def action_help(self) -> None:
         raise NotImplementedError
 
+    def action_open_settings(self) -> None:
+        raise NotImplementedError
+
     def action_open_words(self, focus: str = "phrases") -> None:
         raise NotImplementedError
 

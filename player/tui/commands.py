@@ -17,6 +17,7 @@ class ExerciseCommands(Provider):
         app = cast(Shell, self.app)
         out: list[tuple[str, Callable[[], object], str]] = [
             ("Progress", app.action_open_stats, "streaks, totals and the calendar"),
+            ("Settings", app.action_open_settings, "voice, check-ins, goal, ambience, volume, reminder"),
             ("Help", app.action_help, "keys and what this app is"),
             ("Your words", app.action_open_words, "your own phrases and your letters"),
             ("Write your letter", partial(app.action_open_words, "letter"), "a new compassionate letter"),

@@ -9,7 +9,7 @@ import tomllib
 
 import pytest
 
-from player.app import context, progress, timer
+from player.app import context, preferences, timer
 from tests.conftest import run_cli
 
 MINE = 'title = "My Safe Place"\nkind = "short"\n[[step]]\nsay = "Hello, this is mine."\npause = 0.5\n'
@@ -182,7 +182,7 @@ def test_when_practice_days_cannot_be_changed_the_setting_is_not_changed_either(
 
     monkeypatch.setattr(store, "recompute_days", broken)
     with pytest.raises(Exception, match="damaged|disk"):
-        progress.set_setting(ctx, "day_starts_at", "03:00")
+        preferences.change(ctx, "day_starts_at", "03:00")
     assert not (tmp_path / "config" / "config.toml").exists()
     assert _days(home) == ["2026-11-20"]
 
@@ -199,7 +199,7 @@ def test_when_the_settings_file_cannot_be_written_practice_days_stay_as_they_wer
 
     monkeypatch.setattr(settings, "write_text", full_disk)
     with pytest.raises(WorkFailed):
-        progress.set_setting(ctx, "day_starts_at", "03:00")
+        preferences.change(ctx, "day_starts_at", "03:00")
     assert _days(home) == ["2026-11-20"]
     assert ctx.settings.day_starts_at == "00:00"
 

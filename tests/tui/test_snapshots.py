@@ -162,3 +162,12 @@ def test_letter_editor_snapshot(home, snap_compare):
         await pilot.pause()
 
     assert snap_compare(make_app(home), terminal_size=(100, 30), run_before=write)
+
+
+def test_settings_snapshot(home, snap_compare):
+    async def open_settings(pilot):
+        await _ready(pilot)
+        await pilot.press("o")
+        await _ready(pilot)
+
+    assert snap_compare(make_app(home), terminal_size=(100, 34), run_before=open_settings)

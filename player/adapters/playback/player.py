@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from player.adapters.playback.backend import Backend, Source
 from player.adapters.playback.handover import Handover
+from player.adapters.sound import pcm
 
 BLOCK = 2048
 LOOKAHEAD_S = 1.0
@@ -71,6 +72,13 @@ class Player:
         self._closing = False
         self.waiting = False  # the feeder is waiting inside a pause for a line to be made
         self.error: BaseException | None = None
+        self.volume = 100  # percent
+        self._gain = 1.0
+
+    def set_volume(self, percent: int) -> None:
+        """Louder or softer from the next sound handed to the device; 0 to 100 %, felt as even steps."""
+        self.volume = max(0, min(100, int(percent)))
+        self._gain = (self.volume / 100) ** 2
 
     # -- reading ----------------------------------------------------------------------------------
     @property
@@ -243,7 +251,7 @@ class Player:
                 out += bytes(short * 2)
             self._handed += frames
             self._wake.notify_all()
-        return bytes(out)
+        return bytes(out) if self._gain == 1.0 else pcm.gain(out, self._gain)
 
     def handed(self) -> int:
         """Device frames handed to the backend so far."""

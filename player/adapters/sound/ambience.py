@@ -17,13 +17,22 @@ from player.core.script.model import Background
 class Mixer:
     """Adds a looping ambience to PCM, by absolute position in the session."""
 
-    def __init__(self, loop: bytes, background: Background, rate: int, voice_volume: float = 1.0) -> None:
+    def __init__(
+        self, loop: bytes, background: Background, rate: int, voice_volume: float = 1.0, level_db: float = 0.0
+    ) -> None:
         level = pcmops.rms(loop) or 1
-        target = speech_level(voice_volume) * 10 ** (background.volume_db / 20)
-        self.loop = pcmops.gain(loop, target / level)
+        self._source = loop
+        self._gain = speech_level(voice_volume) * 10 ** (background.volume_db / 20) / level
+        self.level_db = level_db
+        self.loop = pcmops.gain(loop, self._gain * 10 ** (level_db / 20))
         self.loop_frames = max(1, len(self.loop) // 2)
         self.fade_s = background.fade_s
         self.rate = rate
+
+    def set_level(self, level_db: float) -> None:
+        """The ambience louder or softer than the script sets it, from the next sound laid out on."""
+        self.level_db = level_db
+        self.loop = pcmops.gain(self._source, self._gain * 10 ** (level_db / 20))
 
     def _ambience(self, start: int, n: int) -> bytes:
         out = bytearray()

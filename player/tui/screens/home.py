@@ -51,6 +51,7 @@ class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("s", "app.open_stats", "Progress", id="stats"),
         Binding("w", "app.open_words", "Your words", id="words"),
+        Binding("o", "app.open_settings", "Settings", id="settings"),
         Binding("d", "dismiss_notice", "Dismiss note", id="dismiss", show=False),
         Binding("q", "app.quit", "Quit", id="home_quit"),
     ]

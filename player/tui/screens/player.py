@@ -14,7 +14,7 @@ from textual.widgets import Button, Footer, Header, Label, ProgressBar, Static
 from player.adapters.playback.captions import Captions
 from player.adapters.playback.player import PlaybackState
 from player.adapters.speech.synth import Cancelled
-from player.app import practice, timer
+from player.app import practice, preferences, timer
 from player.app.timer import TimerSpec
 from player.app.timer import entry as timer_entry
 from player.core.calendar import clock
@@ -31,13 +31,19 @@ class PlayerScreen(Screen[None]):
         Binding("right", "skip(10)", "+10 s", id="fwd10"),
         Binding("up", "previous_line", "Previous line", id="prev_line"),
         Binding("down", "next_line", "Next line", id="next_line"),
+        Binding("plus,equals_sign", "louder(1)", "Louder", id="louder", key_display="+"),
+        Binding("minus", "louder(-1)", "Softer", id="softer", key_display="-"),
+        Binding("right_square_bracket", "ambience(1)", "Ambience up", id="amb_up", show=False),
+        Binding("left_square_bracket", "ambience(-1)", "Ambience down", id="amb_down", show=False),
         Binding("escape", "leave", "Stop", id="stop"),
         Binding("q", "leave", "Stop", id="stop_q", show=False),
         Binding("escape", "back", "Back", id="back"),
         Binding("q", "back", "Back", id="back_q", show=False),
     ]
     #: What the keys do while a practice plays; once it has ended, only going back is left.
-    PLAYING_ACTIONS = frozenset({"pause_or_resume", "skip", "previous_line", "next_line", "leave"})
+    PLAYING_ACTIONS = frozenset(
+        {"pause_or_resume", "skip", "previous_line", "next_line", "leave", "louder", "ambience"}
+    )
     #: After these practices, the closing screen offers to write: (button id, label, what it opens).
     WRITE_AFTER = {
         "finding-your-phrases": ("write-phrases", "Write your phrases", "phrases"),
@@ -65,6 +71,7 @@ class PlayerScreen(Screen[None]):
         self._cancel = threading.Event()
         self._shown_error = False
         self._practice_over = False
+        self._levels_lock = threading.Lock()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -80,6 +87,7 @@ class PlayerScreen(Screen[None]):
             with Center():
                 yield ProgressBar(total=100, show_eta=False, show_percentage=False, id="position")
             yield Label("", id="time")
+            yield Label("", id="levels")
             yield Label("", id="audio-notice")
             with Vertical(id="closing"):
                 yield Static("", id="closing-text")
@@ -155,6 +163,7 @@ class PlayerScreen(Screen[None]):
                 timeout=10,
             )
         self.practice.begin()
+        self._show_levels()
         self._ticker = self.set_interval(0.1, self.refresh_position)
         self.refresh_position()
 
@@ -188,6 +197,41 @@ class PlayerScreen(Screen[None]):
         if self.practice is not None and self.practice.player.state is not PlaybackState.FINISHED:
             self.practice.player.skip(seconds)
             self.refresh_position()
+
+    def action_louder(self, steps: int) -> None:
+        if self.practice is not None:
+            self.practice.louder(steps)
+            self._remember("volume")
+
+    def action_ambience(self, steps: int) -> None:
+        level = self.practice.ambience_louder(steps) if self.practice is not None else None
+        if level is not None:
+            self._remember("ambience_level")
+
+    def _show_levels(self) -> None:
+        now = self.practice
+        if now is None:
+            return
+        shown = [f"Volume {now.player.volume} %  (+ and -)"]
+        if now.session.mixer is not None:
+            shown.append(f"ambience {round(now.session.mixer.level_db):+d} dB  ([ and ])")
+        self.query_one("#levels", Label).update(" · ".join(shown))
+
+    @work(thread=True, group="levels")
+    def _remember(self, key: str) -> None:
+        """Kept for the next session too (off the UI thread: it writes the settings file). One write at a
+        time, each of the level as it is then, so the last press is the one kept."""
+        self.shell.call_from_thread(self._show_levels)
+        now = self.practice
+        if now is None:
+            return
+        try:
+            with self._levels_lock:
+                mixer = now.session.mixer
+                value = now.player.volume if key == "volume" else round(mixer.level_db) if mixer else 0
+                preferences.change(self.shell.ctx, key, value)
+        except CompassionError as exc:
+            self.shell.call_from_thread(self.shell.notify, exc.lines()[0], severity="warning")
 
     def action_previous_line(self) -> None:
         if self.practice is not None:

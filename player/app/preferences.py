@@ -1,0 +1,85 @@
+"""Changing settings, for the command line and the settings screen alike: the one use case that writes
+them, with what each change brings along (practice days for a new day start, the reminder's calendar
+file for a reminder time), all in one step."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from player.adapters import settings
+from player.adapters.catalog import Entry
+from player.adapters.playback.backend import Backend
+from player.adapters.playback.player import Player
+from player.adapters.settings import Settings
+from player.app import library, progress, reminders
+from player.app.context import Context
+from player.app.session import Session
+from player.core import ids
+from player.core.script.model import Pause, Say, Script
+
+
+@dataclass(frozen=True)
+class Changed:
+    path: Path  # the settings file
+    reminder: reminders.Written | None = None  # the calendar file written along with it
+
+    @property
+    def reminder_said(self) -> str:
+        r = self.reminder
+        return f"Reminder {r.when} written to {r.path}: import it into your calendar app." if r else ""
+
+    @property
+    def said(self) -> str:
+        """One line for the listener: where it was saved (and the reminder file, if one was written)."""
+        return " ".join(x for x in (self.reminder_said, f"Saved in {self.path}.") if x)
+
+
+def change(ctx: Context, key: str, value: object) -> Changed:
+    """Change one setting (read fresh, only this key changes); it is in force at once in `ctx`."""
+    written: list[reminders.Written] = []
+
+    @contextlib.contextmanager
+    def along(before: Settings, after: Settings) -> Iterator[None]:
+        with progress.practice_days(ctx, before, after):
+            if after.reminder_time and after.reminder_time != before.reminder_time:
+                written.append(reminders.write_daily(ctx, after.reminder_time))
+            yield
+
+    ctx.settings, path = settings.change(ctx.config_dir, {key: value}, along)
+    return Changed(path, written[0] if written else None)
+
+
+PREVIEW_WORDS = "Hello. This is the voice your practices will use. Take your time, and breathe gently."
+
+
+def preview(ctx: Context) -> Session:
+    """A few seconds of the voice, engine and rate in force now, ready to play (its speech made first)."""
+    script = Script(
+        id="preview", title="Voice preview", steps=(Say(PREVIEW_WORDS, Pause.fixed(0.0), 1),), path=Path("preview")
+    )
+    plan = library.plan(ctx, script, synthesize=True)
+    return Session(ctx, Entry(ids.path("voice-preview"), Path("voice-preview")), script, plan, None)  # never recorded
+
+
+class Preview:
+    """The voice preview playing (the app's volume applies); `stop` ends it."""
+
+    def __init__(self, ctx: Context, backend: Backend) -> None:
+        self.session = preview(ctx)
+        self.player = Player(self.session, backend)
+        self.player.set_volume(ctx.settings.volume)
+        self.player.play()
+
+    def stop(self) -> None:
+        self.player.stop()
+        self.session.close()
+
+
+def ambience_names() -> list[str]:
+    """The ambiences that can be chosen, by name."""
+    from player.adapters.sound import sounds
+
+    return sorted(sounds.ambiences())

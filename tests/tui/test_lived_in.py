@@ -1,0 +1,175 @@
+"""The app as a person lives in it every day: volume, ambience level, settings, what comes next."""
+
+from __future__ import annotations
+
+import pytest
+
+from player.adapters import settings as settings_file
+from player.app import context
+from tests.tui.test_app import HALVES, open_target, settle, text_of, wait_for
+from tests.tui.test_app import make_app as _make_app
+
+RAINY = HALVES.replace('kind = "informal"\n', 'kind = "informal"\n[background]\nsound = "rain"\n')
+
+
+def make_app(home, **kw):
+    return _make_app(home, **kw)
+
+
+def saved(home):
+    return settings_file.load(context.open_context(home).config_dir)
+
+
+async def test_plus_and_minus_change_the_volume_show_it_and_remember_it(home):
+    mine = home / "scripts"
+    mine.mkdir(parents=True)
+    (mine / "rainy.toml").write_text(RAINY)
+    app = make_app(home, volume=70)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        await open_target(pilot, app, "rainy")
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.practice is not None)
+        assert screen.practice.player.volume == 70  # the remembered volume
+        assert "Volume 70 %" in text_of(app, "#levels") and "ambience +0 dB" in text_of(app, "#levels")
+        await pilot.press("minus", "minus", "minus")
+        await pilot.press("right_square_bracket")
+        await settle(pilot, app)
+        assert "Volume 40 %" in text_of(app, "#levels") and "ambience +3 dB" in text_of(app, "#levels")
+        assert screen.practice.session.mixer.level_db == 3
+        await pilot.press("plus")
+        await settle(pilot, app)
+        await pilot.press("escape")
+        await settle(pilot, app)
+    kept = saved(home)
+    assert (kept.volume, kept.ambience_level) == (50, 3)
+
+
+async def test_no_ambience_key_without_ambience(home):
+    mine = home / "scripts"
+    mine.mkdir(parents=True)
+    (mine / "halves.toml").write_text(HALVES)
+    app = make_app(home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        await open_target(pilot, app, "halves")
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.practice is not None)
+        assert text_of(app, "#levels") == "Volume 100 %  (+ and -)"
+        await pilot.press("left_square_bracket")
+        await settle(pilot, app)
+        await pilot.press("escape")
+        await settle(pilot, app)
+    assert saved(home).ambience_level == 0
+
+
+def test_volume_scales_what_the_device_is_handed():
+    from player.adapters.playback.clocked import SilentBackend
+    from player.adapters.playback.player import Player
+    from player.adapters.sound import pcm
+
+    class Tone:
+        rate = 16000
+
+        def total(self):
+            return 16000
+
+        def laid_out(self):
+            return 16000
+
+        def complete(self):
+            return True
+
+        def extend(self, upto, wait_if_blocked):
+            return 16000
+
+        def read(self, start, frames):
+            return b"\x10\x27" * frames  # 10000
+
+        def wait_for_speech(self, timeout):
+            pass
+
+    player = Player(Tone(), SilentBackend())
+    player.set_volume(50)
+    player.play()
+    try:
+        for _ in range(100):
+            got = player.pull(1024)
+            if pcm.rms(got):
+                break
+        assert pcm.rms(got) == pytest.approx(2500, abs=2)  # half the volume: a quarter of the amplitude
+    finally:
+        player.stop()
+
+
+async def test_settings_open_with_o_save_each_change_at_once_and_say_where(home):
+    from textual.widgets import Select, Switch
+
+    from player.tui.screens.settings import SettingsScreen
+
+    app = make_app(home, check_in=True)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("o")
+        await settle(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, SettingsScreen)
+        screen.query_one("#weekly_goal_days", Select).value = 3
+        await settle(pilot, app)
+        config = context.open_context(home).config_dir / "config.toml"
+        assert text_of(app, "#settings-status") == f"Saved in {config}."
+        assert saved(home).weekly_goal_days == 3 and app.ctx.settings.weekly_goal_days == 3  # in force at once
+        assert app.stats.goal_days == 3  # and the progress shown follows
+        switch = screen.query_one("#check_in", Switch)
+        switch.focus()
+        await pilot.press("space")
+        await settle(pilot, app)
+        assert saved(home).check_in is False
+        screen.query_one("#ambience", Select).value = "rain"
+        screen.query_one("#ambience_level", Select).value = -6
+        await settle(pilot, app)
+        assert (saved(home).ambience, saved(home).ambience_level) == ("rain", -6)
+        box = screen.query_one("#reminder_time")
+        box.value = "7:5"
+        box.focus()
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert "reminder_time must be a time" in text_of(app, "#settings-status")
+        box.value = "07:45"
+        await pilot.press("enter")
+        await settle(pilot, app)
+        ics = home / "compassion-reminder.ics"
+        assert f"Reminder every day at 07:45 written to {ics}" in text_of(app, "#settings-status")
+        assert b"RRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR,SA,SU" in ics.read_bytes()
+        screen.query_one("#ambience").focus()
+        await pilot.press("p")  # the voice, heard
+        await wait_for(pilot, lambda: "Playing:" in text_of(app, "#settings-status"), timeout=30)
+        assert screen._preview is not None and screen._preview.player.duration > 2
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert not isinstance(app.screen, SettingsScreen)
+        assert screen._preview is None  # leaving stops it
+    assert saved(home).reminder_time == "07:45"
+
+
+async def test_settings_from_the_palette_and_a_new_engine_clears_the_voice(home):
+    from textual.widgets import Select
+
+    from player.tui.screens.settings import SettingsScreen
+
+    app = make_app(home, voice="gmw/de")
+    async with app.run_test(size=(100, 34)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Settings")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, SettingsScreen)
+        await wait_for(pilot, lambda: screen.query_one("#voice", Select).value == "gmw/de")
+        screen.query_one("#voice_engine", Select).value = "pyttsx3"
+        await settle(pilot, app)
+        await settle(pilot, app)
+        assert (saved(home).voice_engine, saved(home).voice) == ("pyttsx3", "")
+        assert screen.query_one("#voice", Select).value is Select.NULL  # the engine's own voice
