@@ -9,8 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from player.adapters.catalog import Entry
+from player.app import progress
 from player.app.context import Context
-from player.app.library import plan
+from player.app.library import plan, resolve_script
+from player.core import progress as core_progress
+from player.core.errors import CompassionError
 from player.core.progress import goal_for
 from player.core.script.model import Script, Speech
 
@@ -107,3 +110,20 @@ def course_listing(ctx: Context, engine: str | None = None) -> dict[str, Any]:
             summary = exercise_summary(ctx, item.entry, item.script, engine)
             mine.append({**summary, "path": str(item.entry.path)})
     return {"title": course.title, "weeks": weeks, "my_scripts": mine}
+
+
+def next_practice(ctx: Context, just_done: str) -> tuple[str, str] | None:
+    """(id, title) of the practice to offer after `just_done`: the current week's next one not done yet."""
+    try:
+        weeks = list(ctx.catalog.course.weeks)
+    except CompassionError:
+        return None
+    st = progress.stats(ctx)
+    found = core_progress.next_practice(weeks, st.states, just_done)
+    if found is None:
+        return None
+    try:
+        _, script = resolve_script(ctx, found)
+    except CompassionError:
+        return None
+    return found, script.title

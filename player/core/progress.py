@@ -183,3 +183,14 @@ def current_goal(states: Sequence[WeekState], goal_days: int | None) -> int:
     """The one weekly goal shown with the streaks: the current course week's (or the listener's own)."""
     number = current_week(states)
     return next((s.goal_days for s in states if s.number == number), goal_days or DEFAULT_GOAL_DAYS)
+
+
+def next_practice(weeks: Sequence[Week], states: Sequence[WeekState], just_done: str) -> str | None:
+    """What to offer after a session: the current week's first practice not done yet (not the one just
+    done); None when the week's practices are all done."""
+    number = current_week(states)
+    week = next((w for w in weeks if w.number == number), None)
+    state = next((s for s in states if s.number == number), None)
+    if week is None or state is None:
+        return None
+    return next((ex for ex in week.exercises if ex not in state.exercises_done and ex != just_done), None)

@@ -215,12 +215,39 @@ async def test_a_finished_session_is_recorded_with_check_ins_and_a_warm_close(ho
         assert "Enter chooses the highlighted button, or Escape to go back" in str(
             screen.query_one("#closing-text").render()
         )
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "closing-next")
+        # the week's first practice not done yet
+        assert str(app.focused.label) == "Next: Soothing Rhythm Breathing"
+        await pilot.press("tab")
         assert app.focused.id == "closing-back"
-        await pilot.press("enter")  # Enter does what the words say: back
+        await pilot.press("enter")  # Enter does what the words say: the highlighted button, Back
         await settle(pilot, app)
         assert not isinstance(app.screen, PlayerScreen)
     rows = progress.history(context.open_context(home))
     assert [(r.exercise_id, r.completed_, r.mood_before, r.mood_after) for r in rows] == [("mine:tiny", True, 6, None)]
+
+
+async def test_next_on_the_closing_screen_opens_the_weeks_next_practice_not_done_yet(home):
+    from player.tui.screens.length import LengthScreen
+
+    sessions = [done("soothing-rhythm-breathing", 23)]
+    mine = home / "scripts"
+    mine.mkdir(parents=True)
+    (mine / "tiny.toml").write_text(SHORT)
+    app = make_app(home, sessions=sessions)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        await open_target(pilot, app, "tiny")
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.query_one("#closing").display, timeout=30)
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "closing-next")
+        assert str(app.focused.label) == "Next: Three Systems Check-In"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not isinstance(app.screen, PlayerScreen) or app.screen is not screen)
+        await settle(pilot, app)
+        shown = app.screen
+        assert isinstance(shown, PlayerScreen | LengthScreen)
+        assert "Three Systems" in (shown.title_text if isinstance(shown, PlayerScreen) else str(shown.title_text))
 
 
 async def test_stats_screen_shows_streaks_unless_hidden(home):
@@ -639,7 +666,8 @@ async def test_after_finding_your_phrases_you_can_write_them_and_reorder_them(ho
         await wait_for(pilot, lambda: screen.practice is not None)
         screen.practice.player.seek(screen.practice.player.duration - 1.5)  # to the closing bell
         await wait_for(pilot, lambda: screen.query_one("#closing").display, timeout=30)
-        assert app.focused.id == "write-phrases" and str(app.focused.label) == "Write your phrases"
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "write-phrases")
+        assert str(app.focused.label) == "Write your phrases"
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, WordsScreen))
         await settle(pilot, app)

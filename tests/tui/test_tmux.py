@@ -44,8 +44,8 @@ class Terminal:
         subprocess.run(self.sock + ["kill-server"], capture_output=True)
 
 
-def test_a_person_opens_the_app_plays_a_practice_and_quits(home, tmp_path):
-    env = {
+def _env(home, tmp_path) -> dict:
+    return {
         "COMPASSION_DATA_DIR": str(home),
         "COMPASSION_CONFIG_DIR": str(tmp_path / "config"),
         "COMPASSION_CACHE_DIR": os.environ["COMPASSION_CACHE_DIR"],
@@ -55,6 +55,10 @@ def test_a_person_opens_the_app_plays_a_practice_and_quits(home, tmp_path):
         "XDG_RUNTIME_DIR": str(tmp_path),
         "TERM": "xterm-256color",
     }
+
+
+def test_a_person_opens_the_app_plays_a_practice_and_quits(home, tmp_path):
+    env = _env(home, tmp_path)
     term = Terminal(f"compassion-{os.getpid()}", f"{sys.executable} -m player", env)
     try:
         shown = term.wait_for("Eight Weeks of Compassionate Mind")
@@ -85,3 +89,24 @@ def test_a_person_opens_the_app_plays_a_practice_and_quits(home, tmp_path):
     )
     assert '"exercise_id": "soothing-touch"' in history.stdout and '"mood_before": 7' in history.stdout
     assert (home / ".notice-dismissed").exists()
+
+
+def test_enter_on_the_closing_screen_does_what_it_says(home, tmp_path):
+    env = _env(home, tmp_path)
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "config.toml").write_text("check_in = false\n")
+    (home / "scripts").mkdir(parents=True)
+    (home / "scripts" / "tiny.toml").write_text('title = "Tiny"\n[[step]]\nsay = "Hello."\npause = 0.5\n')
+    term = Terminal(f"compassion-close-{os.getpid()}", f"{sys.executable} -m player play tiny", env)
+    try:
+        shown = term.wait_for("Enter chooses the highlighted button, or Escape to go back")
+        assert "Next: Soothing Rhythm Breathing" in shown and "Back" in shown
+        assert "Pause/resume" not in shown and "Stop" not in shown  # the footer offers only what works now
+        term.keys("Enter")  # the highlighted button: the week's next practice
+        shown = term.wait_for("How long would you like to practise?")  # its lengths are offered
+        assert "Soothing Rhythm Breathing" in shown
+        term.keys("Escape")
+        term.keys("C-q")
+        term.wait_for("EXITED 0")
+    finally:
+        term.close()

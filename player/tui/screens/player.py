@@ -7,24 +7,26 @@ import threading
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Center, Horizontal, Vertical
+from textual.containers import Center, Vertical
 from textual.timer import Timer
 from textual.widgets import Button, Footer, Header, Label, ProgressBar, Static
 
 from player.adapters.playback.captions import Captions
 from player.adapters.playback.player import PlaybackState
 from player.adapters.speech.synth import Cancelled
-from player.app import practice, preferences, timer
+from player.app import overview, practice, preferences, timer
 from player.app.timer import TimerSpec
 from player.app.timer import entry as timer_entry
 from player.core.calendar import clock
 from player.core.errors import CompassionError
 from player.tui.base import Screen
+from player.tui.widgets.closing import Closing
 
 SKIP_S = 10.0
 
 
 class PlayerScreen(Screen[None]):
+    AUTO_FOCUS = None  # nothing to focus while playing: the keys are the player's
     BINDINGS = [
         Binding("space", "pause_or_resume", "Pause/resume", id="toggle"),
         Binding("left", "skip(-10)", "-10 s", id="back10"),
@@ -44,11 +46,6 @@ class PlayerScreen(Screen[None]):
     PLAYING_ACTIONS = frozenset(
         {"pause_or_resume", "skip", "previous_line", "next_line", "leave", "louder", "ambience"}
     )
-    #: After these practices, the closing screen offers to write: (button id, label, what it opens).
-    WRITE_AFTER = {
-        "finding-your-phrases": ("write-phrases", "Write your phrases", "phrases"),
-        "compassionate-letter": ("write-letter", "Write your letter", "letter"),
-    }
 
     def __init__(
         self,
@@ -89,12 +86,7 @@ class PlayerScreen(Screen[None]):
             yield Label("", id="time")
             yield Label("", id="levels")
             yield Label("", id="audio-notice")
-            with Vertical(id="closing"):
-                yield Static("", id="closing-text")
-                with Horizontal(id="closing-buttons"):
-                    for button_id, label, _ in self.WRITE_AFTER.values():
-                        yield Button(label, id=button_id, variant="primary", classes="write")
-                    yield Button("Back", id="closing-back")
+            yield Closing(id="closing")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -273,7 +265,11 @@ class PlayerScreen(Screen[None]):
             app.call_from_thread(app.notify, outcome.problem, severity="error", timeout=12)
         app.call_from_thread(app.refresh_progress)
         if show_closing:
-            app.call_from_thread(self._show_closing, outcome)
+            try:
+                next_up = overview.next_practice(app.ctx, str(self.entry.id))
+            except CompassionError:
+                next_up = None
+            app.call_from_thread(self._show_closing, outcome, next_up)
 
     def final_report(self) -> None:
         """The app is closing: keep what was heard now (once; later calls do nothing)."""
@@ -288,26 +284,13 @@ class PlayerScreen(Screen[None]):
         """The app is closing: what was heard is kept."""
         self.final_report()
 
-    def _show_closing(self, outcome: practice.Outcome | None) -> None:
+    def _show_closing(self, outcome: practice.Outcome | None, next_up: tuple[str, str] | None) -> None:
         if not self.is_attached:
             return
-        week = self.entry.week
         completed = outcome is not None and outcome.kept and outcome.completed
-        lines = ["Well done. Thank you for giving yourself this time."]
-        if completed and week:
-            lines.append(f"This session counts towards week {week}.")
-        elif completed:
-            lines.append("This session has been added to your practice days.")
-        lines.append("Enter chooses the highlighted button, or Escape to go back.")
-        self.query_one("#closing-text", Static).update("\n".join(lines))
-        offer = self.WRITE_AFTER.get(self.entry.id)
-        for button in self.query(".write").results(Button):
-            button.display = offer is not None and button.id == offer[0]
-        self.query_one("#closing").display = True
+        self.query_one(Closing).show(str(self.entry.id), self.entry.week, completed, next_up)
         self._practice_over = True
         self.refresh_bindings()
-        first = self.query_one(f"#{offer[0]}" if offer else "#closing-back", Button)
-        first.focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While playing: the player's keys. Once the closing words are shown: Back, and the buttons."""
@@ -319,13 +302,16 @@ class PlayerScreen(Screen[None]):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         chosen = event.button.id
+        writes = Closing.writes(chosen)
+        following = self.query_one(Closing).next_up
         if chosen == "closing-back":
             self.action_back()
-            return
-        for button_id, _, what in self.WRITE_AFTER.values():
-            if chosen == button_id:
-                self.shell.pop_screen()
-                self.shell.action_open_words(what)
+        elif writes is not None:
+            self.shell.pop_screen()
+            self.shell.action_open_words(writes)
+        elif chosen == "closing-next" and following is not None:
+            self.shell.pop_screen()
+            self.shell.open_target(following)
 
     def action_back(self) -> None:
         self.action_leave()
