@@ -74,3 +74,20 @@ def weeks_goal_streak(days: set[date], today: date, goal: int) -> int:
             break
         n += 1
     return n
+
+
+def practice_strength(full: set[date], half: set[date], rest: set[date], today: date) -> float:
+    """Loop's score written out as a sum: each counted day's value, weighted by m to the power of the counted
+    days after it. Counted days run from the first practice to today (to yesterday while today has no
+    practice yet), rest days left out."""
+    m = 0.5 ** (1 / 13)
+    practised = {d for d in full | half if d <= today}
+    if not practised:
+        return 0.0
+    end = today if today in practised else today - ONE_DAY
+    counted = [d for d in _calendar(min(practised), end) if d in practised or d not in rest]
+    total = 0.0
+    for i, d in enumerate(counted):
+        value = 1.0 if d in full else 0.5 if d in half else 0.0
+        total += (1 - m) * value * m ** (len(counted) - 1 - i)
+    return total

@@ -90,7 +90,13 @@ class Stats:
     day_minutes: dict[date, float]
     moods: tuple[tuple[date, int | None, int | None], ...]
     check_ins: checkins.CheckInSummary
+    strength: float = 0.0  # practice strength, 0 to 1
     rest_days: frozenset[date] = frozenset()
+
+    @property
+    def strength_percent(self) -> int:
+        """Practice strength as people read it: a whole percentage."""
+        return round(100 * self.strength)
 
     def as_json(self) -> dict[str, object]:
         """What `compassion stats --json` prints."""
@@ -99,6 +105,7 @@ class Stats:
             "longest_streak": self.longest_streak,
             "weeks_goal_streak": self.weeks_goal_streak,
             "goal_days": self.goal_days,
+            "practice_strength": self.strength_percent,
             "total_sessions": self.total_sessions,
             "partial_sessions": self.partial_sessions,
             "total_minutes": self.total_minutes,
@@ -112,7 +119,7 @@ class Stats:
                 "with_before_and_after": self.check_ins.paired,
                 "this_week_after": self.check_ins.week_after,
             },
-            "rules": progress.STREAK_RULES,
+            "rules": progress.STREAK_RULES + " " + progress.STRENGTH_RULE,
         }
 
 
@@ -149,6 +156,7 @@ def stats(ctx: Context, today: date | None = None) -> Stats:
         day_minutes=facts.day_minutes,
         moods=tuple(facts.moods),
         check_ins=checkins.summary(facts.moods, today),
+        strength=progress.practice_strength(days, facts.partial_days, resting, today),
         rest_days=frozenset(resting),
     )
 

@@ -194,3 +194,34 @@ def next_practice(weeks: Sequence[Week], states: Sequence[WeekState], just_done:
     if week is None or state is None:
         return None
     return next((ex for ex in week.exercises if ex not in state.exercises_done and ex != just_done), None)
+
+
+#: Practice strength (as in Loop Habit Tracker): every day the score moves towards that day's value,
+#: keeping `STRENGTH_M` of itself, so a day's effect halves every 13 days.
+STRENGTH_HALF_LIFE_DAYS = 13
+STRENGTH_M = 0.5 ** (1 / STRENGTH_HALF_LIFE_DAYS)
+STRENGTH_RULE = (
+    "Practice strength moves a little each day: score = score x 0.948 + 0.052 x v, where v is 1 for a day "
+    "with a completed session, 0.5 for a day with only a partial one, and 0 for a day without practice; a "
+    "planned rest day leaves it as it is. A day's effect halves in 13 days, so a few missed days lower it "
+    "a little and never erase it. Today counts once you have practised."
+)
+
+
+def practice_strength(completed: Iterable[date], partial: Iterable[date], rest: Iterable[date], today: date) -> float:
+    """The practice strength as of `today`, 0 to 1 (see STRENGTH_RULE). Today without practice yet is not
+    counted: the score is then yesterday's."""
+    full = {d for d in completed if d <= today}
+    half = {d for d in partial if d <= today} - full
+    resting = set(rest) - full - half
+    if not full and not half:
+        return 0.0
+    end = today if today in full or today in half else today - ONE_DAY
+    score = 0.0
+    day = min(full | half)
+    while day <= end:
+        if day not in resting:
+            value = 1.0 if day in full else 0.5 if day in half else 0.0
+            score = score * STRENGTH_M + (1 - STRENGTH_M) * value
+        day += ONE_DAY
+    return score

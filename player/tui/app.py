@@ -30,6 +30,8 @@ class CompassionApp(Flows):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False),
         Binding("f1", "help", "Help", id="help"),
+        Binding("home", "list_end(0)", "First", id="list_first", show=False),
+        Binding("end", "list_end(-1)", "Last", id="list_last", show=False),
     ]
     COMMANDS = App.COMMANDS | {ExerciseCommands}
 
@@ -129,6 +131,14 @@ class CompassionApp(Flows):
                 screen.show_store_problem(message.text)
 
     # -- navigation ----------------------------------------------------------------------------------
+    def action_list_end(self, which: int) -> None:
+        """Home and End in a list (option lists have their own): the first or the last item."""
+        from textual.widgets import ListView
+
+        listing = self.focused
+        if isinstance(listing, ListView) and len(listing.children):
+            listing.index = 0 if which == 0 else len(listing.children) - 1
+
     def action_help(self) -> None:
         from player.tui.screens.help import HelpScreen
 

@@ -49,12 +49,16 @@ def test_record_then_stats_counts_days_streaks_and_partials(home):
     assert s["last_practiced"] == "2026-11-20"
     assert s["total_minutes"] == pytest.approx(4 * 1.8, abs=0.4)
     assert stats("--today", "2026-11-17")["practice_days"] == 2  # later sessions are ignored
+    full = {date(2026, 11, d) for d in (16, 17, 18, 20)}
+    strength = ref.practice_strength(full, {date(2026, 11, 21)}, set(), date(2026, 11, 21))
+    assert s["practice_strength"] == round(100 * strength) == 20  # the partial 21st counts half
     assert set(s) == {
         "current_streak",
         "longest_streak",
         "weeks_goal_streak",
         "goal_days",
         "check_ins",
+        "practice_strength",
         "total_sessions",
         "partial_sessions",
         "total_minutes",

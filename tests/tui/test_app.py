@@ -163,6 +163,13 @@ async def test_choosing_a_length_then_playing_with_every_key(home):
         await pilot.press("up")  # previous line, from the start of a line: the one before
         assert run.player.position == pytest.approx(cues[1].start, abs=0.01)
         assert text_of(app, "#current-line") == cues[1].text
+        run.player.seek(cues[1].start + 1.5)
+        await pilot.press("up")  # a second and a half into a line: still the one before, as media players do
+        assert run.player.position == pytest.approx(cues[0].start, abs=0.01)
+        assert cues[1].start + 2.5 < cues[2].start
+        run.player.seek(cues[1].start + 2.5)
+        await pilot.press("up")  # later into a line (or the quiet after it): that line again
+        assert run.player.position == pytest.approx(cues[1].start, abs=0.01)
         await pilot.press("space")
         assert run.player.state is PlaybackState.PLAYING
         await pilot.pause(1.5)
@@ -260,6 +267,7 @@ async def test_stats_screen_shows_streaks_unless_hidden(home):
         assert isinstance(app.screen, StatsScreen)
         numbers = text_of(app, "#numbers")
         assert "Days in a row      4" in numbers and "Practice days      4" in numbers
+        assert "Practice strength  19 %" in numbers  # four days from nothing: 1 - 0.948 to the 4th
         assert "█" in text_of(app, "#heatmap") or "▪" in text_of(app, "#heatmap")
         assert "Week 1" in text_of(app, "#week-table")
     hidden = make_app(home, show_streaks=False)
@@ -269,6 +277,7 @@ async def test_stats_screen_shows_streaks_unless_hidden(home):
         await pilot.press("s")
         await settle(pilot, hidden)
         assert "Days in a row" not in text_of(hidden, "#numbers")
+        assert "Practice strength" not in text_of(hidden, "#numbers")  # hidden with the streaks
 
 
 async def test_help_palette_and_quitting(home):

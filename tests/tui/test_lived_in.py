@@ -173,3 +173,26 @@ async def test_settings_from_the_palette_and_a_new_engine_clears_the_voice(home)
         await settle(pilot, app)
         assert (saved(home).voice_engine, saved(home).voice) == ("pyttsx3", "")
         assert screen.query_one("#voice", Select).value is Select.NULL  # the engine's own voice
+
+
+async def test_home_and_end_go_to_the_first_and_last_item_of_a_list(home):
+    from textual.widgets import ListView, OptionList
+
+    app = make_app(home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        listing = app.focused
+        assert isinstance(listing, ListView | OptionList)
+        await pilot.press("end")
+        last = len(listing.children) - 1 if isinstance(listing, ListView) else listing.option_count - 1
+        assert (listing.index if isinstance(listing, ListView) else listing.highlighted) == last
+        await pilot.press("home")
+        assert (listing.index if isinstance(listing, ListView) else listing.highlighted) == 0
+        await pilot.press("enter")  # week 1
+        await settle(pilot, app)
+        exercises = app.focused
+        assert isinstance(exercises, ListView)
+        await pilot.press("end")
+        assert exercises.index == len(exercises.children) - 1
+        await pilot.press("home")
+        assert exercises.index == 0

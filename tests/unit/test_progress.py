@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -192,3 +193,26 @@ def test_listening_early_to_a_locked_week_never_shortens_its_seven_days():
     for day, week3_open in ((7, False), (9, False), (10, True)):
         states = progress.week_states(WEEKS, ex, {}, D0 + timedelta(days=day))
         assert states[1].unlocked and states[2].unlocked is week3_open, day
+
+
+@given(days_st, days_st, days_st, today_st)
+def test_practice_strength_matches_a_naive_reference(full, half, rest, today):
+    rest = rest - full - half
+    got = progress.practice_strength(full, half, rest, today)
+    assert got == pytest.approx(ref.practice_strength(full, half - full, rest, today), abs=1e-9)
+    assert 0.0 <= got <= 1.0
+
+
+def test_practice_strength_is_kind_to_missed_days_and_holds_on_rest_days():
+    month = {D0 + timedelta(days=n) for n in range(30)}
+    today = D0 + timedelta(days=29)
+    after_a_month = progress.practice_strength(month, set(), set(), today)
+    assert round(100 * after_a_month) == 80  # 1 - m^30
+    three_missed = progress.practice_strength(month, set(), set(), today + timedelta(days=4))
+    assert round(100 * three_missed) == 68  # three missed days lower it a little, never to nothing
+    resting = {today + timedelta(days=k) for k in (1, 2, 3)}
+    assert progress.practice_strength(month, set(), resting, today + timedelta(days=4)) == after_a_month
+    half = progress.practice_strength(set(), month, set(), today)
+    assert half == pytest.approx(after_a_month / 2)  # partial sessions count half
+    not_yet_today = progress.practice_strength(month, set(), set(), today + timedelta(days=1))
+    assert not_yet_today == after_a_month  # today counts once you have practised

@@ -14,6 +14,9 @@ class CueSource(Protocol):
         ...
 
 
+RESTART_AFTER_S = 2.0
+
+
 class Captions:
     """Which caption belongs to a moment, and the lines around it (following the session as it is laid out)."""
 
@@ -54,8 +57,9 @@ class Captions:
         i = self.index_at(position)
         if i < 0:
             return 0.0
-        # A moment into a line, 'previous' restarts it; right at its start, it goes to the one before.
-        if position - cues[i].start > 1.0 or i == 0:
+        # Within its first two seconds, 'previous' goes to the line before, as media players do; later
+        # into a line (or in the quiet after it), it starts that line again.
+        if position - cues[i].start >= RESTART_AFTER_S or i == 0:
             return cues[i].start
         return cues[i - 1].start
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
@@ -224,6 +224,7 @@ class Facts:
     exercise_days: dict[str, set[date]]  # exercise id -> days it was completed (course exercises only)
     exercise_sessions: dict[str, int]  # exercise id -> completed sessions (course exercises only)
     moods: list[tuple[date, int | None, int | None]]
+    partial_days: set[date] = field(default_factory=set)  # days with a session stopped part-way
 
 
 def facts(db: Database | None, today: date, exercise_ids: Iterable[str]) -> Facts:
@@ -279,5 +280,11 @@ def facts(db: Database | None, today: date, exercise_ids: Iterable[str]) -> Fact
                 (t,),
             )
         ]
+        partial_days = {
+            date.fromisoformat(d)
+            for (d,) in conn.execute(
+                "SELECT DISTINCT local_date FROM sessions WHERE completed = 0 AND local_date <= ?", (t,)
+            )
+        }
     moods.reverse()
-    return Facts(day_minutes, counts.get(0, 0), counts.get(1, 0), exercise_days, per_exercise, moods)
+    return Facts(day_minutes, counts.get(0, 0), counts.get(1, 0), exercise_days, per_exercise, moods, partial_days)
