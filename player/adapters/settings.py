@@ -43,6 +43,7 @@ class Settings:
     timer_every: float = 0.0
     timer_bell: str = "bowl"
     timer_prepare: int = 10
+    timer_ambience: str = ""
 
     @property
     def day_start_minutes(self) -> int:
@@ -68,6 +69,7 @@ DESCRIPTIONS = {
     "timer_every": "minutes between the timer's interval bells, 0 for none (remembered)",
     "timer_bell": "the timer's bell (remembered)",
     "timer_prepare": "seconds of quiet before the timer's opening bell (remembered)",
+    "timer_ambience": "an ambience under the timer, empty for none (remembered)",
     "cache_max_mb": "most disk space for made speech, in MB (least recently used lines go first), 1 to 100000",
 }
 
@@ -92,9 +94,9 @@ def _check(key: str, value: Any) -> str | None:
         return None if ok else f"rate must be 0 or a whole number from {RATE_RANGE[0]} to {RATE_RANGE[1]}"
     if key == "volume":
         return None if whole_in(value, 0, 100) else "volume must be a whole number from 0 to 100"
-    if key == "ambience":
+    if key in ("ambience", "timer_ambience"):
         ok = isinstance(value, str) and re.fullmatch(r"([a-z0-9][a-z0-9_-]{0,63})?", value) is not None
-        return None if ok else "ambience must be empty, none, or the name of an ambience like rain"
+        return None if ok else f"{key} must be empty, none, or the name of an ambience like rain"
     if key == "ambience_level":
         return None if whole_in(value, -12, 12) else "ambience_level must be a whole number of dB from -12 to 12"
     if key == "reminder_time":

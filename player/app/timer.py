@@ -9,6 +9,7 @@ closing bell has rung out.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from player.adapters.speech.base import SpeakAs
 from player.app import context, library
 from player.app.session import Session
 from player.core import ids
+from player.core.calendar import clock
 from player.core.errors import CompassionError
 from player.core.script.checks import number_in, whole_in
 from player.core.script.model import BellSound, Gap, Pause, Script
@@ -35,11 +37,12 @@ class TimerSpec:
     every: float = 0.0  # minutes between interval bells; 0 for none
     bell: str = "bowl"
     prepare: int = 0  # seconds of quiet before the opening bell
+    ambience: str = ""  # an ambience under the sit ("" for none)
 
     @property
     def title(self) -> str:
-        bells = f", a bell every {_minutes(self.every)}" if self.every else ""
-        return f"Timer, {_minutes(self.minutes)}{bells}"
+        bells = f", a bell {every_text(self.every)}" if self.every else ""
+        return f"Timer, {minutes_text(self.minutes)}{bells}"
 
     def bell_times(self) -> list[float]:
         """When each bell starts, in seconds from the beginning: opening, intervals, closing."""
@@ -53,7 +56,37 @@ class TimerSpec:
         return [*times, end]
 
 
-def _minutes(n: float) -> str:
+def described(ctx: context.Context, spec: TimerSpec) -> str:
+    """The sit's true length in plain words: the time between the bells, and what comes around it."""
+    frames = len(sounds.load_bell(spec.bell, ctx.catalog.user_dir)) // 2
+    ring = frames / SAMPLE_RATE + TAIL_S
+    total = spec.prepare + spec.minutes * 60 + ring
+    around = (
+        [f"{spec.prepare} s to settle", f"{ring:.0f} s of ringing out"]
+        if spec.prepare
+        else [f"{ring:.0f} s of ringing out"]
+    )
+    return (
+        f"{minutes_text(spec.minutes).capitalize()} between the opening and closing bells; "
+        f"{clock(total)} in all, with {' and '.join(around)}."
+    )
+
+
+def countdown(spec: TimerSpec, position: float) -> str | None:
+    """While settling before the opening bell: the seconds left, for the screen; else None."""
+    if position >= spec.prepare:
+        return None
+    left = math.ceil(spec.prepare - position)
+    return f"Settle in. The opening bell rings in {left} second{'s' if left != 1 else ''}."
+
+
+def every_text(minutes: float) -> str:
+    """ "every minute", "every 5 minutes"."""
+    return "every minute" if minutes == 1 else f"every {minutes:g} minutes"
+
+
+def minutes_text(n: float) -> str:
+    """ "1 minute", "20 minutes"."""
     return f"{n:g} minute" if n == 1 else f"{n:g} minutes"
 
 
@@ -63,7 +96,7 @@ def check(spec: TimerSpec, bell_frames: int | None = None) -> None:
         raise CompassionError(f"a timer runs from 0.1 to {MAX_MINUTES} minutes", "give MINUTES, like 20")
     if spec.every and not number_in(spec.every, 0.1, spec.minutes):
         raise CompassionError(
-            f"a bell every {_minutes(spec.every)} does not fit in a timer of {_minutes(spec.minutes)}",
+            f"a bell every {minutes_text(spec.every)} does not fit in a timer of {minutes_text(spec.minutes)}",
             "choose bells closer together, none between, or a longer timer",
         )
     if not whole_in(spec.prepare, 0, MAX_PREPARE_S):
@@ -91,7 +124,7 @@ def cues(spec: TimerSpec) -> list[Cue]:
         elif i == len(times) - 1:
             text = "Closing bell"
         else:
-            text = f"Bell, {_minutes((at - times[0]) / 60)} in"
+            text = f"Bell, {minutes_text((at - times[0]) / 60)} in"
         out.append(Cue(at, at + 2.0, text))
     return out
 
@@ -126,6 +159,7 @@ def remember(ctx: context.Context, spec: TimerSpec) -> None:
         "timer_every": spec.every,
         "timer_bell": spec.bell,
         "timer_prepare": spec.prepare,
+        "timer_ambience": spec.ambience,
     }
     ctx.settings, _ = settings.change(ctx.config_dir, chosen)
 
@@ -134,13 +168,13 @@ def last_used(ctx: context.Context) -> TimerSpec:
     """The app's last choices; an interval that no longer fits the length is dropped, not refused."""
     s = ctx.settings
     every = s.timer_every if s.timer_every < s.timer_minutes else 0.0
-    return TimerSpec(s.timer_minutes, every, s.timer_bell, s.timer_prepare)
+    return TimerSpec(s.timer_minutes, every, s.timer_bell, s.timer_prepare, s.timer_ambience)
 
 
 def open_session(ctx: context.Context, spec: TimerSpec, background: str | None = None) -> Session:
     """A timer ready to play (nothing needs making: it starts at once)."""
     p = plan(ctx, spec)
-    bed = library.resolve_background(p.script, library.chosen_ambience(ctx, background))
+    bed = library.resolve_background(p.script, background or spec.ambience or "none")
     return Session(ctx, entry(), p.script, p, spec.minutes, bed)
 
 

@@ -81,3 +81,16 @@ def rest_days_this_week(rest: frozenset[date], today: date) -> str:
     """The planned rest days of this week, for people: "Wed 18 Nov", or "" when there are none."""
     monday, sunday = calendar.week_of(today)
     return calendar.day_list(sorted(d for d in rest if monday <= d <= sunday))
+
+
+def early_note(st: Stats | None, week: int | None) -> str:
+    """A gentle word when a practice from a week not open yet is played (from the palette): "" otherwise."""
+    if st is None or week is None:
+        return ""
+    state = next((w for w in st.states if w.number == week), None)
+    if state is None or state.unlocked:
+        return ""
+    return (
+        f"This practice is from week {week}, which opens later in the course. Listening early is fine, "
+        "and it still counts towards that week."
+    )

@@ -113,7 +113,8 @@ def plain_playback(practice, term: Terminal | None = None) -> int:
                 announced = i
                 gap = cues[i + 1].start - cues[i].end
                 if gap >= 2.0:
-                    print(f"{clear}pause, {seconds_text(gap)}", flush=True)
+                    when = f"[{clock(cues[i].end)}] " if term.times else ""
+                    print(f"{clear}{when}pause, {seconds_text(gap)}", flush=True)
             if tty:
                 total = max(player.duration, 1e-9)
                 filled = min(30, int(30 * pos / total))

@@ -69,6 +69,7 @@ class CompassionApp(Flows):
         from player.tui.screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
+        self._fit()
         if self._backend is None:
             self.find_audio()
         self.refresh_progress()
@@ -85,6 +86,16 @@ class CompassionApp(Flows):
             self.start_practice(self.first_play, clamp=False)
         elif self.first_timer is not None:
             self.start_timer(self.first_timer)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit)
+
+    def _fit(self) -> None:
+        """Below 60 x 20, one line asking for a bigger window covers the app until it is big enough."""
+        from player.tui.screens.small import TooSmallScreen, too_small
+
+        if too_small(self.size.width, self.size.height) and not isinstance(self.screen, TooSmallScreen):
+            self.push_screen(TooSmallScreen())
 
     @work(thread=True, exclusive=True, group="audio")
     def find_audio(self) -> None:

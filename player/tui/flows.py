@@ -7,7 +7,7 @@ from __future__ import annotations
 from textual import work
 
 from player.adapters.catalog import Entry
-from player.app import library, practice, progress
+from player.app import library, practice, progress, wording
 from player.app.timer import TimerSpec
 from player.core.errors import CompassionError
 from player.core.script.model import Script
@@ -24,6 +24,9 @@ class Flows(Shell):
         except CompassionError as exc:
             self.notify(exc.lines()[0], severity="error")
             return
+        note = wording.early_note(self.stats, entry.week)
+        if note:
+            self.notify(note, timeout=8)
         self.open_exercise(entry, script)
 
     @work(thread=True, group="open")

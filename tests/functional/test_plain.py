@@ -42,11 +42,13 @@ def test_times_and_announced_pauses(script, cli):
     r = cli("play", str(script), "--plain", "--times", "--announce-pauses", "--no-audio", timeout=60)
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
-    assert len(lines) == 4 and lines[1] == "pause, 3 seconds"  # the half-second pause is not announced
-    stamps = [re.fullmatch(r"\[(\d+):(\d\d)\] (.*)", line) for line in (lines[0], lines[2], lines[3])]
-    assert [m.group(3) for m in stamps] == LINES
+    assert len(lines) == 4  # the half-second pause is not announced
+    stamps = [re.fullmatch(r"\[(\d+):(\d\d)\] (.*)", line) for line in lines]
+    assert [m.group(3) for m in stamps] == [LINES[0], "pause, 3 seconds", *LINES[1:]]  # every line timed
     seconds = [int(m.group(1)) * 60 + int(m.group(2)) for m in stamps]
-    assert seconds[0] <= 1 and 4 <= seconds[1] <= 6 and seconds[2] > seconds[1]
+    assert (
+        seconds[0] <= 1 and seconds[0] <= seconds[1] < seconds[2] and 4 <= seconds[2] <= 6 and seconds[3] > seconds[2]
+    )
 
 
 def run_on_a_terminal(args: list[str], env: dict) -> tuple[int, bytes]:

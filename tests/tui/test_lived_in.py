@@ -196,3 +196,82 @@ async def test_home_and_end_go_to_the_first_and_last_item_of_a_list(home):
         assert exercises.index == len(exercises.children) - 1
         await pilot.press("home")
         assert exercises.index == 0
+
+
+async def test_the_timer_form_starts_on_length_offers_short_and_long_sits_and_tells_the_true_length(home):
+    from textual.widgets import Select
+
+    from player.tui.screens.player import PlayerScreen
+    from player.tui.screens.timer import TimerScreen
+
+    app = make_app(home, timer_prepare=10)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        app.choose_timer()
+        await wait_for(pilot, lambda: isinstance(app.screen, TimerScreen) and app.screen.query("#timer-start"))
+        form = app.screen
+        await settle(pilot, app)
+        assert app.focused.id == "timer-minutes"  # Enter opens Length; it does not start a sit
+        lengths = [v for _, v in form.query_one("#timer-minutes", Select)._options]
+        assert {1, 2, 3, 180} <= set(lengths)
+        intervals = {v: str(p) for p, v in form.query_one("#timer-every", Select)._options}
+        assert intervals[1.0] == "every minute" and intervals[5.0] == "every 5 minutes"
+        said = text_of(app, "#timer-total")
+        assert said.startswith("10 minutes between the opening and closing bells; 10:1")
+        assert said.endswith("in all, with 10 s to settle and 8 s of ringing out.")  # what the extra is
+        form.query_one("#timer-custom").value = "500"
+        await pilot.pause()
+        assert "Type a length from 1 to 180 minutes" in text_of(app, "#timer-total")
+        form.query_one("#timer-custom").value = "2"
+        form.query_one("#timer-ambience", Select).value = "rain"
+        await pilot.pause()
+        assert text_of(app, "#timer-total").startswith("2 minutes between the opening and closing bells")
+        form.query_one("#timer-custom").focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, PlayerScreen) and app.screen.practice is not None)
+        screen = app.screen
+        assert screen.practice.session.mixer is not None  # the rain under the sit
+        screen.refresh_position()
+        assert text_of(app, "#current-line").startswith("Settle in. The opening bell rings in 1")
+        assert screen.practice.session.duration == pytest.approx(10 + 120 + 7, abs=3)
+        await pilot.press("escape")
+        await settle(pilot, app)
+    assert (saved(home).timer_minutes, saved(home).timer_ambience) == (2.0, "rain")
+
+
+async def test_playing_a_later_weeks_practice_from_the_palette_is_allowed_with_a_gentle_word(home):
+    app = make_app(home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        await open_target(pilot, app, "safe-place")  # week 2, not open yet
+        notes = [n.message for n in app._notifications]
+        assert any("from week 2, which opens later in the course. Listening early is fine" in n for n in notes)
+        assert app.screen.__class__.__name__ in ("LengthScreen", "CheckInScreen", "PlayerScreen")
+        await pilot.press("escape")
+        await settle(pilot, app)
+        app._notifications.clear()
+        await open_target(pilot, app, "soothing-touch")  # week 1: nothing to say
+        assert not [n for n in app._notifications if "opens later" in n.message]
+
+
+async def test_a_small_terminal_shows_one_line_asking_for_a_bigger_window_until_it_grows(home):
+    from player.tui.screens.home import HomeScreen
+    from player.tui.screens.small import TooSmallScreen
+
+    app = make_app(home)
+    async with app.run_test(size=(50, 16)) as pilot:
+        await settle(pilot, app)
+        assert isinstance(app.screen, TooSmallScreen)
+        assert text_of(app, "#too-small") == "Please make this window a little bigger (at least 60 × 20)."
+        await pilot.press("escape")
+        assert isinstance(app.screen, TooSmallScreen)  # it goes when the window grows, not before
+        await pilot.resize_terminal(100, 30)
+        await settle(pilot, app)
+        await settle(pilot, app)
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.resize_terminal(59, 30)
+        await settle(pilot, app)
+        await settle(pilot, app)
+        assert isinstance(app.screen, TooSmallScreen)
+        await pilot.press("ctrl+q")  # quitting still works
+    assert app.return_code in (0, None)

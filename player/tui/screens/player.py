@@ -173,6 +173,8 @@ class PlayerScreen(Screen[None]):
         pos = player.position
         duration = player.duration
         prev, current, nxt = now.captions.lines_at(pos)
+        if self.timer is not None:
+            current = timer.countdown(self.timer, pos) or current
         self.query_one("#prev-line", Label).update(prev)
         self.query_one("#current-line", Static).update(current or "·")
         self.query_one("#next-line", Label).update(nxt)

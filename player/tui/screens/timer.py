@@ -6,12 +6,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, Select
+from textual.widgets import Button, Input, Label, Select
 
 from player.adapters.sound import sounds
+from player.app import preferences, timer
 from player.app.timer import TimerSpec
+from player.core.errors import CompassionError
 
-LENGTHS = (5, 10, 15, 20, 25, 30, 45, 60)
+LENGTHS = (1, 2, 3, 5, 10, 15, 20, 25, 30, 45, 60, 90, 120, 180)
+MOST_MINUTES = 180
 INTERVALS = (0, 1, 2, 3, 5, 10, 15)
 PREPARES = (0, 10, 30, 60)
 
@@ -39,15 +42,21 @@ class TimerScreen(ModalScreen[TimerSpec | None]):
             with Horizontal(classes="timer-row"):
                 yield Label("Length", classes="timer-label")
                 yield Select(
-                    [(f"{m:g} minutes", m) for m in _with(LENGTHS, last.minutes)],
+                    [(timer.minutes_text(m), m) for m in _with(LENGTHS, last.minutes)],
                     value=last.minutes,
                     allow_blank=False,
                     id="timer-minutes",
                 )
+                yield Input(
+                    placeholder=f"or 1-{MOST_MINUTES}",
+                    type="number",
+                    max_length=5,
+                    id="timer-custom",
+                )
             with Horizontal(classes="timer-row"):
                 yield Label("Bells between", classes="timer-label")
                 yield Select(
-                    [("none", 0.0)] + [(f"every {m:g} minutes", float(m)) for m in _with(INTERVALS, last.every) if m],
+                    [("none", 0.0)] + [(timer.every_text(m), float(m)) for m in _with(INTERVALS, last.every) if m],
                     value=float(last.every),
                     allow_blank=False,
                     id="timer-every",
@@ -64,30 +73,83 @@ class TimerScreen(ModalScreen[TimerSpec | None]):
                     allow_blank=False,
                     id="timer-prepare",
                 )
+            with Horizontal(classes="timer-row"):
+                yield Label("Ambience", classes="timer-label")
+                names = [("none", ""), *((n, n) for n in preferences.ambience_names())]
+                shown = names if last.ambience in (v for _, v in names) else [*names, (last.ambience, last.ambience)]
+                yield Select(shown, value=last.ambience, allow_blank=False, id="timer-ambience")
+            yield Label("", id="timer-total")
             yield Button("Start", id="timer-start", variant="primary")
 
     def on_mount(self) -> None:
-        self.query_one("#timer-start", Button).focus()
+        self.query_one("#timer-minutes", Select).focus()
+        self._describe()
+
+    def _minutes(self) -> float | None:
+        """The length asked for: the typed one when there is one, else the one chosen."""
+        typed = self.query_one("#timer-custom", Input).value.strip()
+        if typed:
+            try:
+                value = float(typed)
+            except ValueError:
+                return None
+            return value if 1 <= value <= MOST_MINUTES else None
+        chosen = self.query_one("#timer-minutes", Select).value
+        return float(chosen) if isinstance(chosen, int | float) else None
+
+    def _spec(self) -> TimerSpec | None:
+        minutes = self._minutes()
+        if minutes is None:
+            return None
+        return TimerSpec(
+            minutes,
+            float(self.query_one("#timer-every", Select).value),  # type: ignore[arg-type]
+            str(self.query_one("#timer-bell", Select).value),
+            int(self.query_one("#timer-prepare", Select).value),  # type: ignore[arg-type]
+            str(self.query_one("#timer-ambience", Select).value),
+        )
+
+    def _describe(self) -> None:
+        """Say the sit's true length: what the bells hold, and the settling and ringing out around it."""
+        spec = self._spec()
+        total = self.query_one("#timer-total", Label)
+        if spec is None:
+            total.update(f"Type a length from 1 to {MOST_MINUTES} minutes, or clear it to use the list.")
+            return
+        try:
+            total.update(timer.described(self.app.ctx, spec))  # type: ignore[attr-defined]
+        except CompassionError as exc:
+            total.update(exc.lines()[0])
 
     def on_select_changed(self, event: Select.Changed) -> None:
         """A shorter timer drops bells between that no longer fit, rather than refusing to start."""
-        if event.select.id != "timer-minutes":
-            return
+        if event.select.id == "timer-minutes":
+            self._drop_bells_that_do_not_fit()
+        self._describe()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._drop_bells_that_do_not_fit()
+        self._describe()
+
+    def _drop_bells_that_do_not_fit(self) -> None:
         every = self.query_one("#timer-every", Select)
-        length = event.value
-        numbers = (int, float)
-        if isinstance(every.value, numbers) and isinstance(length, numbers) and every.value >= length > 0:
+        length = self._minutes()
+        if isinstance(every.value, int | float) and length is not None and every.value >= length > 0:
             every.value = 0.0
 
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self._start()
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(
-            TimerSpec(
-                float(self.query_one("#timer-minutes", Select).value),  # type: ignore[arg-type]
-                float(self.query_one("#timer-every", Select).value),  # type: ignore[arg-type]
-                str(self.query_one("#timer-bell", Select).value),
-                int(self.query_one("#timer-prepare", Select).value),  # type: ignore[arg-type]
-            )
-        )
+        self._start()
+
+    def _start(self) -> None:
+        spec = self._spec()
+        if spec is None:
+            self.query_one("#timer-custom", Input).focus()
+            self._describe()
+            return
+        self.dismiss(spec)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
