@@ -118,6 +118,7 @@ class Stats:
                 "change_after_practice": self.check_ins.change,
                 "with_before_and_after": self.check_ins.paired,
                 "this_week_after": self.check_ins.week_after,
+                "this_week_change": self.check_ins.week_change,
             },
             "rules": progress.STREAK_RULES + " " + progress.STRENGTH_RULE,
         }

@@ -94,3 +94,11 @@ def early_note(st: Stats | None, week: int | None) -> str:
         f"This practice is from week {week}, which opens later in the course. Listening early is fine, "
         "and it still counts towards that week."
     )
+
+
+def opens(w: WeekState) -> str:
+    """When a week not open yet opens, in few words (it fits on one line beside the week's theme)."""
+    before = f"week {w.number - 1}"
+    if w.unlocks_on is not None:
+        return f"opens {calendar.day_label(w.unlocks_on)} or after {before}"
+    return f"opens after {before}"

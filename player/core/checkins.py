@@ -17,6 +17,7 @@ class CheckInSummary:
     change: float | None  # after minus before, on average, over the check-ins that have both
     paired: int  # how many have both
     week_after: float | None  # the average "after" this calendar week (Monday to Sunday)
+    week_change: float | None = None  # after minus before, on average, this calendar week
 
     def words(self) -> str:
         """The change and this week's average in plain, kind words ("" when there is nothing to say)."""
@@ -32,7 +33,13 @@ class CheckInSummary:
             else:
                 parts.append("Before and after practice are about the same, on average")
             parts[-1] += f" ({self.paired} check-in{'s' if self.paired != 1 else ''} with both)."
-        if self.week_after is not None:
+        if self.week_change is not None:
+            moved = "up" if self.week_change >= 0 else "down"
+            parts.append(
+                f"This week (Monday to Sunday), practice moved your check-in {moved} by {abs(self.week_change):.1f} "
+                f"on average, to {self.week_after:.1f}."
+            )
+        elif self.week_after is not None:
             parts.append(f"This week (Monday to Sunday) you rated {self.week_after:.1f} after practice, on average.")
         return " ".join(parts)
 
@@ -43,9 +50,11 @@ def summary(moods: Sequence[CheckIn], today: date, last: int = 20) -> CheckInSum
     pairs = [a - b for _, b, a in known if b is not None and a is not None]
     monday, _ = week_of(today)
     week = [a for d, _, a in known if a is not None and d >= monday]
+    week_pairs = [a - b for d, b, a in known if b is not None and a is not None and d >= monday]
     return CheckInSummary(
         points=known[-last:],
         change=round(sum(pairs) / len(pairs), 1) if pairs else None,
         paired=len(pairs),
         week_after=round(sum(week) / len(week), 1) if week else None,
+        week_change=round(sum(week_pairs) / len(week_pairs), 1) if week_pairs else None,
     )

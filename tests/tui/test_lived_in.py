@@ -275,3 +275,16 @@ async def test_a_small_terminal_shows_one_line_asking_for_a_bigger_window_until_
         assert isinstance(app.screen, TooSmallScreen)
         await pilot.press("ctrl+q")  # quitting still works
     assert app.return_code in (0, None)
+
+
+async def test_every_week_row_fits_on_one_line_at_110_columns(home):
+    from tests.tui.test_app import done
+
+    app = make_app(home, sessions=[done("soothing-touch", 23)])
+    async with app.run_test(size=(110, 34)) as pilot:
+        await settle(pilot, app)
+        for number in range(1, 9):
+            row = app.screen.query_one(f"#week-{number}")
+            assert row.size.height == 1, (number, str(row.line.render()))
+        week2 = str(app.screen.query_one("#week-2").line.render())
+        assert week2.endswith("locked · opens Mon 30 Nov or after week 1")

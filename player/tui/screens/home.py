@@ -25,7 +25,7 @@ class WeekItem(ListItem):
         self.line = Label(self._text(), classes="week-line")
 
     def _text(self) -> Text:
-        text = Text(f"Week {self.number}  {self.theme}".ljust(52), style="bold" if self.has_class("current") else "")
+        text = Text(f"Week {self.number}  {self.theme}".ljust(47), style="bold" if self.has_class("current") else "")
         text.append(self.state, style="dim")
         return text
 
@@ -98,7 +98,7 @@ class HomeScreen(Screen[None]):
             if state.completed:
                 text = f"done · {state.sessions} sessions"
             elif not state.unlocked:
-                text = f"locked · {state.locked_reason}"
+                text = f"locked · {wording.opens(state)}"
             elif state.number == current:
                 text = f"current · {state.days_practiced} of {state.goal_days} days · {state.sessions} sessions"
             else:

@@ -290,9 +290,9 @@ class PlayerScreen(Screen[None]):
         if not self.is_attached:
             return
         completed = outcome is not None and outcome.kept and outcome.completed
-        self.query_one(Closing).show(str(self.entry.id), self.entry.week, completed, next_up)
-        self._practice_over = True
+        self._practice_over = True  # the footer first offers only what works now
         self.refresh_bindings()
+        self.query_one(Closing).show(str(self.entry.id), self.entry.week, completed, next_up)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While playing: the player's keys. Once the closing words are shown: Back, and the buttons."""
