@@ -62,6 +62,8 @@ def stats_summary(st: Stats, show_streaks: bool) -> list[str]:
     if st.partial_sessions:
         lines.append(f"Sessions left part-way (kept in your history): {st.partial_sessions}")
     lines.append(f"Current week: {st.current_week}")
+    if st.check_ins.words():
+        lines.append(f"Check-ins: {st.check_ins.words()}")
     lines.append("")
     for w in st.states:
         lines.append(f"  Week {w.number}  {w.theme:<42} {week_state(w)}")

@@ -12,6 +12,10 @@ import pytest
 
 from tests.conftest import run_cli
 
+# Clearing the phrases takes their speech out of the shared test cache: these tests, which speak the same
+# phrases, run one after another (on one worker), as one person's renders and clears would.
+pytestmark = pytest.mark.xdist_group("own_words")
+
 PHRASES = ["May I be gentle with myself today.", "I am allowed to rest.", "This matters, and so do I."]
 LETTER = (
     "Dear friend, I see how hard this week has been. You kept going anyway.\n\n"

@@ -367,3 +367,20 @@ def test_rest_days_keep_the_run_going_are_limited_per_week_and_can_be_undone(hom
     assert r.returncode == 0 and "no longer a rest day" in r.stdout
     assert stats("--today", "2026-11-20")["current_streak"] == 2
     assert "was not a rest day" in run_cli("rest", "--undo", "2026-11-18").stdout
+
+
+def test_stats_says_strength_and_how_check_ins_moved_in_words_and_json(home):
+    for day, before, after in ((23, 3, 6), (24, 5, 6)):
+        args = ("--mood-before", str(before), "--mood-after", str(after))
+        assert run_cli("record", "soothing-touch", "--at", at(day), *args).returncode == 0
+    shown = run_cli("stats", "--today", "2026-11-24").stdout
+    assert "Practice strength: 10%" in shown  # two days from nothing
+    assert "Check-ins: After practice you rated your kindness 2.0 higher than before, on average" in shown
+    assert "practice moved your check-in up by 2.0 on average, to 6.0" in shown
+    s = stats("--today", "2026-11-24")
+    assert s["check_ins"] == {
+        "change_after_practice": 2.0,
+        "with_before_and_after": 2,
+        "this_week_after": 6.0,
+        "this_week_change": 2.0,
+    }

@@ -251,7 +251,10 @@ async def test_playing_a_later_weeks_practice_from_the_palette_is_allowed_with_a
         await settle(pilot, app)
         app._notifications.clear()
         await open_target(pilot, app, "soothing-touch")  # week 1: nothing to say
+        await settle(pilot, app)
         assert not [n for n in app._notifications if "opens later" in n.message]
+        await pilot.press("escape")
+        await settle(pilot, app)
 
 
 async def test_a_small_terminal_shows_one_line_asking_for_a_bigger_window_until_it_grows(home):
@@ -288,3 +291,21 @@ async def test_every_week_row_fits_on_one_line_at_110_columns(home):
             assert row.size.height == 1, (number, str(row.line.render()))
         week2 = str(app.screen.query_one("#week-2").line.render())
         assert week2.endswith("locked · opens Mon 30 Nov or after week 1")
+
+
+async def test_a_session_left_part_way_reads_as_such_and_fits_its_column(home):
+    from player.core.session import Session
+    from player.tui.screens.stats import StatsScreen
+    from tests.conftest import NOW
+    from tests.tui.test_app import done
+
+    left = Session("safe-place", NOW.replace(hour=9), 900, 120, "app", 2)
+    app = make_app(home, sessions=[done("soothing-touch", 23), left])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("s")
+        await settle(pilot, app)
+        assert isinstance(app.screen, StatsScreen)
+        numbers = text_of(app, "#numbers").splitlines()
+        assert "Left part-way      1" in numbers and not any("Paused" in line for line in numbers)
+        assert len({line.index(line.split()[-1]) for line in numbers if line.startswith(("Left", "Sessions"))}) == 1

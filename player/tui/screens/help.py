@@ -18,15 +18,21 @@ HELP = f"""
 | Anywhere | ctrl+q | quit |
 | Anywhere | F1 | this help |
 | Anywhere | ctrl+p | find a screen or an exercise |
-| Lists | up, down, Enter | move, open |
+| Lists | up, down, Home, End, Enter | move, first, last, open |
 | Home | s | your progress |
+| Home | w | your words: phrases and letters |
+| Home | o | settings (voice, check-ins, goal, ambience, volume, reminder) |
+| Settings | p | hear the voice |
 | Progress | r | plan today as a rest day (or take it back) |
 | Home | d | dismiss the self-help note |
 | Home | q | quit |
 | Other screens | escape or q | go back |
 | Playing | space | pause or resume |
 | Playing | left, right | back or forward ten seconds |
-| Playing | up, down | previous or next line |
+| Playing | up, down | previous or next line (up a moment into a line starts it again) |
+| Playing | + and - | louder, softer (remembered) |
+| Playing | [ and ] | the ambience softer, louder (when there is one) |
+| After a practice | Enter, Tab | choose the highlighted button (Next, Back ...), move between them |
 | Playing | escape or q | stop; what you heard is kept |
 
 A practice you stopped part-way can be continued when you open it again within a week ("Continue

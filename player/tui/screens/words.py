@@ -52,6 +52,7 @@ class WordsScreen(Screen[None]):
                         max_length=words.MAX_PHRASE_CHARS,
                         id=f"phrase-{i}",
                         classes="phrase",
+                        select_on_focus=False,  # a key pressed in a phrase adds to it, never replaces it
                     )
             with Horizontal(classes="words-buttons"):
                 yield Button("Save phrases", id="save-phrases", variant="primary")
