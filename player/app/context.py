@@ -38,6 +38,11 @@ class Context:
         """Today's practice date: the local date, moved back by the day-start setting."""
         return calendar.practice_date(self.clock.now(), self.settings.day_start_minutes)
 
+    def day_of(self, moment: datetime) -> date:
+        """The calendar date of a stored moment (a letter written, phrases changed) where the listener is
+        now: in the one clock's time zone, never the machine's own."""
+        return moment.astimezone(self.clock.now().tzinfo).date()
+
     def tidy_cache(self, keep: Collection[str] = frozenset()) -> None:
         """Keep the speech cache within its size setting: least recently used lines go first, never the
         lines in `keep` (those being used now)."""

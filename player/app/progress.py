@@ -25,8 +25,8 @@ def _open(ctx: Context, create: bool = True) -> dbmod.Database | None:
     return open_store(ctx, create)
 
 
-def parse_at(text: str) -> datetime:
-    """`--at`: ISO-8601 with an offset (a bare date or time gets the local offset)."""
+def parse_at(ctx: Context, text: str) -> datetime:
+    """`--at`: ISO-8601 with an offset (a bare date or time gets the offset of the one clock's zone)."""
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
@@ -34,7 +34,7 @@ def parse_at(text: str) -> datetime:
     if not calendar.in_range(moment.date()):
         raise CompassionError(f"{text} is outside the dates the app keeps", f"use a date from {calendar.range_text()}")
     if moment.tzinfo is None:
-        moment = moment.astimezone()
+        moment = moment.replace(tzinfo=ctx.now().tzinfo)
     return moment
 
 

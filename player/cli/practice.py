@@ -69,7 +69,7 @@ def cmd_record(args: argparse.Namespace) -> int:
             duration = args.minutes * 60
         else:
             duration = library.plan(ctx, script, synthesize=False).range_seconds()[0]
-    at = progress.parse_at(args.at) if args.at else ctx.now()
+    at = progress.parse_at(ctx, args.at) if args.at else ctx.now()
     session, saved = progress.record_manual(
         ctx, entry, duration, at, args.partial, args.listened, (args.mood_before, args.mood_after)
     )

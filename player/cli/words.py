@@ -63,7 +63,7 @@ def cmd_letter(args: argparse.Namespace) -> int:
             print("No letters yet. `compassion letter edit` starts one, or write it in the app.")
         for n, letter in enumerate(letters, 1):
             words_count = len(letter.text.split())
-            print(f"{n:>3}  {day_label(letter.written_at.astimezone().date())}  {words_count} words")
+            print(f"{n:>3}  {day_label(ctx.day_of(letter.written_at))}  {words_count} words")
         return 0
     if action == "show":
         if args.number is None:

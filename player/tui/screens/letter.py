@@ -55,7 +55,7 @@ class LetterScreen(Screen[None]):
             if found is not None:
                 area.load_text(found.text)
                 self._saved_text = found.text
-                self._status(f"Written {day_label(found.written_at.astimezone().date())}.")
+                self._status(f"Written {day_label(self.shell.ctx.day_of(found.written_at))}.")
         else:
             self._status("A new letter, dated today.")
 

@@ -86,14 +86,14 @@ class WordsScreen(Screen[None]):
         for i, box in enumerate(self.query(".phrase").results(Input)):
             box.value = found.texts[i] if i < len(found.texts) else ""
         items = [
-            LetterItem(x.id, f"{day_label(x.written_at.astimezone().date())}  ·  {len(x.text.split())} words")
+            LetterItem(x.id, f"{day_label(self.shell.ctx.day_of(x.written_at))}  ·  {len(x.text.split())} words")
             for x in reversed(letters)
         ]
         listing = self.query_one("#letters", ListView)
         listing.clear()
         listing.extend(items)
         if found.changed_at:
-            self._status(f"Phrases last changed {day_label(found.changed_at.astimezone().date())}.")
+            self._status(f"Phrases last changed {day_label(self.shell.ctx.day_of(found.changed_at))}.")
 
     def _status(self, text: str) -> None:
         self.query_one("#words-status", Label).update(text)
