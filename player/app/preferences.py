@@ -38,8 +38,12 @@ class Changed:
 
 
 def change(ctx: Context, key: str, value: object) -> Changed:
-    """Change one setting (read fresh, only this key changes); it is in force at once in `ctx`."""
+    """Change one setting (read fresh, only this key changes); it is in force at once in `ctx`. A new
+    speech engine clears the voice in the same write: a voice belongs to its engine."""
     written: list[reminders.Written] = []
+    changes = {key: value}
+    if key == "voice_engine" and value != ctx.settings.voice_engine:
+        changes["voice"] = ""
 
     @contextlib.contextmanager
     def along(before: Settings, after: Settings) -> Iterator[None]:
@@ -48,7 +52,7 @@ def change(ctx: Context, key: str, value: object) -> Changed:
                 written.append(reminders.write_daily(ctx, after.reminder_time))
             yield
 
-    ctx.settings, path = settings.change(ctx.config_dir, {key: value}, along)
+    ctx.settings, path = settings.change(ctx.config_dir, changes, along)
     return Changed(path, written[0] if written else None)
 
 

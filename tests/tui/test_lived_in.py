@@ -6,14 +6,9 @@ import pytest
 
 from player.adapters import settings as settings_file
 from player.app import context
-from tests.tui.test_app import HALVES, open_target, settle, text_of, wait_for
-from tests.tui.test_app import make_app as _make_app
+from tests.tui.test_app import HALVES, make_app, open_target, settle, text_of, wait_for
 
 RAINY = HALVES.replace('kind = "informal"\n', 'kind = "informal"\n[background]\nsound = "rain"\n')
-
-
-def make_app(home, **kw):
-    return _make_app(home, **kw)
 
 
 def saved(home):

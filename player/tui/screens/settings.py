@@ -157,8 +157,6 @@ class SettingsScreen(Screen[None]):
     def save(self, key: str, value: Any) -> None:
         ctx = self.shell.ctx
         try:
-            if key == "voice_engine":
-                preferences.change(ctx, "voice", "")  # a voice belongs to its engine
             changed = preferences.change(ctx, key, value)
         except CompassionError as exc:
             self.shell.call_from_thread(self._status, exc.lines()[0] + ". " + (exc.hint or "").capitalize())
