@@ -53,6 +53,16 @@ class SetClock:
         self.set(self.now() + by)
 
 
+def localize(wall: datetime, clock: Clock) -> datetime:
+    """A wall-clock time given without an offset (`record --at 07:30`), as it was where the listener is:
+    with the zone's own rules for that date (summer time included) when the clock keeps the system's
+    zone, else with the clock's offset."""
+    now = clock.now()
+    if now.astimezone().utcoffset() == now.utcoffset():
+        return wall.astimezone()  # the system zone's offset on that date
+    return wall.replace(tzinfo=now.tzinfo)
+
+
 def parse_moment(text: str) -> datetime:
     """An ISO-8601 moment with its offset (`Z` allowed); ValueError otherwise."""
     moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))

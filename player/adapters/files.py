@@ -15,6 +15,8 @@ from pathlib import Path
 from player.core.errors import WorkFailed
 
 MAX_NAME = 80
+#: Who may read what holds the listener's words and practice: this user only.
+PRIVATE_FILE, PRIVATE_FOLDER = 0o600, 0o700
 
 
 def safe_name(text: str, fallback: str = "untitled") -> str:
@@ -43,6 +45,40 @@ def _file_mode() -> int:
     return 0o666 & ~mask
 
 
+def private_folder(folder: Path, *, tighten: bool) -> bool:
+    """Make sure `folder` exists; a folder made here is readable by this user only, and so is an existing
+    one when `tighten` (the app's own default folder). Returns whether others can still enter it."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(folder, PRIVATE_FOLDER)
+        tighten = True
+    if tighten:
+        with contextlib.suppress(OSError):
+            os.chmod(folder, PRIVATE_FOLDER)
+    try:
+        return bool(folder.stat().st_mode & 0o077)
+    except OSError:
+        return False
+
+
+def private_file(path: Path) -> None:
+    """Create `path` empty and readable by this user only, when it is not there yet; an existing one of
+    ours is tightened to that (files made before this rule)."""
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_FILE))
+    except FileExistsError:
+        tighten(path)
+
+
+def tighten(path: Path) -> None:
+    """Make an existing file readable by this user only (nothing happens when it is missing or not ours)."""
+    with contextlib.suppress(OSError):
+        if os.stat(path).st_mode & 0o077:
+            os.chmod(path, PRIVATE_FILE)
+
+
 def describe_os_error(exc: OSError) -> str:
     if exc.errno == errno.ENOSPC or exc.errno == errno.EFBIG:
         return "the disk is full (or the file is too large for it)"
@@ -60,7 +96,10 @@ def atomic_path(target: Path, what: str = "file", *, private: bool = False) -> I
     target = Path(target)
     prefix = f".{target.name[:60]}."
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if private:
+            private_folder(target.parent, tighten=False)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
         _sweep(target.parent, prefix)
         fd, tmp_name = tempfile.mkstemp(prefix=f"{prefix}{os.getpid()}-", suffix=".part", dir=target.parent)
         os.close(fd)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from player.adapters.files import private_folder
+
 MARK = ".notice-dismissed"
 
 
@@ -13,7 +15,7 @@ def notice_seen(data_dir: Path) -> bool:
 
 def mark_seen(data_dir: Path) -> None:
     try:
-        Path(data_dir).mkdir(parents=True, exist_ok=True)
+        private_folder(Path(data_dir), tighten=False)
         (Path(data_dir) / MARK).touch()
     except OSError:
         pass  # a read-only data folder: the note simply shows again next time

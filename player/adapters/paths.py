@@ -40,6 +40,11 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     env = os.environ.get("COMPASSION_DATA_DIR")
     if env:
         return Path(env).expanduser()
+    return default_data_dir()
+
+
+def default_data_dir() -> Path:
+    """The platform's data folder for the app (the app's own: it keeps it private)."""
     import platformdirs
 
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))

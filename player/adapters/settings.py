@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from player.adapters.files import describe_os_error, write_text
+from player.adapters.files import describe_os_error, private_folder, write_text
 from player.core import calendar
 from player.core.errors import CompassionError, Problem, ScriptError, WorkFailed
 from player.core.script.checks import number_in, whole_in
@@ -243,7 +243,7 @@ def _locked(config_dir: Path) -> Iterator[None]:
     import fcntl
 
     try:
-        config_dir.mkdir(parents=True, exist_ok=True)
+        private_folder(config_dir, tighten=False)  # a new one is this user's only (it may be the data folder)
         handle = open(config_dir / ".config.lock", "a+b")  # noqa: SIM115 - held for the whole block
     except OSError as exc:
         raise WorkFailed(f"cannot change settings in {config_dir}: {describe_os_error(exc)}") from None

@@ -20,7 +20,6 @@ from player.app.session import Bed
 from player.core.calendar import minutes_range, minutes_text
 from player.core.course import Week
 from player.core.errors import CompassionError
-from player.core.script.model import NO_WORDS, Words
 from player.core.timeline import Timeline
 
 MANIFEST = ".compassion-render.json"
@@ -70,7 +69,7 @@ def render_weeks(
     nested: bool,
     progress: context.Progress | None = None,
     background: str | None = None,
-    spoken: Words = NO_WORDS,
+    course_words: bool = False,
 ) -> BatchResult:
     """Render `weeks` into `out_dir` (one subfolder per week when `nested`).
 
@@ -81,7 +80,7 @@ def render_weeks(
         export.require_ffmpeg(fmt)
     result = BatchResult()
     course = ctx.catalog.course
-    pieces = prepare(ctx, weeks, minutes, engine, progress, background, result.notes, spoken)
+    pieces = prepare(ctx, weeks, minutes, engine, progress, background, result.notes, course_words)
     jobs: list[_Job] = []
     manifests: dict[Path, dict[str, Any]] = {}
     for week in weeks:
@@ -127,15 +126,14 @@ def prepare(
     progress: context.Progress | None,
     background: str | None,
     notes: list[str],
-    spoken: Words = NO_WORDS,
+    course_words: bool = False,
 ) -> list[Piece]:
     """Every exercise of `weeks`, in course order, laid out with `minutes` applied to each (fitted into its
     range, with a note when it cannot run that long). All speech is made first, in one go."""
     entries = ctx.catalog.course_entries()
     scripts = {ex: ctx.catalog.load(entries[ex]) for w in weeks for ex in w.practices}
     beds = {ex: library.resolve_background(sc, background) for ex, sc in scripts.items()}
-    voices = {ex: library.speak_as(sc, ctx.settings, engine) for ex, sc in scripts.items()}
-    every = [u for ex, sc in scripts.items() for u in library.spoken_lines(sc.events(spoken), voices[ex]).values()]
+    every = [u for sc in scripts.values() for u in library.heard_lines(ctx, sc, engine, course_words)[2].values()]
     report = (lambda d, t: progress("speech", d, t)) if progress else None
     job = synth.ensure(ctx.cache, every, report)
     if job.total:
@@ -143,7 +141,7 @@ def prepare(
     out: list[Piece] = []
     for week in weeks:
         for track, ex in enumerate(week.practices, 1):
-            plan = library.plan(ctx, scripts[ex], engine, words=spoken)  # everything is made by now
+            plan = library.plan(ctx, scripts[ex], engine, course_words=course_words)  # everything is made by now
             chosen = _clamp(plan.range_minutes(), minutes)
             timeline = plan.fit(chosen)
             if minutes is not None and abs(timeline.duration - minutes * 60) > 1:
@@ -152,6 +150,8 @@ def prepare(
                     f"(it can run {minutes_range(*plan.range_seconds())})"
                 )
             out.append(Piece(week, track, ex, plan, timeline, chosen, beds[ex]))
+            if plan.speaks_own_words:
+                notes.append(f"{ex} speaks {plan.own_words}; {library.PRIVATE_NOTE}")
     return out
 
 
@@ -183,8 +183,16 @@ def _encode_all(
             job.tags,
             background=job.bed,
             voice_volume=job.plan.voice.volume,
+            private=job.plan.speaks_own_words,
         )
-        captions.write(audio, caption_format, job.timeline.cues(), job.plan.script.title, job.tags.album)
+        captions.write(
+            audio,
+            caption_format,
+            job.timeline.cues(),
+            job.plan.script.title,
+            job.tags.album,
+            private=job.plan.speaks_own_words,
+        )
         return audio
 
     with cf.ThreadPoolExecutor(max_workers=max(1, os.cpu_count() or 1)) as pool:

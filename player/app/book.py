@@ -23,7 +23,6 @@ from player.adapters.sound.cover import cover_png
 from player.app import batch, context, library, render
 from player.core.course import Week
 from player.core.errors import CompassionError
-from player.core.script.model import NO_WORDS, Words
 from player.core.timeline import Cue
 
 FORMATS = ("m4b", "mp3")
@@ -61,7 +60,7 @@ def render_book(
     engine: str | None,
     progress: context.Progress | None = None,
     background: str | None = None,
-    spoken: Words = NO_WORDS,
+    course_words: bool = False,
 ) -> BookResult:
     if fmt not in FORMATS:
         raise CompassionError(
@@ -70,7 +69,7 @@ def render_book(
     exe = export.require_ffmpeg(fmt)
     course = ctx.catalog.course
     notes: list[str] = []
-    pieces = batch.prepare(ctx, weeks, minutes, engine, progress, background, notes, spoken)
+    pieces = batch.prepare(ctx, weeks, minutes, engine, progress, background, notes, course_words)
     chapters, cues, at = [], [], 0.0
     for p in pieces:
         rate = p.timeline.rate
@@ -103,12 +102,13 @@ def render_book(
                 yield piece
 
     rate = pieces[0].timeline.rate
+    private = any(p.plan.speaks_own_words for p in pieces)
     cover = cover_png(course.title, book_title if not whole else "The whole course")
     with tempfile.TemporaryDirectory(prefix="compassion-book-") as work:
         meta, picture = Path(work) / "chapters.txt", Path(work) / "cover.png"
         meta.write_text(ffmetadata(chapters, tags), encoding="utf-8")
         picture.write_bytes(cover)
-        with atomic_path(out, "audiobook") as tmp:
+        with atomic_path(out, "audiobook", private=private) as tmp:
             if fmt == "m4b":
                 export.encode(exe, stream(), tmp, fmt, rate, meta)
                 export.tag_m4b(tmp, tags, cover)
@@ -116,7 +116,7 @@ def render_book(
                 # ffmpeg writes the ID3 chapters itself, in order (mutagen would write the CHAP frames
                 # ordered by their size, and some readers list chapters in the order they are stored).
                 export.encode(exe, stream(), tmp, fmt, rate, meta, picture)
-    captions.write(out, caption_format, cues, book_title, album)
+    captions.write(out, caption_format, cues, book_title, album, private=private)
     manifest[out.name] = signature
     batch.save_manifest(out.parent, manifest)
     return result

@@ -3,15 +3,17 @@ the catalog of exercises. Made once, at the edge (`open_context`), and handed do
 
 from __future__ import annotations
 
+import hashlib
+import sys
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 from player.adapters import paths
 from player.adapters import settings as config
 from player.adapters.catalog import Catalog
-from player.adapters.clock import Clock, from_setting
+from player.adapters.clock import Clock, from_setting, localize
 from player.adapters.speech.cache import SpeechCache
 from player.core import calendar
 
@@ -29,6 +31,9 @@ class Context:
     cache: SpeechCache
     catalog: Catalog
     clock: Clock
+    #: Where a line the listener should see once goes (the TUI shows it in the app; the command line
+    #: prints it on standard error).
+    on_notice: Callable[[str], None] = field(default=lambda line: print(line, file=sys.stderr))
 
     def now(self) -> datetime:
         """The current moment (with the local UTC offset), from the one clock."""
@@ -38,10 +43,21 @@ class Context:
         """Today's practice date: the local date, moved back by the day-start setting."""
         return calendar.practice_date(self.clock.now(), self.settings.day_start_minutes)
 
+    def local(self, wall: datetime) -> datetime:
+        """A wall-clock time without an offset, placed in the listener's zone on its own date (DST too)."""
+        return localize(wall, self.clock)
+
     def day_of(self, moment: datetime) -> date:
-        """The calendar date of a stored moment (a letter written, phrases changed) where the listener is
-        now: in the one clock's time zone, never the machine's own."""
-        return moment.astimezone(self.clock.now().tzinfo).date()
+        """The local date of a stored moment (a letter written, phrases changed) where and when it happened:
+        moments are kept with the UTC offset they had then, so a letter written at 23:30 in a Berlin winter
+        keeps its date when read in summer or in another zone."""
+        return moment.date()
+
+    @property
+    def words_owner(self) -> str:
+        """Whose words these are: one name for each data folder, under which the speech made of the
+        listener's phrases and letter is kept apart (and forgotten with them)."""
+        return hashlib.sha256(str(self.data_dir.resolve()).encode("utf-8")).hexdigest()[:16]
 
     def tidy_cache(self, keep: Collection[str] = frozenset()) -> None:
         """Keep the speech cache within its size setting: least recently used lines go first, never the

@@ -24,6 +24,7 @@ def course_utterances(engine: str, course_root: Path | None = None) -> tuple[str
     from player.adapters.catalog import Catalog
     from player.adapters.settings import Settings
     from player.app.library import speak_as, spoken_lines
+    from player.core.script.model import Words
 
     catalog = Catalog(Path("/nonexistent-compassion-data"), course_root)
     settings = Settings()
@@ -33,8 +34,12 @@ def course_utterances(engine: str, course_root: Path | None = None) -> tuple[str
         script = catalog.load(entry)
         voice = speak_as(script, settings, engine)
         voice_id = voice.voice or "default"
-        for u in spoken_lines(script.events(), voice).values():
-            found[u.key] = u
+        # Every course line, with and without a letter (some lines are said only after a letter is read);
+        # never the listener's own words.
+        lines = spoken_lines(script.events() + script.events(Words(letter="A letter.")), voice)
+        for e, u in lines.items():
+            if not e.own:
+                found[u.key] = u
     return voice_id, found
 
 

@@ -18,17 +18,17 @@ from player.adapters.sound import sounds
 from player.adapters.speech import synth
 from player.adapters.speech.base import SpeakAs
 from player.adapters.speech.engines import resolve_engine
+from player.app import words
 from player.app.context import Context, Progress
 from player.core.errors import CompassionError, Problem, ScriptError, WorkFailed
 from player.core.script.model import (
     DEFAULT_RATE,
-    NO_WORDS,
+    RATE_RANGE,
     Background,
     BellSound,
     Event,
     Script,
     Speech,
-    Words,
 )
 from player.core.timeline import (
     MARGINS,
@@ -43,6 +43,9 @@ from player.core.timeline import (
     length_range,
     range_minutes,
 )
+
+#: Said of a rendered file that speaks the listener's own words.
+PRIVATE_NOTE = "the file is readable by you only (--course-words makes one to share)"
 
 
 def speak_as(script: Script, settings: config.Settings, engine: str | None = None) -> SpeakAs:
@@ -123,6 +126,17 @@ class Plan:
     def exact(self) -> bool:
         return all(s.exact for s in self.items)
 
+    @property
+    def speaks_own_words(self) -> bool:
+        """Whether it speaks the listener's own phrases or letter (a file of it is private)."""
+        return bool(self.own_words)
+
+    @property
+    def own_words(self) -> str:
+        """What of the listener's own words it speaks: "your letter", "your phrases", both, or ""."""
+        kinds = {s.event.own for s in self.items if isinstance(s.event, Speech) and s.event.own}
+        return " and ".join(f"your {k}" for k in ("letter", "phrases") if k in kinds)
+
     def range_seconds(self) -> tuple[float, float]:
         return length_range(self.items, SAMPLE_RATE, self.margins)
 
@@ -146,15 +160,33 @@ def estimate_frames(text: str, rate_wpm: int) -> int:
     return int((words / rate_wpm * 60 + 0.35 * (sentences - 1) + 0.2) * SAMPLE_RATE)
 
 
-def spoken_lines(events: list[Event], voice: SpeakAs) -> dict[tuple[str, int | None], synth.Utterance]:
-    """Each distinct spoken line of `events`, as made: in the script's voice, at its own pace where it
-    has one (a letter is read slower)."""
-    out: dict[tuple[str, int | None], synth.Utterance] = {}
+def paced(voice: SpeakAs, pace: float | None) -> SpeakAs:
+    """The voice at a segment's own pace, relative to the listener's (a letter is read slower)."""
+    if pace is None:
+        return voice
+    low, high = RATE_RANGE
+    return replace(voice, rate=max(low, min(high, round(voice.rate * pace))))
+
+
+def spoken_lines(events: list[Event], voice: SpeakAs, owner: str = "") -> dict[Speech, synth.Utterance]:
+    """Each distinct spoken segment of `events`, as made: in the script's voice, at its own pace where it
+    has one. The listener's own words are kept apart, under `owner`."""
+    out: dict[Speech, synth.Utterance] = {}
     for e in events:
-        if isinstance(e, Speech) and (e.text, e.rate) not in out:
-            paced = voice if e.rate is None else replace(voice, rate=e.rate)
-            out[(e.text, e.rate)] = synth.utterance(e.text, paced)
+        if isinstance(e, Speech) and e not in out:
+            own = (e.own, owner) if e.own and owner else None
+            out[e] = synth.utterance(e.text, paced(voice, e.pace), own)
     return out
+
+
+def heard_lines(
+    ctx: Context, script: Script, engine: str | None = None, course_words: bool = False
+) -> tuple[SpeakAs, list[Event], dict[Speech, synth.Utterance]]:
+    """The voice, the events and each distinct spoken line of `script`, as this listener hears it."""
+    voice = speak_as(script, ctx.settings, engine)
+    heard = words.heard(ctx, script, course_words)
+    events = script.events(heard)
+    return voice, events, spoken_lines(events, voice, heard.owner)
 
 
 def plan(
@@ -165,18 +197,17 @@ def plan(
     *,
     synthesize: bool = True,
     cancel: threading.Event | None = None,
-    words: Words = NO_WORDS,
+    course_words: bool = False,
 ) -> Plan:
-    """Measure every sound of the script, with the listener's own `words` where it speaks them.
+    """Measure every sound of the script as this listener hears it: with their own words where it speaks
+    them (`words.heard`), unless the course's wording is asked for (`course_words`).
 
     With `synthesize`, speech missing from the cache is made first (blocking), so every length is exact.
     Without, nothing is made: lengths come from the cache, else the durations manifest, else estimates.
     """
     from player.adapters.speech import manifest
 
-    voice = speak_as(script, ctx.settings, engine)
-    events = script.events(words)
-    utterances = spoken_lines(events, voice)
+    voice, events, utterances = heard_lines(ctx, script, engine, course_words)
     ordered = list(utterances.values())
     known: dict[str, int] = {}
     if synthesize:
@@ -196,11 +227,11 @@ def plan(
     items: list[Sized] = []
     for e in events:
         if isinstance(e, Speech):
-            u = utterances[(e.text, e.rate)]
+            u = utterances[e]
             if u.key in known:
                 items.append(Sized(e, known[u.key], u.key))
             else:
-                items.append(Sized(e, estimate_frames(e.text, e.rate or voice.rate), u.key, exact=False))
+                items.append(Sized(e, estimate_frames(e.text, u.voice.rate), u.key, exact=False))
         elif isinstance(e, BellSound):
             items.append(Sized(e, len(sounds.load_bell(e.name, user_dir)) // 2))
         else:
@@ -212,6 +243,40 @@ def plan(
             [Problem(script.path, 1, f"it runs at least {hours:.0f} hours; a practice can last at most 24 hours")]
         )
     return Plan(script, voice, items, user_dir, utterances=ordered)
+
+
+def make_own_speech(
+    ctx: Context, scripts: list[Script] | None = None, progress: Progress | None = None, engine: str | None = None
+) -> int:
+    """Make the speech of the listener's own words (phrases, letter) for `scripts` (by default every
+    practice of the course and of My scripts that speaks them), as they will hear it, so that every length
+    shown is exact; returns how many lines were made."""
+    if scripts is None:
+        scripts = _speaking_own_words(ctx)
+    wanted: dict[str, synth.Utterance] = {}
+    for script in scripts:
+        if script.uses_words:
+            _, _, lines = heard_lines(ctx, script, engine)
+            wanted |= {u.key: u for e, u in lines.items() if e.own}
+    missing = [u for u in wanted.values() if ctx.cache.frames(u.key) is None]
+    if not missing:
+        return 0
+    report = (lambda done, total: progress("speech", done, total)) if progress else None
+    synth.ensure(ctx.cache, missing, report)
+    return len(missing)
+
+
+def _speaking_own_words(ctx: Context) -> list[Script]:
+    found = []
+    for entry in ctx.catalog.course_entries().values():
+        try:
+            script = ctx.catalog.load(entry)
+        except CompassionError:
+            continue
+        if script.uses_words:
+            found.append(script)
+    found += [m.script for m in ctx.catalog.my_scripts() if m.script is not None and m.script.uses_words]
+    return found
 
 
 def clip_source(ctx: Context, user_sounds: Path | None) -> Callable[[Clip], bytes]:

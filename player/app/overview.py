@@ -23,7 +23,7 @@ def exercise_info(ctx: Context, entry: Entry, script: Script, engine: str | None
     from player.core.script.model import Gap
 
     p = plan(ctx, script, engine, synthesize=False)
-    events = script.events()
+    events = [s.event for s in p.items]
     gaps = [e.pause for e in events if isinstance(e, Gap)]
     lo, hi = p.range_minutes()
     low_s, high_s = p.range_seconds()
@@ -53,12 +53,14 @@ def _your_words(ctx: Context, script: Script) -> dict[str, Any]:
         return {}
     from player.app import words
 
-    latest = words.latest_letter(ctx)
-    return {
-        "your_phrases": len(words.phrases(ctx).texts),
-        "your_letter": latest.written_at.date().isoformat() if latest else None,
-        "speaks_your_words": ctx.settings.my_words,
-    }
+    used = script.words_used
+    out: dict[str, Any] = {"speaks_your_words": ctx.settings.my_words}
+    if "phrases" in used:
+        out["your_phrases"] = len(words.phrases(ctx).texts)
+    if "letter" in used:
+        latest = words.latest_letter(ctx)
+        out["your_letter"] = ctx.day_of(latest.written_at).isoformat() if latest else None
+    return out
 
 
 def exercise_summary(ctx: Context, entry: Entry, script: Script, engine: str | None = None) -> dict[str, Any]:

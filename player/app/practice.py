@@ -15,11 +15,11 @@ from player.adapters.catalog import Entry
 from player.adapters.playback.backend import Backend
 from player.adapters.playback.captions import Captions
 from player.adapters.playback.player import PlaybackState, Player
-from player.app import context, library, words
+from player.app import context, library
 from player.app import progress as records
 from player.app.recording import Recorder
 from player.app.session import Session
-from player.core.script.model import NO_WORDS, Script
+from player.core.script.model import Script
 from player.core.session import Session as SessionRecord
 from player.core.session import StoredSession, merge
 
@@ -47,6 +47,8 @@ class Request:
     nothing_to_resume: bool = False
     #: `--course-words`: the course's own wording instead of the listener's phrases and letter.
     course_words: bool = False
+    #: The plan made while checking (as this listener hears it), which the session then uses.
+    plan: library.Plan | None = None
 
 
 def request(
@@ -61,16 +63,15 @@ def request(
     """`play TARGET`: the same checks whatever the screen (the voice, the ambience, a length the exercise
     can run to when every length is known), and the stopped part to continue."""
     entry, script = library.resolve_script(ctx, target)
-    library.speak_as(script, ctx.settings, engine)
     library.resolve_background(script, background)
+    plan = library.plan(ctx, script, engine, synthesize=False, course_words=course_words)
     stopped = records.resumable(ctx, entry.id) if resume else None
     if stopped is not None and minutes is None:
         minutes = stopped.minutes_variant
-    if minutes is not None:
-        plan = library.plan(ctx, script, engine, synthesize=False)
-        if plan.exact:
-            plan.check(minutes)
-    return Request(entry, script, minutes, engine, background, stopped, resume and stopped is None, course_words)
+    if minutes is not None and plan.exact:
+        plan.check(minutes)
+    nothing = resume and stopped is None
+    return Request(entry, script, minutes, engine, background, stopped, nothing, course_words, plan)
 
 
 def length_choices(low_minutes: float, high_minutes: float) -> list[float]:
@@ -100,11 +101,12 @@ def open_session(
     """
     script, engine, minutes, resume = asked.script, asked.engine, asked.minutes, asked.resume
     bed = library.resolve_background(script, library.chosen_ambience(ctx, asked.background))
-    spoken = words.spoken(ctx, asked.course_words) if script.uses_words else NO_WORDS
-    plan = library.plan(ctx, script, engine, synthesize=False, words=spoken)
+    plan = asked.plan or library.plan(ctx, script, engine, synthesize=False, course_words=asked.course_words)
     if resume is not None or (minutes is not None and not clamp):
         if not plan.exact or resume is not None:
-            plan = library.plan(ctx, script, engine, progress, synthesize=True, cancel=cancel, words=spoken)
+            plan = library.plan(
+                ctx, script, engine, progress, synthesize=True, cancel=cancel, course_words=asked.course_words
+            )
         plan.check(minutes)
     return Session(ctx, asked.entry, script, plan, minutes, bed)
 

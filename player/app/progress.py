@@ -26,7 +26,7 @@ def _open(ctx: Context, create: bool = True) -> dbmod.Database | None:
 
 
 def parse_at(ctx: Context, text: str) -> datetime:
-    """`--at`: ISO-8601 with an offset (a bare date or time gets the offset of the one clock's zone)."""
+    """`--at`: ISO-8601 with an offset (a bare date or time gets the offset the listener's zone had then)."""
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
@@ -34,7 +34,7 @@ def parse_at(ctx: Context, text: str) -> datetime:
     if not calendar.in_range(moment.date()):
         raise CompassionError(f"{text} is outside the dates the app keeps", f"use a date from {calendar.range_text()}")
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ctx.now().tzinfo)
+        moment = ctx.local(moment)
     return moment
 
 

@@ -67,6 +67,8 @@ def open_store(ctx: Context, create: bool = True) -> dbmod.Database | None:
     """Open the progress file; if it can be written, first add the pending sessions and close the
     sessions whose process has gone. None when there is none yet and `create` is false."""
     db = dbmod.open_database(ctx.data_dir, create=create or bool(pending.load(ctx.data_dir)), clock=ctx.clock)
+    if db is not None and db.notice:
+        ctx.on_notice(db.notice)
     if db is not None and not db.readonly:
         try:
             _add_pending(ctx, db)

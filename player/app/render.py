@@ -10,7 +10,7 @@ from player.adapters.sound import captions, export
 from player.app.context import Context, Progress
 from player.app.library import clip_source, plan, resolve_background
 from player.core.errors import CompassionError
-from player.core.script.model import NO_WORDS, Script, Words
+from player.core.script.model import Script
 from player.core.timeline import Cue
 
 
@@ -21,6 +21,8 @@ class RenderResult:
     duration: float
     skipped: bool = False
     cues: list[Cue] = field(default_factory=list)
+    #: What of the listener's own words the file speaks ("your letter"), or "" (then it can be shared).
+    own_words: str = ""
 
 
 def output_format(out: Path | None, fmt: str | None) -> str:
@@ -65,20 +67,23 @@ def render(
     tags: export.Tags | None = None,
     progress: Progress | None = None,
     background: str | None = None,
-    spoken: Words = NO_WORDS,
+    course_words: bool = False,
 ) -> RenderResult:
     """Render one script to `out` (and its caption sidecar). Nothing partial is left on failure."""
     if fmt != "wav":
         export.require_ffmpeg(fmt)
     bed = resolve_background(script, background)
-    p = plan(ctx, script, engine, progress, words=spoken)
+    p = plan(ctx, script, engine, progress, course_words=course_words)
     timeline = p.fit(minutes)
     tags = tags or export.Tags(title=script.title)
     report = (lambda done, total: progress("audio", done, total)) if progress else None
-    export.write(timeline, clip_source(ctx, p.user_sounds), out, fmt, tags, report, bed, p.voice.volume)
+    private = p.speaks_own_words
+    export.write(
+        timeline, clip_source(ctx, p.user_sounds), out, fmt, tags, report, bed, p.voice.volume, private=private
+    )
     cues = timeline.cues()
-    cap = captions.write(out, caption_format, cues, script.title, tags.album)
-    return RenderResult(out, cap, timeline.duration, cues=cues)
+    cap = captions.write(out, caption_format, cues, script.title, tags.album, private=private)
+    return RenderResult(out, cap, timeline.duration, cues=cues, own_words=p.own_words)
 
 
 def default_tags(ctx: Context, entry: Entry, script: Script) -> export.Tags:

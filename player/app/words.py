@@ -2,7 +2,8 @@
 the practices that ask for them.
 
 They are private. Nothing here prints them, errors name a phrase by its number and never quote it, and
-when they change or are cleared their spoken audio leaves the speech cache too.
+when they change or are cleared the speech made of them (kept apart from the course's, whatever voice or
+script made it) goes too.
 """
 
 from __future__ import annotations
@@ -13,16 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from player.adapters.speech import synth
-from player.adapters.speech.engines import ENGINE_NAMES, piper_installed
 from player.adapters.store import words as store
 from player.adapters.store.db import Database
 from player.adapters.store.words import StoredLetter
 from player.app.context import Context
-from player.app.library import speak_as
 from player.app.recording import open_store
-from player.core.errors import CompassionError
-from player.core.script.model import LETTER_RATE, NO_WORDS, Speech, Words, letter_events
+from player.core.errors import CompassionError, StoreError
+from player.core.script.model import NO_WORDS, Script, Words
 
 MAX_PHRASES = 6
 MAX_PHRASE_CHARS = 120
@@ -102,17 +100,16 @@ def phrases(ctx: Context) -> Phrases:
 def set_phrases(ctx: Context, texts: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     """Replace the phrases (checked first: nothing changes when one is refused)."""
     cleaned = check_phrases(texts)
-    old = phrases(ctx).texts
     _write(ctx, lambda db: store.set_phrases(db, cleaned))
-    forget_audio(ctx, [t for t in old if t not in cleaned])
+    ctx.cache.forget_own(ctx.words_owner, "phrases")
     return cleaned
 
 
 def clear_phrases(ctx: Context) -> list[Path]:
-    """Remove the phrases; returns the backups of the progress file that still hold words."""
-    old = phrases(ctx).texts
-    _write(ctx, lambda db: store.set_phrases(db, ()))
-    forget_audio(ctx, list(old))
+    """Remove the phrases, and every sound made of them; returns the backups of the progress file that
+    still hold words."""
+    _write(ctx, lambda db: store.set_phrases(db, ()), forgetting=True)
+    ctx.cache.forget_own(ctx.words_owner, "phrases")
     return backups_with_words(ctx)
 
 
@@ -134,7 +131,6 @@ def latest_letter(ctx: Context) -> StoredLetter | None:
 def save_letter(ctx: Context, text: str, letter_id: int | None = None) -> int:
     """Keep a letter: a new one, or (with `letter_id`) the one being written. Returns its id."""
     body = check_letter(text)
-    before = next((x.text for x in letters(ctx) if x.id == letter_id), None) if letter_id else None
     db = open_store(ctx)
     assert db is not None
     try:
@@ -144,50 +140,30 @@ def save_letter(ctx: Context, text: str, letter_id: int | None = None) -> int:
             store.update_letter(db, letter_id, body)
     finally:
         db.close()
-    if before and before != body:
-        forget_audio(ctx, [], [before])
+    ctx.cache.forget_own(ctx.words_owner, "letter")
     return letter_id
 
 
 def clear_letters(ctx: Context) -> tuple[int, list[Path]]:
-    """Remove every letter; returns how many, and the backups that still hold words."""
-    old = [x.text for x in letters(ctx)]
-    count = _write(ctx, store.clear_letters) if old else 0
-    forget_audio(ctx, [], old)
+    """Remove every letter, and every sound made of them; returns how many, and the backups that still
+    hold words."""
+    count = _write(ctx, store.clear_letters, forgetting=True) if letters(ctx) else 0
+    ctx.cache.forget_own(ctx.words_owner, "letter")
     return count, backups_with_words(ctx)
 
 
-def spoken(ctx: Context, course_words: bool = False) -> Words:
-    """The words a practice speaks: the listener's own, unless the course's wording is asked for
-    (`--course-words`, or the setting `my_words = false`)."""
-    if course_words or not ctx.settings.my_words:
+def heard(ctx: Context, script: Script, course_words: bool = False) -> Words:
+    """What this listener hears where `script` speaks their words: their own phrases and latest letter,
+    unless the course's wording is asked for (`--course-words`, or the setting `my_words = false`). The one
+    place this is decided: every plan (play, render, info, list, the length picker, record) asks it."""
+    if not script.uses_words or course_words or not ctx.settings.my_words:
         return NO_WORDS
-    latest = latest_letter(ctx)
-    return Words(phrases(ctx).texts, latest.text if latest else None)
-
-
-def forget_audio(ctx: Context, old_phrases: list[str], old_letters: list[str] | None = None) -> int:
-    """Take the spoken audio of words that changed out of the speech cache, for every bundled voice at
-    the pace of every practice that speaks them."""
-    texts = list(old_phrases)
-    letter_lines = [e.text for body in old_letters or [] for e in letter_events(body, 1) if isinstance(e, Speech)]
-    if not texts and not letter_lines:
-        return 0
-    keys: set[str] = set()
-    for engine in ENGINE_NAMES:
-        if engine == "piper" and not piper_installed():
-            continue
-        for entry in ctx.catalog.course_entries().values():
-            try:
-                script = ctx.catalog.load(entry)
-                voice = speak_as(script, ctx.settings, engine)
-            except CompassionError:
-                continue
-            if script.uses_words:
-                keys |= {synth.utterance(t, voice).key for t in texts}
-                letter_voice = type(voice)(voice.engine, voice.voice, LETTER_RATE, voice.volume)
-                keys |= {synth.utterance(t, letter_voice).key for t in letter_lines}
-    return ctx.cache.forget(keys)
+    try:
+        latest = latest_letter(ctx)
+        texts = phrases(ctx).texts
+    except StoreError:
+        return NO_WORDS  # a damaged progress file is reported where progress is read; the course's words stand
+    return Words(texts, latest.text if latest else None, ctx.words_owner)
 
 
 def backups_with_words(ctx: Context) -> list[Path]:
@@ -207,11 +183,15 @@ def backups_with_words(ctx: Context) -> list[Path]:
     return found
 
 
-def _write(ctx: Context, change: Callable[[Database], object]) -> int:
+def _write(ctx: Context, change: Callable[[Database], object], *, forgetting: bool = False) -> int:
+    """One change to the words. `forgetting` (words cleared): no copy of them is left in the write-ahead
+    log either (pages are zeroed on delete, and the log is emptied)."""
     db = open_store(ctx)
     assert db is not None
     try:
         done = change(db)
+        if forgetting:
+            db.truncate_log()
         return done if isinstance(done, int) else 0
     finally:
         db.close()

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from player.cli.output import span
+from player.cli.output import Progress, span
 from player.core.errors import CompassionError, ScriptError
 
 
@@ -34,6 +34,9 @@ def cmd_info(args: argparse.Namespace) -> int:
     if args.target.startswith("week:"):
         return _week_info(ctx, args)
     entry, script = library.resolve_script(ctx, args.target)
+    if script.uses_words:  # lengths with the listener's own words are exact only once they are spoken
+        with Progress() as progress:
+            library.make_own_speech(ctx, [script], progress, args.engine)
     info = overview.exercise_info(ctx, entry, script, args.engine)
     if args.json:
         print(json.dumps(info, indent=2, ensure_ascii=False))
@@ -47,9 +50,11 @@ def cmd_info(args: argparse.Namespace) -> int:
     print(f"  pauses: {info['pause_seconds']['min']:g} to {info['pause_seconds']['max']:g} seconds")
     length = span(info["min_minutes"], info["max_minutes"], info["exact"])
     print(f"  length: {length} (voice: {info['engine']})")
+    mine = "" if info.get("speaks_your_words", True) else " (not spoken: my_words is off)"
     if "your_phrases" in info:
-        mine = "spoken" if info["speaks_your_words"] else "not spoken (my_words is off)"
-        print(f"  your phrases: {info['your_phrases']}, your letter: {info['your_letter'] or 'none yet'} ({mine})")
+        print(f"  your phrases: {info['your_phrases'] or 'none yet'}{mine}")
+    if "your_letter" in info:
+        print(f"  your letter: {info['your_letter'] or 'none yet'}{mine}")
     return 0
 
 

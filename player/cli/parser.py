@@ -223,7 +223,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "action", nargs="?", choices=("show", "set", "edit", "clear"), help="show (default), set, edit or clear"
     )
-    p.add_argument("texts", nargs="*", metavar="PHRASE", help="with set: one to six phrases, each in quotes")
+    p.add_argument(
+        "texts",
+        nargs="*",
+        metavar="PHRASE",
+        help="with set: - to read one phrase a line from standard input (or each phrase in quotes)",
+    )
     p.set_defaults(func=words.cmd_phrases)
 
     p = sub.add_parser("letter", parents=[common], help="your compassionate letter, kept with its date")
@@ -234,7 +239,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="show (default), list, edit, set or clear",
     )
     p.add_argument("number", nargs="?", type=int, metavar="N", help="with show: which letter (see letter list)")
-    p.add_argument("--file", type=Path, metavar="F", help="with set: a text file holding the letter")
+    p.add_argument(
+        "--file",
+        type=str,
+        metavar="F",
+        help="with set: a text file holding the letter (- reads it from standard input)",
+    )
     p.add_argument("--yes", action="store_true", help="with clear: do not ask first")
     p.set_defaults(func=words.cmd_letter)
 

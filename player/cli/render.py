@@ -12,8 +12,7 @@ from player.core.errors import CompassionError
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from player.app import batch, context, library, render, words
-    from player.core.script.model import NO_WORDS
+    from player.app import batch, context, library, render
 
     ctx = context.open_context(args.data_dir)
     target = batch.parse_target(args.target)
@@ -30,11 +29,22 @@ def cmd_render(args: argparse.Namespace) -> int:
     fmt = render.output_format(args.output, args.format)
     out = render.output_path(entry.name, args.output, fmt)
     tags = render.default_tags(ctx, entry, script)
-    spoken = words.spoken(ctx, args.course_words) if script.uses_words else NO_WORDS
     with Progress() as progress:
         result = render.render(
-            ctx, script, out, fmt, args.minutes, args.captions, args.engine, tags, progress, args.background, spoken
+            ctx,
+            script,
+            out,
+            fmt,
+            args.minutes,
+            args.captions,
+            args.engine,
+            tags,
+            progress,
+            args.background,
+            args.course_words,
         )
+    if result.own_words:
+        print(f"note: this file speaks {result.own_words}; {library.PRIVATE_NOTE}", file=sys.stderr)
     print(result.audio)
     if result.captions is not None:
         print(result.captions)
@@ -42,7 +52,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def _render_collection(ctx, args: argparse.Namespace, kind: str, number: int | None) -> int:
-    from player.app import batch, render, words
+    from player.app import batch, render
 
     course = ctx.catalog.course
     if kind == "week":
@@ -77,7 +87,7 @@ def _render_collection(ctx, args: argparse.Namespace, kind: str, number: int | N
             nested,
             progress,
             args.background,
-            words.spoken(ctx, args.course_words),
+            args.course_words,
         )
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
@@ -92,7 +102,7 @@ def _render_collection(ctx, args: argparse.Namespace, kind: str, number: int | N
 
 def _render_book(ctx, args: argparse.Namespace, weeks: list, default_name: str, suffix: str) -> int:
     """A week or the course as one file with chapters."""
-    from player.app import book, words
+    from player.app import book
 
     if suffix and suffix not in book.FORMATS:
         raise CompassionError(
@@ -121,7 +131,7 @@ def _render_book(ctx, args: argparse.Namespace, weeks: list, default_name: str, 
             args.engine,
             progress,
             args.background,
-            words.spoken(ctx, args.course_words),
+            args.course_words,
         )
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
 from player.core.errors import Problem, ScriptError
 from player.core.script.checks import whole_in
 from player.core.script.toml_lines import key_lines, line_of
 
-WEEK_KEYS = ("number", "theme", "intention", "goal_days", "exercises", "extras")
+WEEK_KEYS = ("number", "theme", "intention", "goal_days", "exercises", "extras", "joined")
 DEFAULT_GOAL_DAYS = 5
 
 
@@ -24,6 +25,9 @@ class Week:
     exercises: tuple[str, ...]
     #: Practices that can be played once the week is open, but that finishing the week does not need.
     extras: tuple[str, ...] = ()
+    #: Practices that joined the week on a date after the course began (moved from a later week): a week
+    #: finished without them before that date stays finished.
+    joined: tuple[tuple[str, date], ...] = ()
 
     @property
     def practices(self) -> tuple[str, ...]:
@@ -105,8 +109,27 @@ def parse_course(path: Path, data: bytes, scripts: Collection[str]) -> Course:
                 seen[ex] = number
                 if f"week{number}/{ex}.toml" not in scripts:
                     err(where + (key, j), f"no script week{number}/{ex}.toml for exercise '{ex}'")
+        joined = raw.get("joined", {})
+        if not isinstance(joined, dict) or not all(
+            isinstance(v, date) and not isinstance(v, datetime) for v in joined.values()
+        ):
+            err(where + ("joined",), f"joined in week {number} maps exercise ids to dates, like id = 2026-12-05")
+            joined = {}
+        for ex in joined:
+            if ex not in ids:
+                err(where + ("joined", ex), f"'{ex}' joined week {number} but is not one of its exercises")
         if not problems:
-            weeks.append(Week(number, theme.strip(), intention.strip(), goal, tuple(ids), tuple(extras)))
+            weeks.append(
+                Week(
+                    number,
+                    theme.strip(),
+                    intention.strip(),
+                    goal,
+                    tuple(ids),
+                    tuple(extras),
+                    tuple(sorted(joined.items())),
+                )
+            )
     if not doc.get("week") and not problems:
         err((), "the course has no weeks")
     if problems:

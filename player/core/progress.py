@@ -115,7 +115,7 @@ def week_states(
         days = [d for ex in week.exercises for d in exercise_days.get(ex, ()) if d <= today]
         distinct = set(days)
         done_ids = tuple(ex for ex in week.exercises if any(d <= today for d in exercise_days.get(ex, ())))
-        completed = len(done_ids) == len(week.exercises) and len(distinct) >= goal_for(week, goal_days)
+        completed = _completed_on(week, exercise_days, today, goal_for(week, goal_days)) is not None
         if i == 0 or pace == "free":
             unlocked, reason, unlocks_on = True, "", None
         else:
@@ -135,8 +135,8 @@ def week_states(
         if unlocked:
             opened_on = unlocks_on if i > 0 and pace != "free" else None
             opens = []
-            if completed:
-                done_on = _completion_day(week, exercise_days, today, goal_for(week, goal_days))
+            done_on = _completed_on(week, exercise_days, today, goal_for(week, goal_days))
+            if done_on is not None:
                 opens.append(max(done_on, opened_on) if opened_on else done_on)
             if distinct:
                 start = max(min(distinct), opened_on) if opened_on else min(distinct)
@@ -166,12 +166,28 @@ def goal_for(week: Week, goal_days: int | None) -> int:
     return goal_days or week.goal_days
 
 
-def _completion_day(week: Week, exercise_days: dict[str, set[date]], today: date, goal: int) -> date:
-    """The first day on which the week's completion rule was met."""
-    firsts = [min(d for d in exercise_days[ex] if d <= today) for ex in week.exercises]
-    all_days = sorted({d for ex in week.exercises for d in exercise_days.get(ex, ()) if d <= today})
-    goal_day = all_days[goal - 1]
-    return max(max(firsts), goal_day)
+def _completed_on(week: Week, exercise_days: dict[str, set[date]], today: date, goal: int) -> date | None:
+    """The first day on which the week's completion rule was met (None: not met by `today`). A practice
+    that joined the week later is not needed by a week finished without it before it joined."""
+    done = _completion_day(week.exercises, exercise_days, today, goal)
+    if done is not None or not week.joined:
+        return done
+    before = dict(week.joined)
+    earlier = _completion_day(tuple(ex for ex in week.exercises if ex not in before), exercise_days, today, goal)
+    if earlier is not None and all(earlier < on for on in before.values()):
+        return earlier
+    return None
+
+
+def _completion_day(
+    exercises: tuple[str, ...], exercise_days: dict[str, set[date]], today: date, goal: int
+) -> date | None:
+    """The first day on which each of `exercises` was done and they were done on `goal` days."""
+    firsts = [min((d for d in exercise_days.get(ex, ()) if d <= today), default=None) for ex in exercises]
+    all_days = sorted({d for ex in exercises for d in exercise_days.get(ex, ()) if d <= today})
+    if not exercises or any(f is None for f in firsts) or len(all_days) < goal:
+        return None
+    return max(max(f for f in firsts if f is not None), all_days[goal - 1])
 
 
 def current_week(states: Sequence[WeekState]) -> int:

@@ -48,6 +48,8 @@ class CompassionApp(Flows):
     ) -> None:
         super().__init__()
         self.ctx = ctx
+        # Textual draws on standard error: a notice is shown in the app instead, from whichever thread.
+        ctx.on_notice = self._notice
         self.no_audio = no_audio
         #: `compassion play X`: the practice to start at once (checked by the command line).
         self.first_play = play
@@ -63,6 +65,19 @@ class CompassionApp(Flows):
         self._audio_ready = threading.Event()
         if backend is not None:
             self._audio_ready.set()
+
+    def _notice(self, line: str) -> None:
+        """Show a notice from any thread without waiting for it to be shown: the thread may hold a lock
+        the UI thread is about to take (a save under way)."""
+        if threading.get_ident() == self._thread_id or self._loop is None:
+            self.notify(line, timeout=10)
+            return
+
+        async def show() -> None:
+            with self._context():
+                self.notify(line, timeout=10)
+
+        asyncio.run_coroutine_threadsafe(show(), self._loop)
 
     # -- start-up ------------------------------------------------------------------------------------
     def on_mount(self) -> None:

@@ -136,7 +136,7 @@ async def test_choosing_a_length_then_playing_with_every_key(home):
         await pilot.pause()
         assert isinstance(app.screen, LengthScreen)
         offered = app.screen.choices
-        assert offered[0] == pytest.approx(10.2, abs=0.3) and 15.0 in offered and offered[-1] >= 19
+        assert offered[0] == pytest.approx(11.1, abs=0.3) and 15.0 in offered and offered[-1] >= 19
         await pilot.press("enter")  # the middle choice is highlighted
         screen = app.screen
         assert isinstance(screen, PlayerScreen)

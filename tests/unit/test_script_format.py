@@ -94,3 +94,36 @@ def test_every_spoken_segment_knows_the_line_of_its_step(tmp_path):
     p.write_text(text)
     speech = [(e.text, e.line) for e in parse_script(p, p.read_bytes()).events() if isinstance(e, Speech)]
     assert speech == [("Outer.", 2), ("In.", 7), ("Out.", 9), ("In.", 7), ("Out.", 9), ("Last.", 11)]
+
+
+@pytest.mark.parametrize(
+    ("step", "message", "line"),
+    [
+        ('phrases = ["May I rest."]\ncount = 9', "count in step 2 is how many of the listener's phrases, 1 to 6", 8),
+        ('say = "Hello."\ncount = 1', "count in step 2 goes with phrases", 8),
+        ('say = "Hello."\nif_letter = "yes"', "if_letter in step 2 is true or false", 8),
+        ('phrases = ["May I rest."]\nif_letter = true', "if_letter in step 2 goes with say", 8),
+    ],
+)
+def test_count_and_if_letter_are_checked_with_their_line(step, message, line):
+    text = f'title = "T"\n[[step]]\nsay = "Hi."\n\n[[step]]\n# the step under test\n{step}\n'
+    with pytest.raises(ScriptError) as caught:
+        parse_script(Path("t.toml"), text.encode())
+    shown = str(caught.value.problems[0])
+    assert message in shown and shown.startswith(f"t.toml:{line}:"), shown
+
+
+def test_count_speaks_the_first_of_the_listeners_phrases_and_if_letter_only_with_a_letter():
+    from player.core.script.model import NO_WORDS, Words
+
+    text = (
+        'title = "T"\n[[step]]\nphrases = ["Course one.", "Course two."]\ncount = 1\n'
+        '[[step]]\nletter = "No letter yet."\n[[step]]\nsay = "How was that?"\nif_letter = true\npause = 20\n'
+    )
+    script = parse_script(Path("t.toml"), text.encode())
+    said = [e.text for e in script.events(NO_WORDS) if isinstance(e, Speech)]
+    assert said == ["Course one.", "Course two.", "No letter yet."]  # the course's own are all said
+    mine = Words(("Mine one.", "Mine two."), "Dear me.", "o1")
+    said = [e.text for e in script.events(mine) if isinstance(e, Speech)]
+    assert said == ["Mine one.", "Dear me.", "How was that?"]
+    assert sum(isinstance(e, Gap) and e.pause.low == 20 for e in script.events(mine)) == 1

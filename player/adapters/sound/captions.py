@@ -82,11 +82,14 @@ def sidecar_path(audio: Path, fmt: str) -> Path:
     return audio.with_suffix(f".{fmt}")
 
 
-def write(audio: Path, fmt: str, cues: Sequence[Cue], title: str, album: str = "") -> Path | None:
-    """Write the caption file beside `audio`; returns its path (None for format `none`)."""
+def write(
+    audio: Path, fmt: str, cues: Sequence[Cue], title: str, album: str = "", *, private: bool = False
+) -> Path | None:
+    """Write the caption file beside `audio` (`private`: readable by this user only, as when it holds the
+    listener's own words); returns its path (None for format `none`)."""
     if fmt == "none":
         return None
     path = sidecar_path(audio, fmt)
     text = to_vtt(cues, title) if fmt == "vtt" else to_lrc(cues, title, album)
-    write_text(path, text, "caption file")
+    write_text(path, text, "caption file", private=private)
     return path

@@ -119,15 +119,18 @@ def write(
     progress: Progress | None = None,
     background: tuple[bytes, object] | None = None,
     voice_volume: float = 1.0,
+    *,
+    private: bool = False,
 ) -> Path:
-    """Render the timeline into `out` in `fmt`; nothing appears at `out` unless it is complete.
+    """Render the timeline into `out` in `fmt`; nothing appears at `out` unless it is complete. A
+    `private` file (it speaks the listener's own words) is readable by them only.
 
     `background` is (loop PCM, Background settings) for an ambience under the whole session, kept below the
     voice (whose `voice_volume` it follows).
     """
     stream = session_pcm(timeline, source, progress, background, voice_volume)
     if fmt == "wav":
-        with atomic_path(out, "audio file") as tmp, wave.open(str(tmp), "wb") as w:
+        with atomic_path(out, "audio file", private=private) as tmp, wave.open(str(tmp), "wb") as w:
             w.setnchannels(1)
             w.setsampwidth(2)
             w.setframerate(timeline.rate)
@@ -136,7 +139,7 @@ def write(
                 w.writeframesraw(piece)
         return out
     exe = require_ffmpeg(fmt)
-    with atomic_path(out, "audio file") as tmp:
+    with atomic_path(out, "audio file", private=private) as tmp:
         _encode(exe, stream, tmp, fmt, timeline.rate)
         write_tags(tmp, tags)
     return out

@@ -7,6 +7,10 @@ cache grows past its bound, the entries used longest ago go first.
 
 Sessions are not cached as audio: they are assembled from these entries as they play, so a cached line is
 all a replay needs.
+
+Speech made of the listener's own words (their phrases, their letter) is private and kept apart, in
+`words/OWNER/KIND/` (OWNER names the data folder the words belong to): those folders are 0700, their files
+0600, and clearing the words removes the whole folder, whatever voice, pace or script made its speech.
 """
 
 from __future__ import annotations
@@ -39,6 +43,17 @@ class CacheUsage:
     bytes: int
 
 
+#: The kinds of the listener's own words whose speech is kept apart.
+OWN_KINDS = ("phrases", "letter")
+
+
+def own_key(kind: str, owner: str, key: str) -> str:
+    """The key of speech made of the listener's own words: it names where it is kept (`kind`, `owner`)."""
+    if kind not in OWN_KINDS or not owner.isalnum():
+        raise ValueError(f"not a kind of own words: {kind!r}/{owner!r}")
+    return f"{kind}-{owner}-{key}"
+
+
 def cache_key(text: str, voice: SpeakAs, model: str) -> str:
     """The one place that decides when two utterances sound the same: the same text, spoken by the same
     voice model at the same rate and volume. An engine's version is not part of it, so an upgraded
@@ -58,7 +73,16 @@ class SpeechCache:
         self.root = self.base / "speech"
 
     def path(self, key: str) -> Path:
+        kind, _, rest = key.partition("-")
+        if rest:
+            owner, _, digest = rest.partition("-")
+            return self.own_folder(owner, kind) / digest[:2] / f"{key}.wav"
         return self.root / key[:2] / f"{key}.wav"
+
+    def own_folder(self, owner: str, kind: str | None = None) -> Path:
+        """Where speech of a listener's own words is kept (all of it, or one `kind`)."""
+        folder = self.base / "words" / owner
+        return folder / kind if kind else folder
 
     def frames(self, key: str) -> int | None:
         """Number of samples in a sound entry, or None when missing or damaged (checked cheaply)."""
@@ -101,8 +125,11 @@ class SpeechCache:
         p = self.path(key)
         tmp = None
         try:
-            p.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".", suffix=".part", dir=p.parent)
+            if "-" in key:
+                _private_folders(p.parent, self.base)
+            else:
+                p.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".", suffix=".part", dir=p.parent)  # 0600
             with os.fdopen(fd, "wb") as f, wave.open(f, "wb") as w:
                 w.setnchannels(1)
                 w.setsampwidth(2)
@@ -174,23 +201,37 @@ class SpeechCache:
             freed += size
         return freed
 
-    def forget(self, keys: set[str]) -> int:
-        """Remove these entries (a listener's words that changed); returns how many were there."""
-        gone = 0
-        for key in keys:
-            try:
-                self.path(key).unlink()
-                gone += 1
-            except OSError:
-                pass
-        return gone
+    def forget_own(self, owner: str, kind: str | None = None) -> int:
+        """Remove every entry made of a listener's words (of one `kind`, or all); returns how many."""
+        folder = self.own_folder(owner, kind)
+        count = sum(len([n for n in files if n.endswith(".wav")]) for _, _, files in os.walk(folder))
+        _remove_tree(folder)
+        return count
+
+    def own_entries(self, owner: str) -> int:
+        """How many entries of a listener's words are kept."""
+        return sum(len([n for n in files if n.endswith(".wav")]) for _, _, files in os.walk(self.own_folder(owner)))
 
     def clear(self) -> int:
         """Remove every entry (and anything earlier versions kept here); returns bytes freed."""
-        freed = self.usage().bytes
-        for name in ("speech", *_OBSOLETE):
+        freed = self.usage().bytes + _tree_size(self.base / "words")
+        for name in ("speech", "words", *_OBSOLETE):
             _remove_tree(self.base / name)
         return freed
+
+
+def _private_folders(folder: Path, base: Path) -> None:
+    """Make `folder` and the folders between it and `base` readable by this user only (0700)."""
+    base.mkdir(parents=True, exist_ok=True)
+    missing = []
+    at = folder
+    while at != base and not at.is_dir():
+        missing.append(at)
+        at = at.parent
+    for each in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(each, 0o700)
+        os.chmod(each, 0o700)
 
 
 def _tree_size(folder: Path) -> int:

@@ -18,7 +18,7 @@ from player.adapters.sound.pcm import gain as pcm_gain
 from player.adapters.sound.pcm import trim_silence
 from player.adapters.speech import workers
 from player.adapters.speech.base import SpeakAs
-from player.adapters.speech.cache import SpeechCache, cache_key
+from player.adapters.speech.cache import SpeechCache, cache_key, own_key
 from player.adapters.speech.engines import get_engine
 from player.core.errors import CompassionError, WorkFailed
 from player.core.timeline import SAMPLE_RATE
@@ -39,9 +39,11 @@ class Utterance:
     key: str
 
 
-def utterance(text: str, voice: SpeakAs) -> Utterance:
-    """An utterance with its cache key (text, voice model, rate and volume)."""
-    return Utterance(text, voice, cache_key(text, voice, get_engine(voice.engine).model(voice.voice)))
+def utterance(text: str, voice: SpeakAs, own: tuple[str, str] | None = None) -> Utterance:
+    """An utterance with its cache key (text, voice model, rate and volume). `own` (kind, owner) marks the
+    listener's own words, whose speech is kept apart from the course's."""
+    key = cache_key(text, voice, get_engine(voice.engine).model(voice.voice))
+    return Utterance(text, voice, own_key(own[0], own[1], key) if own else key)
 
 
 # -- worker side ------------------------------------------------------------------------------

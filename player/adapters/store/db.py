@@ -18,13 +18,17 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal, overload
 
-from player.adapters import paths
+from player.adapters import files, paths
 from player.adapters.clock import Clock
 from player.adapters.store.migrations import CURRENT_VERSION, MIGRATIONS
 from player.core.errors import StoreError
 
 FILE_NAME = "progress.db"
 _LOCK_RETRIES = 20
+#: How many of the backups made before upgrades are kept (the newest).
+KEEP_BACKUPS = 3
+#: Beside the progress file once the listener has been told that others can enter its folder.
+OPEN_FOLDER_NOTED = ".open-folder-noted"
 
 
 def database_path(data_dir: Path) -> Path:
@@ -48,7 +52,14 @@ class Database:
         self.clock = clock
         self.conn = conn
         self.readonly = readonly
+        #: One line for the listener, once: their folder can be entered by others (None otherwise).
+        self.notice: str | None = None
         self._lock = threading.RLock()
+
+    def truncate_log(self) -> None:
+        """Empty the write-ahead log into the file (after words were cleared: no old page stays in it)."""
+        with self._lock, contextlib.suppress(sqlite3.Error):
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
         with self._lock:
@@ -142,9 +153,10 @@ def open_database(data_dir: Path, *, create: bool = True, clock: Clock) -> Datab
     if not exists and not create:
         return None
     readonly = exists and not os.access(path.parent, os.W_OK)
+    open_to_others = False
     try:
-        if not exists:
-            path.parent.mkdir(parents=True, exist_ok=True)
+        if not readonly:
+            open_to_others = _private_place(path, data_dir)
         if readonly:
             # A WAL database in a read-only folder cannot create its shared-memory file; nobody can write
             # there either, so reading it as immutable is safe.
@@ -172,6 +184,8 @@ def open_database(data_dir: Path, *, create: bool = True, clock: Clock) -> Datab
             ) from None
         raise _damaged(path) from None
     db = Database(path, conn, readonly, clock)
+    if open_to_others:
+        db.notice = _noted_once(path.parent)
     try:
         conn.execute(f"PRAGMA busy_timeout = {paths.busy_timeout_ms()}")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -187,6 +201,7 @@ def open_database(data_dir: Path, *, create: bool = True, clock: Clock) -> Datab
                 conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA secure_delete = ON")  # deleted words leave no readable page behind
             if version < CURRENT_VERSION:
                 _migrate(db)
         elif version < CURRENT_VERSION:
@@ -201,6 +216,39 @@ def open_database(data_dir: Path, *, create: bool = True, clock: Clock) -> Datab
         conn.close()
         raise db._translate(exc) from None
     return db
+
+
+def _private_place(path: Path, data_dir: Path) -> bool:
+    """The progress file and everything beside it that holds the listener's words or practice, readable
+    by them only: the folder (made here, or the app's default one), the file, its log, its backups and
+    the pending file. Returns whether others can still enter the folder (a folder the listener chose)."""
+    folder = path.parent
+    open_to_others = files.private_folder(folder, tighten=_is_default(data_dir))
+    files.private_file(path)
+    for name in (f"{FILE_NAME}-wal", f"{FILE_NAME}-shm", "pending-sessions.json"):
+        files.tighten(folder / name)
+    for backup in folder.glob(f"{FILE_NAME}.backup-*"):
+        files.tighten(backup)
+    return open_to_others
+
+
+def _is_default(data_dir: Path) -> bool:
+    try:
+        return Path(data_dir).resolve() == paths.default_data_dir().resolve()
+    except OSError:
+        return False
+
+
+def _noted_once(folder: Path) -> str | None:
+    marker = folder / OPEN_FOLDER_NOTED
+    if marker.exists():
+        return None
+    with contextlib.suppress(OSError):
+        files.private_file(marker)
+    return (
+        f"note: other people on this computer can open the folder {folder}; your progress file and words "
+        "in it are readable by you only, but you may prefer a private folder (chmod 700)"
+    )
 
 
 def _migrate(db: Database) -> None:
@@ -227,11 +275,18 @@ def _migrate(db: Database) -> None:
 
 
 def _backup(db: Database, version: int) -> Path:
+    """A copy of the progress file before it is upgraded, readable by the listener only; the newest
+    KEEP_BACKUPS are kept."""
     stamp = db.clock.now().strftime("%Y%m%d-%H%M%S")
     target = db.path.with_name(f"{db.path.name}.backup-v{version}-{stamp}")
+    files.private_file(target)
     dst = sqlite3.connect(target)
     try:
         db.conn.backup(dst)
     finally:
         dst.close()
+    older = sorted(db.path.parent.glob(f"{db.path.name}.backup-*"), key=lambda p: (p.stat().st_mtime, p.name))
+    for old in older[:-KEEP_BACKUPS]:
+        with contextlib.suppress(OSError):
+            old.unlink()
     return target

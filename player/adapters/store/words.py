@@ -6,7 +6,7 @@ They are private: nothing here prints them, and errors never quote them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from player.adapters.store.db import Database
 
@@ -20,7 +20,8 @@ class StoredLetter:
 
 
 def _now(db: Database) -> str:
-    return db.clock.now().astimezone(UTC).isoformat()
+    # With the offset in force at that moment: its local date stays the date it was written, anywhere.
+    return db.clock.now().isoformat()
 
 
 def _moment(text: str) -> datetime:
@@ -52,15 +53,16 @@ def letters(db: Database | None) -> list[StoredLetter]:
     if db is None:
         return []
     with db.reading() as conn:
-        rows = conn.execute("SELECT id, written_at, changed_at, text FROM letters ORDER BY written_at, id").fetchall()
-    return [StoredLetter(i, _moment(w), _moment(c), t) for i, w, c, t in rows]
+        rows = conn.execute("SELECT id, written_at, changed_at, text FROM letters ORDER BY id").fetchall()
+    found = [StoredLetter(i, _moment(w), _moment(c), t) for i, w, c, t in rows]
+    return sorted(found, key=lambda x: (x.written_at, x.id))
 
 
 def add_letter(db: Database, text: str, written_at: datetime | None = None) -> int:
     """Keep a new letter (dated now, or as given when it comes from an export); returns its id. A letter
     with the same date is the same letter: it is not added twice."""
     now = _now(db)
-    when = written_at.astimezone(UTC).isoformat() if written_at else now
+    when = written_at.isoformat() if written_at else now
     with db.writing() as conn:
         found = conn.execute("SELECT id FROM letters WHERE written_at = ?", (when,)).fetchone()
         if found:

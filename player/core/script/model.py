@@ -67,6 +67,9 @@ class Say:
     text: str
     pause: Pause
     line: int
+    #: Said only when the listener's letter is read (`if_letter = true`), such as an invitation to notice
+    #: how it felt to hear it.
+    if_letter: bool = False
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,8 @@ class Phrases:
     texts: tuple[str, ...]
     pause: Pause
     line: int
+    #: How many of the listener's phrases to speak, from the first (`count = 1`: "one kind phrase").
+    count: int | None = None
 
 
 @dataclass(frozen=True)
@@ -114,29 +119,35 @@ Step = Say | Bell | Silence | Phrases | Letter | Repeat
 
 @dataclass(frozen=True)
 class Words:
-    """The listener's own words, as a practice speaks them (empty: the course's own wording)."""
+    """The listener's own words, as a practice speaks them (empty: the course's own wording). `owner` names
+    whose words they are (one per data folder), so their speech is kept apart and forgotten with them."""
 
     phrases: tuple[str, ...] = ()
     letter: str | None = None
+    owner: str = ""
 
 
 NO_WORDS = Words()
-#: A letter is read a little slower than the course (words a minute as heard).
-LETTER_RATE = 120
+#: A letter is read about 15 % slower than the listener's own pace for the course.
+LETTER_PACE = 0.85
 #: After each sentence of a letter: this much, plus a little for each of its words, up to the most.
-LETTER_SILENCE_S, LETTER_SILENCE_PER_WORD_S, LETTER_SILENCE_MAX_S = 1.5, 0.1, 8.0
+LETTER_SILENCE_S, LETTER_SILENCE_PER_WORD_S, LETTER_SILENCE_MAX_S = 3.0, 0.1, 10.0
 #: After each paragraph of a letter, this much more.
-LETTER_PARAGRAPH_S = 3.0
+LETTER_PARAGRAPH_S = 4.0
 
 
 @dataclass(frozen=True)
 class Speech:
-    """One spoken segment: a `say` line, or the part of it between inline pauses. `rate` is set where a
-    segment is spoken at its own pace (a letter)."""
+    """One spoken segment: a `say` line, or the part of it between inline pauses.
+
+    `pace` is set where a segment is spoken at its own pace, relative to the listener's (a letter at 0.85).
+    `own` names the listener's words ("phrases" or "letter"): their speech is kept apart and forgotten
+    with them."""
 
     text: str
     line: int
-    rate: int | None = None
+    pace: float | None = None
+    own: str | None = None
 
 
 @dataclass(frozen=True)
@@ -178,11 +189,24 @@ class Script:
     @property
     def uses_words(self) -> bool:
         """Whether the script speaks the listener's phrases or letter."""
-        return _uses_words(self.steps)
+        return bool(self.words_used)
+
+    @property
+    def words_used(self) -> frozenset[str]:
+        """Which of the listener's own words the script speaks: "phrases", "letter", both or none."""
+        return frozenset(_words_used(self.steps))
 
 
-def _uses_words(steps: tuple[Step, ...]) -> bool:
-    return any(isinstance(s, (Phrases, Letter)) or (isinstance(s, Repeat) and _uses_words(s.steps)) for s in steps)
+def _words_used(steps: tuple[Step, ...]) -> set[str]:
+    found: set[str] = set()
+    for s in steps:
+        if isinstance(s, Phrases):
+            found.add("phrases")
+        elif isinstance(s, Letter):
+            found.add("letter")
+        elif isinstance(s, Repeat):
+            found |= _words_used(s.steps)
+    return found
 
 
 def _expand(steps: tuple[Step, ...], out: list[Event], words: Words) -> None:
@@ -191,10 +215,16 @@ def _expand(steps: tuple[Step, ...], out: list[Event], words: Words) -> None:
             for _ in range(step.count):
                 _expand(step.steps, out, words)
             continue
+        if isinstance(step, Say) and step.if_letter and not words.letter:
+            continue
         if isinstance(step, Phrases):
-            for text in words.phrases or step.texts:
-                # The listener's own words are spoken as they wrote them; the script's may hold [pause N].
-                _say(_tidy(text) if words.phrases else text, step.line, out)
+            for text in words.phrases[: step.count] or step.texts:
+                # The listener's own words are words: spoken exactly as written, brackets and all (never
+                # read as markup); the script's own may hold [pause N].
+                if words.phrases:
+                    out.append(Speech(_tidy(text), step.line, own="phrases"))
+                else:
+                    _say(text, step.line, out)
                 if step.pause.high > 0:
                     out.append(Gap(step.pause))
             continue
@@ -216,22 +246,73 @@ def _say(text: str, line: int, out: list[Event]) -> None:
         out.append(Speech(part, line) if isinstance(part, str) else Gap(Pause.fixed(part)))
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+")
+#: Words whose full stop does not end a sentence.
+_ABBREVIATIONS = frozenset(
+    [
+        "dr",
+        "mr",
+        "mrs",
+        "ms",
+        "mx",
+        "prof",
+        "st",
+        "sr",
+        "jr",
+        "vs",
+        "etc",
+        "e.g",
+        "i.e",
+        "eg",
+        "ie",
+        "approx",
+        "fig",
+        "cf",
+        "ca",
+        "mt",
+        "ft",
+        "rev",
+        "gen",
+        "col",
+        "lt",
+    ]
+)
+_SENTENCE_END = re.compile(r"(?:[.!?]+|\u2026)[\"'\u201d\u2019)\]]*\s+")
+
+
+def sentences(text: str) -> list[str]:
+    """A paragraph's sentences: split after a full stop, question or exclamation mark (or an ellipsis)
+    that is followed by a space and a capital letter, a digit or a quote; never after a title or short
+    form such as "Dr." or "e.g.", nor inside a number such as 3.5."""
+    out: list[str] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        before = text[start : m.start()].split()
+        last = before[-1].lower().rstrip(".") if before else ""
+        following = text[m.end() : m.end() + 1]
+        mark = text[m.start() : m.end()].strip()
+        if last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha() and mark.startswith(".")):
+            continue  # "Dr. Lee", "J. Smith"
+        if not (following.isupper() or following.isdigit() or following in "\"'\u201c\u2018("):
+            continue  # "so... and then", "e.g. this"
+        out.append(text[start : m.end()])
+        start = m.end()
+    out.append(text[start:])
+    return [s for s in (_tidy(x) for x in out) if s]
 
 
 def letter_events(text: str, line: int) -> list[Event]:
     """A letter as it is read: sentence by sentence at the letter's pace, a silence after each (longer for
-    longer sentences) and a little more after each paragraph."""
+    longer sentences) and a little more after each paragraph. Read exactly as written: no markup."""
     out: list[Event] = []
     paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
     for paragraph in paragraphs:
-        sentences = [s for s in (_tidy(x) for x in _SENTENCE_END.split(paragraph.strip())) if s]
-        for i, sentence in enumerate(sentences):
+        found = sentences(paragraph.strip())
+        for i, sentence in enumerate(found):
             words = len(sentence.split())
             rest = min(LETTER_SILENCE_MAX_S, LETTER_SILENCE_S + LETTER_SILENCE_PER_WORD_S * words)
-            if i == len(sentences) - 1:
+            if i == len(found) - 1:
                 rest += LETTER_PARAGRAPH_S
-            out.append(Speech(sentence, line, LETTER_RATE))
+            out.append(Speech(sentence, line, LETTER_PACE, own="letter"))
             out.append(Gap(Pause.fixed(round(rest, 3))))
     return out
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Collection
+from dataclasses import replace
 from typing import Any
 
-from player.core.script.checks import NAME, is_number, number_in, suggest
+from player.core.script.checks import NAME, is_number, number_in, suggest, whole_in
 from player.core.script.model import (
     INLINE_PAUSE,
     NO_PAUSE,
@@ -31,9 +32,11 @@ MAX_NESTING = 4
 MAX_SAY_CHARS = 5000
 
 _ANY_BRACKET = re.compile(r"\[[^\]]*\]?")
-STEP_KEYS = ("say", "bell", "phrases", "letter", "pause", "repeat", "steps")
+STEP_KEYS = ("say", "bell", "phrases", "letter", "pause", "repeat", "steps", "count", "if_letter")
 #: At most this many phrases of the script's own in a `phrases` step (the listener keeps up to six).
 MAX_PHRASES = 12
+#: The most phrases a listener keeps (a `count` asks for at most this many of theirs).
+LISTENER_PHRASES = 6
 
 
 class StepRules:
@@ -82,12 +85,26 @@ class StepRules:
         pause = self.pause(raw, where, name) if "pause" in raw else NO_PAUSE
         if pause is None:
             return None
+        for key, goes_with in (("count", "phrases"), ("if_letter", "say")):
+            if key in raw and goes_with not in raw:
+                self.error(where + (key,), f"{key} in {name} goes with {goes_with}; add {goes_with} or remove {key}")
+                return None
+        if "if_letter" in raw and not isinstance(raw["if_letter"], bool):
+            self.error(where + ("if_letter",), f"if_letter in {name} is true or false")
+            return None
         if "say" in raw:
-            return self.say(raw["say"], pause, where, name, line)
+            said = self.say(raw["say"], pause, where, name, line)
+            return said if said is None or not raw.get("if_letter") else replace(said, if_letter=True)
         if "bell" in raw:
             return self.bell(raw["bell"], pause, where, name, line)
         if "phrases" in raw:
-            return self.phrases(raw["phrases"], pause, where, name, line)
+            found = self.phrases(raw["phrases"], pause, where, name, line)
+            if found is None or "count" not in raw:
+                return found
+            if not whole_in(raw["count"], 1, LISTENER_PHRASES):
+                self.error(where + ("count",), f"count in {name} is how many of the listener's phrases, 1 to 6")
+                return None
+            return replace(found, count=raw["count"])
         if "letter" in raw:
             said = self.say(raw["letter"], NO_PAUSE, where + ("letter",), name, line, key="letter")
             return None if said is None else Letter(said.text, pause, line)

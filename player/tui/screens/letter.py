@@ -4,6 +4,8 @@ ctrl+q saves and quits."""
 
 from __future__ import annotations
 
+import threading
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -31,6 +33,9 @@ class LetterScreen(Screen[None]):
         #: The letter being written (None until a new one is first saved).
         self.letter_id = letter_id
         self._saved_text = ""
+        #: One save at a time, from the autosave worker or the screen itself: a new letter is made once,
+        #: at its first save, and every later save changes that one.
+        self._saving = threading.Lock()
         self._save_timer: Timer | None = None
         self._area = TextArea(id="letter-text", soft_wrap=True, show_line_numbers=False)
 
@@ -80,14 +85,15 @@ class LetterScreen(Screen[None]):
 
     def _save(self, text: str) -> str | None:
         """Keep the letter as it stands (once; again only when it changed). A message, or None."""
-        if text.strip() == self._saved_text.strip() or not text.strip():
-            return None
-        try:
-            self.letter_id = words.save_letter(self.shell.ctx, text, self.letter_id)
-        except CompassionError as exc:
-            return exc.message.capitalize() + "."
-        self._saved_text = text
-        return f"Saved at {self.shell.ctx.now():%H:%M}."
+        with self._saving:
+            if text.strip() == self._saved_text.strip() or not text.strip():
+                return None
+            try:
+                self.letter_id = words.save_letter(self.shell.ctx, text, self.letter_id)
+            except CompassionError as exc:
+                return exc.message.capitalize() + "."
+            self._saved_text = text
+            return f"Saved at {self.shell.ctx.now():%H:%M}."
 
     def keep_now(self) -> None:
         """The screen or the app is closing: save what is typed, here and now."""

@@ -63,6 +63,8 @@ class PlayerScreen(Screen[None]):
         self.mood_before = mood_before
         self.clamp = clamp
         self.practice: practice.Practice | None = None
+        #: Why the session could not start (the lines shown), once that is known.
+        self.failed: list[str] | None = None
         self._ticker: Timer | None = None
         self._leaving = False
         self._cancel = threading.Event()
@@ -125,6 +127,7 @@ class PlayerScreen(Screen[None]):
         self.query_one("#preparing-bar", ProgressBar).update(progress=share)
 
     def _failed(self, lines: list[str]) -> None:
+        self.failed = lines
         self.query_one("#preparing-label", Label).update("\n".join(lines))
         self.shell.notify(lines[0], severity="error", timeout=10)
 
