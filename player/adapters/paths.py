@@ -72,10 +72,11 @@ def state_dir() -> Path:
 
 
 def busy_timeout_ms() -> int:
-    """How long to wait for another program to finish writing the progress file (COMPASSION_TEST_BUSY_MS
-    shortens it for tests)."""
+    """How long a write waits for another program to finish writing the progress file before the session
+    is kept aside in the pending file: about 2 seconds, so nothing freezes (COMPASSION_TEST_BUSY_MS sets it
+    for tests)."""
     text = os.environ.get("COMPASSION_TEST_BUSY_MS", "")
-    return int(text) if text.isdigit() else 15000
+    return int(text) if text.isdigit() else 2000
 
 
 def config_dir() -> Path:

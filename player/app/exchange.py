@@ -29,7 +29,8 @@ EXPORT_VERSION = 2
 @dataclass(frozen=True)
 class Imported:
     added: int
-    skipped: int
+    #: Sessions already here, merged with the file's copy (a record only grows: nothing here is lost).
+    merged: int
     letters_added: int = 0
     #: The file's phrases were set (none were saved here), kept (yours were), or there were none.
     phrases: str = "none"
@@ -57,7 +58,7 @@ def export_file(ctx: Context, target: Path, personal: bool = True) -> int:
 
 
 def import_file(ctx: Context, source: Path) -> Imported:
-    """Add the sessions of an export file (those already present are skipped), the letters this machine
+    """Add the sessions of an export file (one already present is merged with its copy, and only grows), the letters this machine
     does not have, and the phrases when none are saved here (yours are never replaced)."""
     try:
         doc = json.loads(source.read_text(encoding="utf-8"))
@@ -80,7 +81,7 @@ def import_file(ctx: Context, source: Path) -> Imported:
     db = open_store(ctx)
     assert db is not None
     try:
-        added, skipped = store.import_sessions(db, parsed, ctx.settings.day_start_minutes)
+        added, merged = store.import_sessions(db, parsed, ctx.settings.day_start_minutes)
         have = {x.written_at for x in words_store.letters(db)}
         fresh = [(when, text) for when, text in new_letters if when not in have]
         for when, text in fresh:
@@ -92,7 +93,7 @@ def import_file(ctx: Context, source: Path) -> Imported:
                 words_store.set_phrases(db, new_phrases)
     finally:
         db.close()
-    return Imported(added, skipped, len(fresh), phrases)
+    return Imported(added, merged, len(fresh), phrases)
 
 
 def _words_from(doc: dict[str, Any], source: Path) -> tuple[tuple[str, ...], list[tuple[datetime, str]]]:

@@ -131,6 +131,7 @@ class SqliteRecorder:
     def _write(self, session: Session, final: bool) -> Saved:
         try:
             store.save(self._database(), session, self.ctx.settings.day_start_minutes, None if final else self.owner)
+            pending.superseded(self.ctx.data_dir, session)
             return Saved(True)
         except CompassionError as exc:
             problem = exc.message + (f" ({exc.hint})" if exc.hint else "")

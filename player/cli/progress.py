@@ -81,7 +81,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from player.app import context, exchange
 
     done = exchange.import_file(context.open_context(args.data_dir), args.file)
-    print(f"imported {done.added} session(s); {done.skipped} already present, skipped")
+    print(f"imported {done.added} session(s); {done.merged} already present, merged (nothing here is lost)")
     if done.letters_added:
         print(f"added {done.letters_added} letter(s) you did not have here")
     if done.phrases == "set":

@@ -13,18 +13,17 @@ import contextlib
 import os
 import sqlite3
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal, overload
 
 from player.adapters import files, paths
 from player.adapters.clock import Clock
+from player.adapters.store import merge
 from player.adapters.store.migrations import CURRENT_VERSION, MIGRATIONS
 from player.core.errors import StoreError
 
 FILE_NAME = "progress.db"
-_LOCK_RETRIES = 20
 #: How many of the backups made before upgrades are kept (the newest).
 KEEP_BACKUPS = 3
 #: Beside the progress file once the listener has been told that others can enter its folder.
@@ -119,16 +118,14 @@ class Database:
 
 
 def _begin_immediate(conn: sqlite3.Connection, path: Path) -> None:
-    # busy_timeout covers most waits; a few retries cover the rest under heavy contention.
-    for attempt in range(_LOCK_RETRIES if paths.busy_timeout_ms() >= 1000 else 1):
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            return
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) and "busy" not in str(exc):
-                raise
-            time.sleep(0.05 * (attempt + 1))
-    raise StoreError(f"the progress file {path} stayed busy in another program", "try again in a moment")
+    """Start a write, waiting for another program's write only as long as SQLite's own busy handler does
+    (`busy_timeout`, about 2 seconds): then the caller keeps the work aside instead of freezing."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise
+        raise StoreError(f"the progress file {path} stayed busy in another program", "try again in a moment") from None
 
 
 @overload
@@ -183,6 +180,7 @@ def open_database(data_dir: Path, *, create: bool = True, clock: Clock) -> Datab
                 "make the folder writable, or choose another with --data-dir",
             ) from None
         raise _damaged(path) from None
+    merge.register(conn)
     db = Database(path, conn, readonly, clock)
     if open_to_others:
         db.notice = _noted_once(path.parent)

@@ -110,10 +110,21 @@ def keep(data_dir: Path, session: Session, final: bool) -> Path:
     raise CompassionError("nowhere to keep this session: " + "; ".join(problems))
 
 
+def superseded(data_dir: Path, session: Session) -> None:
+    """A later write of this session reached the progress file: an earlier copy kept aside is forgotten,
+    so that it can never be added back over it."""
+    for path in places(data_dir):
+        if path.exists() and any(_key(s) == _key(session) for s, _ in _read(path)):
+            forget(path, [session])
+
+
 def forget(path: Path, done: list[Session]) -> None:
     """Remove sessions that are now in the progress file (the file goes when it is empty)."""
     keys = {_key(s) for s in done}
-    left = [(s, f) for s, f in _read(path) if _key(s) not in keys]
+    held = _read(path)
+    left = [(s, f) for s, f in held if _key(s) not in keys]
+    if len(left) == len(held):
+        return
     with contextlib.suppress(OSError, CompassionError):
         if left:
             doc = {"format": FORMAT, "sessions": [_to_json(s, f) for s, f in left]}

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 from player.adapters.store.db import Database
+from player.adapters.store.merge import GROWS
 from player.core import calendar
 from player.core.session import Session, StoredSession
 
@@ -26,13 +27,10 @@ _FIELDS = (
     "minutes_variant, mood_before, mood_after, source, recorded_at, resumes, position_s, heard, audio_key, part_s"
 )
 _INSERT = f"INSERT INTO sessions ({_FIELDS}) VALUES ({', '.join('?' * 18)})"
-#: A session written as it plays: the same session (exercise and start) is updated in place.
+#: Every write of a session (as it plays, at its end, from the pending file, from an import): the same
+#: session (exercise and start) is merged in place, and its record only ever grows (`merge.GROWS`).
 _SAVE = f"""INSERT INTO sessions ({_FIELDS}, live_owner) VALUES ({", ".join("?" * 19)})
-    ON CONFLICT (exercise_id, started_at) DO UPDATE SET
-        duration_s = excluded.duration_s, listened_s = excluded.listened_s, completed = excluded.completed,
-        minutes_variant = excluded.minutes_variant, mood_before = excluded.mood_before,
-        mood_after = excluded.mood_after, recorded_at = excluded.recorded_at, position_s = excluded.position_s,
-        heard = excluded.heard, part_s = excluded.part_s, live_owner = excluded.live_owner"""
+    ON CONFLICT (exercise_id, started_at) DO UPDATE SET {GROWS}"""
 
 
 def record(db: Database, session: Session, day_start_minutes: int) -> tuple[int, bool]:
@@ -97,8 +95,8 @@ def _row(session: Session, day_start_minutes: int, recorded_at: datetime) -> tup
 def import_sessions(
     db: Database, sessions: Iterable[tuple[Session, datetime | None]], day_start_minutes: int
 ) -> tuple[int, int]:
-    """Add sessions (each with the start of the part it continues, if any), skipping ones already present
-    (same exercise and start). Returns (added, skipped)."""
+    """Add sessions (each with the start of the part it continues, if any); one already present (same
+    exercise and start) is merged with it, and only grows. Returns (added, merged)."""
     added = skipped = 0
     with db.writing() as conn:
         for s, resumes_start in sessions:
@@ -106,11 +104,15 @@ def import_sessions(
                 found = conn.execute("SELECT id FROM sessions WHERE started_at = ?", (utc_text(resumes_start),))
                 row = found.fetchone()
                 s = replace(s, resumes=row[0] if row else None)
-            try:
-                conn.execute(_INSERT, _row(s, day_start_minutes, db.clock.now()))
-                added += 1
-            except sqlite3.IntegrityError:
+            there = conn.execute(
+                "SELECT 1 FROM sessions WHERE exercise_id = ? AND started_at = ?",
+                (s.exercise_id, utc_text(s.started_at)),
+            ).fetchone()
+            conn.execute(_SAVE, (*_row(s, day_start_minutes, db.clock.now()), None))
+            if there:
                 skipped += 1
+            else:
+                added += 1
     return added, skipped
 
 
