@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import functools
 import os
 import re
-import tempfile
+import secrets
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,14 +34,6 @@ def safe_name(text: str, fallback: str = "untitled") -> str:
     # Stripping can uncover a reserved name ("CON." becomes "CON"): check once more.
     text = sanitize_filename(text, platform="universal", max_len=MAX_NAME).strip(" .")
     return text or fallback
-
-
-@functools.lru_cache(maxsize=1)
-def _file_mode() -> int:
-    # Temporary files are private (0600); finished files get the usual permissions for this user's umask.
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return 0o666 & ~mask
 
 
 def private_folder(folder: Path, *, tighten: bool) -> bool:
@@ -101,8 +92,7 @@ def atomic_path(target: Path, what: str = "file", *, private: bool = False) -> I
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
         _sweep(target.parent, prefix)
-        fd, tmp_name = tempfile.mkstemp(prefix=f"{prefix}{os.getpid()}-", suffix=".part", dir=target.parent)
-        os.close(fd)
+        tmp_name = _new_file(target.parent, f"{prefix}{os.getpid()}-", PRIVATE_FILE if private else 0o666)
     except OSError as exc:
         raise WorkFailed(f"cannot write the {what} {target}: {describe_os_error(exc)}") from None
     tmp = Path(tmp_name)
@@ -110,7 +100,6 @@ def atomic_path(target: Path, what: str = "file", *, private: bool = False) -> I
         yield tmp
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
-            os.fchmod(f.fileno(), 0o600 if private else _file_mode())
         os.replace(tmp, target)
         fsync_dir(target.parent)
     except OSError as exc:
@@ -122,6 +111,20 @@ def atomic_path(target: Path, what: str = "file", *, private: bool = False) -> I
     except BaseException:
         _remove(tmp)
         raise
+
+
+def _new_file(folder: Path, prefix: str, mode: int) -> str:
+    """Create an empty file with a new name in `folder`, with `mode` given at creation: the kernel applies
+    the user's umask to it (0o666 becomes the usual mode), and a private file is 0600 from its first moment.
+    The process's umask is never changed."""
+    for _ in range(100):
+        name = os.path.join(folder, f"{prefix}{secrets.token_hex(4)}.part")
+        try:
+            os.close(os.open(name, os.O_CREAT | os.O_EXCL | os.O_WRONLY, mode))
+        except FileExistsError:
+            continue
+        return name
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(folder))
 
 
 def fsync_dir(folder: Path) -> None:

@@ -43,6 +43,22 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     return default_data_dir()
 
 
+def folder_id(folder: Path) -> str:
+    """A short name for a data folder, the same for every path that leads to it (what is kept for it
+    elsewhere, such as speech of the listener's words or sessions waiting to be saved, carries it)."""
+    import hashlib
+
+    return hashlib.sha256(str(Path(folder).resolve()).encode("utf-8")).hexdigest()[:16]
+
+
+def is_default_data_dir(folder: Path) -> bool:
+    """Whether `folder` is the platform's data folder for the app (the app's own, not one chosen)."""
+    try:
+        return Path(folder).resolve() == default_data_dir().resolve()
+    except OSError:
+        return False
+
+
 def default_data_dir() -> Path:
     """The platform's data folder for the app (the app's own: it keeps it private)."""
     import platformdirs

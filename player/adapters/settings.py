@@ -150,6 +150,39 @@ def load(config_dir: Path) -> Settings:
     return replace(Settings(), **_read(config_path(config_dir)))
 
 
+def stamp(config_dir: Path) -> tuple[int, int] | None:
+    """What tells that the settings file changed since it was read: (mtime_ns, size); None when missing."""
+    try:
+        st = config_path(config_dir).stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
+class Current:
+    """The settings in force, read again whenever the file changed (another terminal's `config set`, the
+    settings screen): every decision that depends on a setting asks here. A file that cannot be read just
+    now (being saved by hand, say) leaves the last good settings in force."""
+
+    def __init__(self, config_dir: Path, settings: Settings) -> None:
+        self.config_dir = Path(config_dir)
+        self._settings = settings
+        self._stamp = stamp(self.config_dir)
+
+    def get(self) -> Settings:
+        now = stamp(self.config_dir)
+        if now != self._stamp:
+            with contextlib.suppress(CompassionError):
+                self._settings = load(self.config_dir)
+                self._stamp = now
+        return self._settings
+
+    def set(self, settings: Settings) -> None:
+        """The settings just written (by `change`): in force at once."""
+        self._settings = settings
+        self._stamp = stamp(self.config_dir)
+
+
 def parse_value(key: str, text: str) -> Any:
     """Turn command-line text into a setting's value, validated."""
     names = {f.name for f in fields(Settings)}
@@ -204,7 +237,7 @@ def change(config_dir: Path, changes: Mapping[str, Any], derived: Derived | None
         if after == before and all(k in written for k in changes):
             return after, path
         previous = path.read_bytes() if path.exists() else None
-        text = _text({**written, **changes})
+        text = _text({**written, **changes}) if previous is None else _kept(previous.decode("utf-8-sig"), changes)
         try:
             with derived(before, after) if derived is not None else contextlib.nullcontext():
                 write_text(path, text, "settings file")
@@ -226,6 +259,23 @@ def _text(values: Mapping[str, Any]) -> str:
             lines.append(f"# {DESCRIPTIONS[key]}")
             lines.append(tomli_w.dumps({key: values[key]}))
     return "\n".join(lines)
+
+
+def _kept(text: str, changes: Mapping[str, Any]) -> str:
+    """The settings file with only the named keys changed: the listener's own comments, blank lines and
+    key order stay as they wrote them; a key that was not there is added at the end under its description."""
+    import tomlkit
+
+    doc = tomlkit.parse(text)
+    for key, value in changes.items():
+        if key in doc:
+            doc[key] = value
+        else:
+            if doc.body and not text.endswith("\n\n"):
+                doc.add(tomlkit.nl())
+            doc.add(tomlkit.comment(DESCRIPTIONS[key]))
+            doc.add(key, value)
+    return tomlkit.dumps(doc)
 
 
 def _put_back(path: Path, previous: bytes | None) -> None:

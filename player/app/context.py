@@ -3,7 +3,6 @@ the catalog of exercises. Made once, at the edge (`open_context`), and handed do
 
 from __future__ import annotations
 
-import hashlib
 import sys
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
@@ -27,13 +26,22 @@ class Context:
 
     data_dir: Path
     config_dir: Path
-    settings: config.Settings
+    current: config.Current
     cache: SpeechCache
     catalog: Catalog
     clock: Clock
     #: Where a line the listener should see once goes (the TUI shows it in the app; the command line
     #: prints it on standard error).
     on_notice: Callable[[str], None] = field(default=lambda line: print(line, file=sys.stderr))
+
+    @property
+    def settings(self) -> config.Settings:
+        """The settings in force now: read again whenever the settings file has changed."""
+        return self.current.get()
+
+    @settings.setter
+    def settings(self, value: config.Settings) -> None:
+        self.current.set(value)
 
     def now(self) -> datetime:
         """The current moment (with the local UTC offset), from the one clock."""
@@ -57,7 +65,7 @@ class Context:
     def words_owner(self) -> str:
         """Whose words these are: one name for each data folder, under which the speech made of the
         listener's phrases and letter is kept apart (and forgotten with them)."""
-        return hashlib.sha256(str(self.data_dir.resolve()).encode("utf-8")).hexdigest()[:16]
+        return paths.folder_id(self.data_dir)
 
     def tidy_cache(self, keep: Collection[str] = frozenset()) -> None:
         """Keep the speech cache within its size setting: least recently used lines go first, never the
@@ -75,4 +83,5 @@ def open_context(data_dir: str | Path | None = None, clock: Clock | None = None)
         conf_dir = paths.config_dir()
     settings = config.load(conf_dir)
     clock = clock or from_setting(paths.test_now())
-    return Context(data, conf_dir, settings, SpeechCache(paths.cache_dir()), Catalog(data), clock)
+    current = config.Current(conf_dir, settings)
+    return Context(data, conf_dir, current, SpeechCache(paths.cache_dir()), Catalog(data), clock)

@@ -120,6 +120,12 @@ class Outcome:
     kept: bool
     problem: str | None = None  # one line when it did not simply go into the progress file
 
+    @property
+    def lost(self) -> bool:
+        """A real session (a second or more heard) that could be kept nowhere: neither the progress file
+        nor the pending file took it."""
+        return not self.kept and self.heard_s >= 1.0
+
 
 class Practice:
     """One session's lifecycle, the only one: every way to practise (the app, `--no-tui`, `--plain`, the

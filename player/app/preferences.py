@@ -5,7 +5,10 @@ file for a reminder time), all in one step."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +21,7 @@ from player.app import library, progress, reminders
 from player.app.context import Context
 from player.app.session import Session
 from player.core import ids
+from player.core.errors import CompassionError
 from player.core.script.model import Pause, Say, Script
 
 
@@ -54,6 +58,49 @@ def change(ctx: Context, key: str, value: object) -> Changed:
 
     ctx.settings, path = settings.change(ctx.config_dir, changes, along)
     return Changed(path, written[0] if written else None)
+
+
+#: What a settings change reports back: what was saved, or the problem that kept it from being saved.
+Done = Callable[[Changed | None, CompassionError | None], None]
+
+
+class Writer:
+    """The settings screen's changes, written one at a time in the order they were made, on one thread
+    of its own: an older value never lands over a newer one, however quickly the listener toggles."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self._queue: queue.Queue[tuple[str, object, Done]] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._start = threading.Lock()
+
+    def submit(self, key: str, value: object, done: Done) -> None:
+        """Queue a change; `done` is called on the writer's thread once it is saved (or refused)."""
+        with self._start:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, daemon=True, name="settings-writer")
+                self._thread.start()
+        self._queue.put((key, value, done))
+
+    def wait(self, timeout: float = 3.0) -> bool:
+        """Wait until every queued change is written (the app is closing); False if time ran out."""
+        ends = time.monotonic() + timeout
+        while self._queue.unfinished_tasks and time.monotonic() < ends:
+            time.sleep(0.01)
+        return not self._queue.unfinished_tasks
+
+    def _run(self) -> None:
+        while True:
+            key, value, done = self._queue.get()
+            try:
+                try:
+                    changed = change(self.ctx, key, value)
+                except CompassionError as exc:
+                    done(None, exc)
+                else:
+                    done(changed, None)
+            finally:
+                self._queue.task_done()
 
 
 PREVIEW_WORDS = "Hello. This is the voice your practices will use. Take your time, and breathe gently."

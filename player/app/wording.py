@@ -17,6 +17,17 @@ SELF_HELP_NOTICE = (
 )
 
 
+def lost_session(heard_s: float, problem: str | None, data_dir: object, exercise_id: str) -> str:
+    """A session that could be kept nowhere, said plainly, with what to do (never "Finished")."""
+    minutes = max(1, round(heard_s / 60))
+    why = (problem or "the progress file could not be written").split("; this session")[0]
+    return (
+        f"This session ({calendar.minutes_text(heard_s)} heard) could not be saved anywhere: {why}. "
+        f"Free some disk space or make {data_dir} writable, then add it with "
+        f"`compassion record {exercise_id} --minutes {minutes}`."
+    )
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 

@@ -6,6 +6,7 @@ import sys
 from types import TracebackType
 from typing import Any
 
+from player.app.wording import lost_session
 from player.core.calendar import clock, minutes_range, minutes_text, seconds_text
 
 LABELS = {"speech": "Preparing speech", "audio": "Writing audio"}
@@ -126,7 +127,7 @@ def plain_playback(practice, term: Terminal | None = None) -> int:
         if tty:
             print()
         outcome = practice.finish()
-        print(stopped_message(outcome), file=sys.stderr)
+        print(stopped_message(outcome, practice.session), file=sys.stderr)
         from player.adapters.stopping import exit_status
 
         return exit_status(stop)
@@ -135,6 +136,14 @@ def plain_playback(practice, term: Terminal | None = None) -> int:
     outcome = practice.finish()
     if player.error is not None:
         raise player.error
+    if outcome.lost:
+        print(
+            lost_session(
+                outcome.heard_s, outcome.problem, practice.session.ctx.data_dir, str(practice.session.entry.id)
+            ),
+            file=sys.stderr,
+        )
+        return 1
     if outcome.problem:
         print(outcome.problem, file=sys.stderr)
     term.say(
@@ -144,8 +153,10 @@ def plain_playback(practice, term: Terminal | None = None) -> int:
     return 0
 
 
-def stopped_message(outcome) -> str:
+def stopped_message(outcome, session=None) -> str:
     """What the listener is told when they stop part-way: "kept" only when it was."""
+    if outcome.lost and session is not None:
+        return "stopped. " + lost_session(outcome.heard_s, outcome.problem, session.ctx.data_dir, str(session.entry.id))
     if outcome.problem:
         return f"stopped after {minutes_text(outcome.heard_s)}; {outcome.problem}"
     if not outcome.kept:

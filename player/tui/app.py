@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from datetime import date
 
 from textual import work
@@ -16,7 +17,7 @@ from textual.binding import Binding
 
 from player.adapters.playback import device
 from player.adapters.stopping import STOP_SIGNALS
-from player.app import context, practice, progress, recording
+from player.app import context, practice, preferences, progress, recording
 from player.app.timer import TimerSpec
 from player.core.errors import CompassionError
 from player.tui.commands import ExerciseCommands
@@ -60,6 +61,8 @@ class CompassionApp(Flows):
         self.stats: progress.Stats | None = None
         self.store_problem: str | None = None
         self.recorder = recording.SqliteRecorder(ctx)
+        #: The one writer of settings changed in the app: in the order they were made.
+        self.settings_writer = preferences.Writer(ctx)
         self._backend = backend
         self.audio_notice = notice
         self._audio_ready = threading.Event()
@@ -69,15 +72,20 @@ class CompassionApp(Flows):
     def _notice(self, line: str) -> None:
         """Show a notice from any thread without waiting for it to be shown: the thread may hold a lock
         the UI thread is about to take (a save under way)."""
+        self.later(self.notify, line, timeout=10)
+
+    def later(self, callback: Callable[..., object], *args: object, **kwargs: object) -> None:
+        """Run `callback` on the UI thread soon, from any thread, without waiting for it (a writer thread
+        must never wait on the UI while the UI may wait on it)."""
         if threading.get_ident() == self._thread_id or self._loop is None:
-            self.notify(line, timeout=10)
+            callback(*args, **kwargs)
             return
 
-        async def show() -> None:
+        async def run() -> None:
             with self._context():
-                self.notify(line, timeout=10)
+                callback(*args, **kwargs)
 
-        asyncio.run_coroutine_threadsafe(show(), self._loop)
+        asyncio.run_coroutine_threadsafe(run(), self._loop)
 
     # -- start-up ------------------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -232,6 +240,7 @@ class CompassionApp(Flows):
         # However the app closes (ctrl+q mid-session or at the check-in after it), what was heard is kept;
         # the store closes once every write under way has finished.
         self._keep_sessions()
+        self.settings_writer.wait()
         self.recorder.close()
 
 

@@ -4,6 +4,7 @@ so they never import it (that would go round in a circle)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Generic, TypeVar, cast
 
@@ -13,6 +14,7 @@ from textual.screen import Screen as TextualScreen
 from player.adapters.catalog import Entry
 from player.adapters.playback.backend import Backend
 from player.app.context import Context
+from player.app.preferences import Writer
 from player.app.progress import Stats
 from player.app.recording import SqliteRecorder
 from player.app.timer import TimerSpec
@@ -31,12 +33,17 @@ class Shell(App[None]):
     engine: str | None
     background: str | None
     recorder: SqliteRecorder
+    settings_writer: Writer
     audio_notice: str | None
 
     @property
     def today(self) -> date:
         """Today's practice date, from the context's clock (it rolls over at the day start)."""
         return self.ctx.today()
+
+    def later(self, callback: Callable[..., object], *args: object, **kwargs: object) -> None:
+        """Run `callback` on the UI thread soon, from any thread, without waiting for it."""
+        raise NotImplementedError
 
     def refresh_progress(self) -> object:
         """Read progress again (off the UI thread); screens get `show_progress` when it arrives."""

@@ -217,7 +217,7 @@ def test_the_tui_keeps_the_session_when_its_terminal_is_closed(home, tmp_path, l
                 assert time.monotonic() - began < 5, f"the app did not exit after {how}: {shown}"
                 time.sleep(0.01)
             took = time.monotonic() - began
-            assert took < 1.0, (how, took)
+            assert took < 3.0, (how, took)  # the session is kept (a synced commit) within the 3 s bound
             if how != "closed":
                 deadline = time.monotonic() + 5
                 while not status.exists() and time.monotonic() < deadline:

@@ -223,7 +223,21 @@ def test_an_upgraded_speech_library_keeps_every_course_length_exact(home, monkey
 def test_a_length_reads_the_same_in_the_list_and_in_the_history(home):
     r = run_cli("record", "pocket-practice")  # its shortest length, as the list shows it
     assert r.returncode == 0, r.stderr
-    listed = next(line for line in run_cli("list").stdout.splitlines() if "pocket-practice" in line)
-    shown = next(line for line in run_cli("history").stdout.splitlines() if "pocket-practice" in line)
-    length = listed.split("informal")[1].strip()
-    assert "minute" in length and length.split(" to ")[0] in shown, (listed, shown)
+    import json
+
+    from player.core.calendar import minutes_text
+
+    listed = next(
+        e
+        for w in json.loads(run_cli("list", "--json").stdout)["weeks"]
+        for e in w["exercises"]
+        if e["id"] == "pocket-practice"
+    )
+    kept = json.loads(run_cli("history", "--json").stdout)[-1]
+    assert round(kept["duration_s"] / 60, 1) == listed["min_minutes"]  # the same number
+    row = next(line for line in run_cli("history").stdout.splitlines() if "pocket-practice" in line)
+    field = row.split("pocket-practice", 1)[1].split("  ")
+    shown = next(part.strip() for part in field if part.strip())
+    assert shown == minutes_text(kept["duration_s"])  # the whole length field, not a part of it
+    listed_line = next(line for line in run_cli("list").stdout.splitlines() if "pocket-practice" in line)
+    assert listed_line.split("informal", 1)[1].strip().removeprefix("about ").split(" to ")[0] == shown

@@ -192,22 +192,21 @@ def test_a_corrupt_file_gets_a_clear_message_and_is_never_overwritten(home):
     assert (home / "progress.db").read_bytes() == before
 
 
-def _read_only(folder: Path, *args: str) -> subprocess.CompletedProcess:
-    """Run the app with `folder` read-only: a private read-only bind mount as root, chmod otherwise."""
+def _read_only(folder: Path, *args: str, also: Path | None = None) -> subprocess.CompletedProcess:
+    """Run the app with `folder` (and `also`) read-only: a private read-only bind mount as root, chmod
+    otherwise."""
     cmd = [sys.executable, "-m", "player", *args]
+    folders = [folder] + ([also] if also is not None else [])
     if os.geteuid() != 0:
-        folder.chmod(0o555)
+        for f in folders:
+            f.chmod(0o555)
         try:
             return subprocess.run(cmd, capture_output=True, text=True)
         finally:
-            folder.chmod(0o755)
-    wrap = [
-        "unshare",
-        "--mount",
-        "sh",
-        "-c",
-        f'mount --bind "{folder}" "{folder}" && mount -o remount,bind,ro "{folder}" && exec "$0" "$@"',
-    ]
+            for f in folders:
+                f.chmod(0o755)
+    mounts = " && ".join(f'mount --bind "{f}" "{f}" && mount -o remount,bind,ro "{f}"' for f in folders)
+    wrap = ["unshare", "--mount", "sh", "-c", f'{mounts} && exec "$0" "$@"']
     return subprocess.run(wrap + cmd, capture_output=True, text=True)
 
 
@@ -220,7 +219,9 @@ def test_read_only_data_folder_still_shows_progress(home):
     assert json.loads(r.stdout)["total_sessions"] == 1
     r = _read_only(home, "record", "pocket-practice", "--at", at(11))
     assert r.returncode == 0 and "read-only" in r.stderr and "Traceback" not in r.stderr
-    kept = home.parent / "state" / "pending-sessions.json"  # the data folder could not take it either
+    from player.adapters.paths import folder_id
+
+    kept = home.parent / "state" / f"pending-sessions-{folder_id(home)}.json"  # the data folder could not take it
     assert f"kept in {kept}" in r.stderr and kept.stat().st_mode & 0o777 == 0o600
     shown = json.loads(_read_only(home, "history", "--json").stdout)
     assert [s.get("pending", False) for s in shown] == [False, True]  # shown meanwhile
@@ -245,7 +246,27 @@ while True:
 """
 
 
-def test_sigkill_while_recording_never_loses_a_committed_session(home):
+def test_every_connection_the_app_opens_syncs_each_commit(home):
+    """A commit is on disk before the app says it is kept: synchronous = FULL, with WAL, on every
+    connection the app opens (the kill test below cannot tell this apart from OFF: a killed process's
+    writes are in the kernel either way)."""
+    from player.adapters.clock import SetClock
+    from player.adapters.store import db as dbmod
+    from player.app import context
+    from player.app.recording import open_store
+    from tests.conftest import NOW
+
+    ctx = context.open_context(home, clock=SetClock(NOW))
+    for db in (dbmod.open_database(home, clock=ctx.clock), open_store(ctx)):
+        assert db is not None
+        try:
+            assert db.conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+            assert db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        finally:
+            db.close()
+
+
+def test_sigkill_while_recording_keeps_every_committed_session_and_an_intact_file(home):
     import random
 
     reported: list[int] = []
@@ -384,3 +405,17 @@ def test_stats_says_strength_and_how_check_ins_moved_in_words_and_json(home):
         "this_week_after": 6.0,
         "this_week_change": 2.0,
     }
+
+
+def test_a_session_that_can_be_kept_nowhere_is_said_plainly_and_never_called_finished(home, tmp_path):
+    if os.geteuid() == 0 and subprocess.run(["unshare", "--mount", "true"]).returncode != 0:
+        pytest.skip("needs mount namespaces to make a folder read-only as root")
+    run_cli("record", "pocket-practice", "--at", at(10))
+    state = home.parent / "state"
+    state.mkdir(exist_ok=True)
+    short = tmp_path / "short.toml"
+    short.write_text('title = "Short"\n[[step]]\nsay = "Hello there."\npause = 1.5\n[[step]]\nsay = "Goodbye."\n')
+    r = _read_only(home, "play", str(short), "--plain", "--no-audio", also=state)
+    assert r.returncode == 1, (r.returncode, r.stderr)
+    assert "could not be saved anywhere" in r.stderr and "compassion record" in r.stderr
+    assert "Finished" not in r.stdout + r.stderr and "Traceback" not in r.stderr

@@ -297,10 +297,11 @@ def test_pause_resume_and_double_pause_lose_or_repeat_nothing_and_seek_lands(nul
     recorded = rec.stop()
     assert r.returncode == 0, r.stderr
     assert r.stderr == ""
-    # Three stretches of sound: before the first pause, between the pauses (the quick double pause keeps
-    # the sound going: what the device held covers it), and after the last resume (with the seek inside).
+    # Three stretches of sound: before the first pause, between the pauses, and after the last resume (with
+    # the seek inside). The quick double pause usually leaves no gap (what the device held covers it); on a
+    # busy machine it may leave a short one, a fourth stretch. Either way nothing is lost or repeated.
     runs = ac.sounds(recorded, RATE, min_gap=0.1)
-    assert len(runs) == 3, runs
+    assert len(runs) in (3, 4), runs
     spans = [edges(recorded, source, run) for run in runs]
     assert spans[0][0] < 0.01
     for (_, end), (start, _) in zip(spans, spans[1:]):

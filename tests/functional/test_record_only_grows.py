@@ -217,3 +217,34 @@ def test_record_against_a_file_another_program_holds_returns_soon_and_is_added_o
     assert "pending-sessions.json" in r.stderr
     kept = json.loads(run_cli("history", "--json").stdout)
     assert [s["exercise_id"] for s in kept].count("pocket-practice") == 1
+
+
+def test_a_session_kept_aside_is_only_ever_added_to_its_own_data_folder(tmp_path, monkeypatch):
+    from player.adapters import paths
+    from player.adapters.store import pending
+
+    monkeypatch.setenv("COMPASSION_STATE_DIR", str(tmp_path / "state"))
+    clock = SetClock(NOW + timedelta(hours=3), running=False)
+    a, b = (context.open_context(tmp_path / name, clock=clock) for name in ("a", "b"))
+    for ctx in (a, b):
+        ctx.on_notice = lambda line: None
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / pending.FILE_NAME).mkdir()  # the data folder cannot take it: the state folder does
+    played = Session("soothing-touch", NOW, 100.0, 100.0, "app", 1)
+    kept_in = pending.keep(a.data_dir, played, final=True)
+    assert kept_in.parent == tmp_path / "state" and paths.folder_id(a.data_dir) in kept_in.name
+    legacy = tmp_path / "state" / pending.FILE_NAME  # the shared file of earlier versions
+    legacy.write_text(kept_in.read_text())
+
+    def history(ctx):
+        db = open_store(ctx)
+        assert db is not None
+        try:
+            return [s.exercise_id for s in store.history(db)]
+        finally:
+            db.close()
+
+    assert history(b) == []  # another data folder never takes it, nor the shared file
+    (tmp_path / "a" / pending.FILE_NAME).rmdir()
+    assert history(a) == ["soothing-touch"]
+    assert legacy.exists()  # only the default data folder adds the shared file

@@ -172,7 +172,7 @@ async def test_choosing_a_length_then_playing_with_every_key(home):
         assert run.player.position == pytest.approx(cues[1].start, abs=0.01)
         await pilot.press("space")
         assert run.player.state is PlaybackState.PLAYING
-        await pilot.pause(1.5)
+        await wait_for(pilot, lambda: run.player.listened > 1.2)  # heard for more than a second
         await pilot.press("q")  # stops at once, asks nothing
         await settle(pilot, app)
         assert isinstance(app.screen, WeekScreen)
@@ -703,9 +703,13 @@ async def test_the_letter_is_saved_as_you_type_and_survives_ctrl_q(home):
         await wait_for(pilot, lambda: isinstance(app.screen, LetterScreen))
         await pilot.pause()
         await pilot.press(*"Dear me, quiet is fine.")
-        await pilot.pause(1.5)  # typing paused: saved
-        await settle(pilot, app)
-        assert words.latest_letter(app.ctx).text == "Dear me, quiet is fine."
+
+        def saved() -> bool:  # typing paused: the autosave keeps it
+            latest = words.latest_letter(app.ctx)
+            return latest is not None and latest.text == "Dear me, quiet is fine."
+
+        await wait_for(pilot, saved)
+        await wait_for(pilot, lambda: "Saved at" in text_of(app, "#letter-status"))
         assert "Saved at" in text_of(app, "#letter-status")
         await pilot.press(*" You matter.")
         await pilot.press("ctrl+q")  # quits at once: what was typed is kept

@@ -86,3 +86,27 @@ def test_lrc_keeps_one_line_per_cue():
 
     text = to_lrc([Cue(0, 1, "first\nline"), Cue(2, 3, "second\r\nline")], "T\nitle", "Al\nbum")
     assert text.splitlines() == ["[ti:T itle]", "[al:Al bum]", "[00:00.00]first line", "[00:02.00]second line"]
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o077, 0o600), (0o022, 0o644), (0o002, 0o664)])
+def test_written_files_follow_the_users_umask_and_private_ones_are_always_0600(tmp_path, umask, mode):
+    import os
+    import stat
+
+    from player.adapters.files import write_text
+
+    before = os.umask(umask)
+    try:
+        write_text(tmp_path / "shared.txt", "x")
+        write_text(tmp_path / "mine.txt", "x", private=True)
+    finally:
+        os.umask(before)
+    assert stat.S_IMODE((tmp_path / "shared.txt").stat().st_mode) == mode
+    assert stat.S_IMODE((tmp_path / "mine.txt").stat().st_mode) == 0o600
+
+
+def test_the_app_never_changes_the_process_umask():
+    from tests.conftest import REPO
+
+    offenders = [p for p in (REPO / "player").rglob("*.py") if "os.umask(" in p.read_text()]
+    assert not offenders

@@ -221,20 +221,13 @@ def _private_place(path: Path, data_dir: Path) -> bool:
     by them only: the folder (made here, or the app's default one), the file, its log, its backups and
     the pending file. Returns whether others can still enter the folder (a folder the listener chose)."""
     folder = path.parent
-    open_to_others = files.private_folder(folder, tighten=_is_default(data_dir))
+    open_to_others = files.private_folder(folder, tighten=paths.is_default_data_dir(data_dir))
     files.private_file(path)
     for name in (f"{FILE_NAME}-wal", f"{FILE_NAME}-shm", "pending-sessions.json"):
         files.tighten(folder / name)
     for backup in folder.glob(f"{FILE_NAME}.backup-*"):
         files.tighten(backup)
     return open_to_others
-
-
-def _is_default(data_dir: Path) -> bool:
-    try:
-        return Path(data_dir).resolve() == paths.default_data_dir().resolve()
-    except OSError:
-        return False
 
 
 def _noted_once(folder: Path) -> str | None:

@@ -24,8 +24,13 @@ FORMAT = "compassion-player/pending"
 
 
 def places(data_dir: Path) -> list[Path]:
-    """Where pending sessions may be, in the order they are tried."""
-    return [Path(data_dir) / FILE_NAME, paths.state_dir() / FILE_NAME]
+    """Where pending sessions of this data folder may be, in the order they are tried: beside the progress
+    file, else in the state folder under the data folder's own name (never shared with another data
+    folder). The state folder's shared file, from earlier versions, belongs to the default data folder."""
+    own = [Path(data_dir) / FILE_NAME, paths.state_dir() / f"pending-sessions-{paths.folder_id(data_dir)}.json"]
+    if paths.is_default_data_dir(data_dir):
+        own.append(paths.state_dir() / FILE_NAME)
+    return own
 
 
 def _key(s: Session) -> tuple[str, str]:

@@ -14,7 +14,7 @@ from textual.widgets import Button, Footer, Header, Label, ProgressBar, Static
 from player.adapters.playback.captions import Captions
 from player.adapters.playback.player import PlaybackState
 from player.adapters.speech.synth import Cancelled
-from player.app import overview, practice, preferences, timer
+from player.app import overview, practice, preferences, timer, wording
 from player.app.timer import TimerSpec
 from player.app.timer import entry as timer_entry
 from player.core.calendar import clock
@@ -266,7 +266,10 @@ class PlayerScreen(Screen[None]):
 
     def _report_job(self, app, show_closing: bool) -> None:
         outcome = self.practice.finish() if self.practice is not None else None
-        if outcome is not None and outcome.problem:
+        if outcome is not None and outcome.lost:
+            said = wording.lost_session(outcome.heard_s, outcome.problem, app.ctx.data_dir, str(self.entry.id))
+            app.call_from_thread(app.notify, said, severity="error", timeout=30)
+        elif outcome is not None and outcome.problem:
             app.call_from_thread(app.notify, outcome.problem, severity="error", timeout=12)
         app.call_from_thread(app.refresh_progress)
         if show_closing:

@@ -153,18 +153,21 @@ class SettingsScreen(Screen[None]):
         elif event.button.id == "preview":
             self.action_preview()
 
-    @work(thread=True, group="settings")
     def save(self, key: str, value: Any) -> None:
-        ctx = self.shell.ctx
-        try:
-            changed = preferences.change(ctx, key, value)
-        except CompassionError as exc:
-            self.shell.call_from_thread(self._status, exc.lines()[0] + ". " + (exc.hint or "").capitalize())
-            return
-        self.shell.call_from_thread(self._status, changed.said)
-        if key == "voice_engine":
-            self.load_voices()
-        self.shell.call_from_thread(self.shell.refresh_progress)
+        """Hand the change to the app's one settings writer (in order, off the UI thread)."""
+        shell = self.shell
+
+        def done(changed: preferences.Changed | None, error: CompassionError | None) -> None:
+            if error is not None:
+                shell.later(self._status, error.lines()[0] + ". " + (error.hint or "").capitalize())
+                return
+            assert changed is not None
+            shell.later(self._status, changed.said)
+            if key == "voice_engine":
+                shell.later(self.load_voices)
+            shell.later(shell.refresh_progress)
+
+        shell.settings_writer.submit(key, value, done)
 
     def _status(self, text: str) -> None:
         self.query_one("#settings-status", Label).update(text)
