@@ -14,10 +14,10 @@ UNAME := $(shell uname -s)
 # What running the app needs.
 RUN_DEBS := espeak-ng libespeak-ng1 ffmpeg libasound2-dev libportaudio2
 # What only the tests need (PulseAudio is kept out of `make run`: installing it can replace PipeWire).
-TEST_DEBS := pulseaudio pulseaudio-utils libasound2-plugins sox tmux
+TEST_DEBS := pulseaudio pulseaudio-utils libasound2-plugins sox tmux stress-ng
 BREW_PKGS := espeak-ng ffmpeg
 
-.PHONY: setup setup-test bytecode run test test-moved-clock bench sounds durations clean system-run system-test
+.PHONY: setup setup-test bytecode run test test-moved-clock test-under-load bench sounds durations clean system-run system-test
 
 setup: system-run $(STAMP) bytecode
 
@@ -83,6 +83,12 @@ test-moved-clock: setup-test
 	  $(PY) -m pytest -q -n 2 --dist loadgroup -p no:time_machine
 	$(MOVED) TZ=Pacific/Auckland COMPASSION_MOVE_CLOCK="$$(TZ=Pacific/Auckland date -d '2026-12-31 23:40' +%s)@$$(date +%s)" \
 	  $(PY) -m pytest -q -n 2 --dist loadgroup -p no:time_machine
+
+# The suite three times in a row, in random order, with both cores busy with other work (a busy CI machine).
+test-under-load: setup-test
+	@stress-ng --cpu 2 --timeout 3600s >/dev/null 2>&1 & hog=$$!; \
+	status=0; for run in 1 2 3; do $(PY) -m pytest -q -n 2 -p randomly --dist loadgroup || status=1; done; \
+	kill $$hog; exit $$status
 
 bench: setup-test
 	$(PY) -m pip install -q -e '.[neural,test,bench]'

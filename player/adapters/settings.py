@@ -74,6 +74,22 @@ DESCRIPTIONS = {
 }
 
 
+#: Settings that hold a time of day, written HH:MM (7:30 is taken as 07:30).
+TIME_KEYS = ("day_starts_at", "reminder_time")
+
+
+def _normal(key: str, value: Any) -> Any:
+    """A value as it is kept: a time typed as 7:30 (or with spaces) becomes 07:30."""
+    if key == "voice_engine" and isinstance(value, str) and value.strip().lower() in ("espeak", "espeak-ng"):
+        return "pyttsx3"  # the engine speaks through espeak-ng: its name is taken too
+    if key in TIME_KEYS and isinstance(value, str):
+        m = re.fullmatch(r"\s*(\d{1,2})[:.](\d{2})\s*", value)
+        if m:
+            return f"{int(m.group(1)):02d}:{m.group(2)}"
+        return value.strip()
+    return value
+
+
 def _check(key: str, value: Any) -> str | None:
     """An error message when `value` is not valid for `key`, else None."""
     if key == "day_starts_at":
@@ -193,7 +209,7 @@ def parse_value(key: str, text: str) -> Any:
         hint = f"did you mean '{close[0]}'?" if close else f"settings: {', '.join(sorted(names))}"
         raise CompassionError(f"unknown setting '{key}'", hint)
     default = getattr(Settings(), key)
-    value: Any = text
+    value: Any = _normal(key, text)
     if isinstance(default, bool):
         lowered = text.strip().lower()
         if lowered in ("true", "yes", "on", "1"):
@@ -225,6 +241,7 @@ def change(config_dir: Path, changes: Mapping[str, Any], derived: Derived | None
     settings changes in the same step (`derived`): if it fails, the file is not changed, and if it fails
     after the file was written, the file is put back as it was. Returns the settings now in force.
     """
+    changes = {key: _normal(key, value) for key, value in changes.items()}
     for key, value in changes.items():
         msg = _check(key, value)
         if msg:

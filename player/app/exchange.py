@@ -5,25 +5,27 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from player.adapters.files import write_text
+from player.adapters.store import rest
 from player.adapters.store import sessions as store
 from player.adapters.store import words as words_store
 from player.app import words
 from player.app.context import Context
-from player.app.progress import history
+from player.app.progress import history, rest_days
 from player.app.recording import open_store
 from player.core import calendar, ids
 from player.core.errors import CompassionError
 from player.core.session import Session
 
 EXPORT_FORMAT = "compassion-player/sessions"
-#: 2: exercise ids carry their kind (`mine:NAME`, `path:FILE`, `timer`), and the listener's own words
-#: (`phrases`, `letters`) may be there; 1: the listener's own scripts had bare ids.
-EXPORT_VERSION = 2
+#: 3: planned rest days (`rest_days`) are part of the record; 2: exercise ids carry their kind (`mine:NAME`,
+#: `path:FILE`, `timer`), and the listener's own words (`phrases`, `letters`) may be there; 1: the
+#: listener's own scripts had bare ids.
+EXPORT_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,8 @@ class Imported:
     letters_added: int = 0
     #: The file's phrases were set (none were saved here), kept (yours were), or there were none.
     phrases: str = "none"
+    #: Planned rest days from the file that were not here yet.
+    rest_days_added: int = 0
 
 
 def export_file(ctx: Context, target: Path, personal: bool = True) -> int:
@@ -47,6 +51,7 @@ def export_file(ctx: Context, target: Path, personal: bool = True) -> int:
         "version": EXPORT_VERSION,
         "exported_at": ctx.now().isoformat(),
         "sessions": rows,
+        "rest_days": sorted(d.isoformat() for d in rest_days(ctx)),
     }
     if personal:
         found = words.phrases(ctx)
@@ -78,10 +83,12 @@ def import_file(ctx: Context, source: Path) -> Imported:
         )
     parsed = [_session_from(i, item, source, version) for i, item in enumerate(doc["sessions"], 1)]
     new_phrases, new_letters = _words_from(doc, source)
+    new_rest = _rest_days_from(doc, source)
     db = open_store(ctx)
     assert db is not None
     try:
         added, merged = store.import_sessions(db, parsed, ctx.settings.day_start_minutes)
+        rested = rest.restore(db, new_rest)
         have = {x.written_at for x in words_store.letters(db)}
         fresh = [(when, text) for when, text in new_letters if when not in have]
         for when, text in fresh:
@@ -93,7 +100,22 @@ def import_file(ctx: Context, source: Path) -> Imported:
                 words_store.set_phrases(db, new_phrases)
     finally:
         db.close()
-    return Imported(added, merged, len(fresh), phrases)
+    return Imported(added, merged, len(fresh), phrases, rested)
+
+
+def _rest_days_from(doc: dict[str, Any], source: Path) -> list[date]:
+    """The planned rest days in an export file (version 3 on), checked."""
+    raw = doc.get("rest_days", [])
+    try:
+        found = [date.fromisoformat(str(d)) for d in (raw if isinstance(raw, list) else [None])]
+    except ValueError:
+        found = []
+        raw = None
+    if raw is None or not all(calendar.in_range(d) for d in found):
+        raise CompassionError(
+            f"{source}: its rest days are not in the expected form", "the file may have been edited by hand"
+        )
+    return found
 
 
 def _words_from(doc: dict[str, Any], source: Path) -> tuple[tuple[str, ...], list[tuple[datetime, str]]]:

@@ -60,6 +60,27 @@ def change(ctx: Context, key: str, value: object) -> Changed:
     return Changed(path, written[0] if written else None)
 
 
+#: Settings the listener sees, by the names the settings screen gives them.
+NAMES = {
+    "reminder_time": "the reminder time",
+    "day_starts_at": "the time a new day starts",
+    "voice": "the voice",
+    "rate": "the pace",
+    "volume": "the volume",
+}
+
+
+def refusal(key: str, error: CompassionError) -> str:
+    """A change that could not be saved, in the app's own words (no key names, no "error:")."""
+    if key in ("reminder_time", "day_starts_at"):
+        return "That is not a time this can use. Write one like 7:30 or 19:45" + (
+            ", or leave it empty for no reminder." if key == "reminder_time" else "."
+        )
+    what = NAMES.get(key, "this setting")
+    reason = error.message.split(" must be ", 1)[-1] if " must be " in error.message else error.message
+    return f"Not saved: {what} needs to be {reason}." if " must be " in error.message else f"Not saved: {reason}."
+
+
 #: What a settings change reports back: what was saved, or the problem that kept it from being saved.
 Done = Callable[[Changed | None, CompassionError | None], None]
 
@@ -127,6 +148,14 @@ class Preview:
     def stop(self) -> None:
         self.player.stop()
         self.session.close()
+
+
+#: How an ambience is called where people choose it (its name, where none is needed).
+AMBIENCE_TITLES = {"brown": "Brown noise", "drone": "A soft drone", "rain": "Rain"}
+
+
+def ambience_title(name: str) -> str:
+    return AMBIENCE_TITLES.get(name, name.replace("-", " ").replace("_", " ").capitalize())
 
 
 def ambience_names() -> list[str]:

@@ -228,6 +228,17 @@ def unmark_rest(ctx: Context, day: date) -> bool:
 RESUME_WITHIN = timedelta(days=7)
 
 
+def rest_days(ctx: Context) -> set[date]:
+    """Every planned rest day."""
+    db = _open(ctx, create=False)
+    if db is None:
+        return set()
+    try:
+        return rest.days(db)
+    finally:
+        db.close()
+
+
 def resumable(ctx: Context, exercise_id: str) -> StoredSession | None:
     """The last session of this exercise, if it stopped part-way within the last week (to continue it)."""
     db = _open(ctx, create=False)

@@ -28,6 +28,10 @@ def lost_session(heard_s: float, problem: str | None, data_dir: object, exercise
     )
 
 
+#: Practice strength is shown once there are this many practice days to base it on.
+STRENGTH_AFTER_DAYS = 3
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
@@ -65,7 +69,10 @@ def stats_summary(st: Stats, show_streaks: bool) -> list[str]:
         else:
             lines.append(f"Days in a row: starting fresh  (your longest run: {st.longest_streak})")
         lines.append(f"Weeks in a row with {st.goal_days} or more practice days: {st.weeks_goal_streak}")
-        lines.append(f"Practice strength: {st.strength_percent}%  (a missed day lowers it a little; it never resets)")
+        if st.practice_days >= STRENGTH_AFTER_DAYS:  # on the first days a small number would read as failure
+            lines.append(
+                f"Practice strength: {st.strength_percent}%  (a missed day lowers it a little; it never resets)"
+            )
     this_week = days_this_week(st.day_minutes, st.today)
     lines.append(f"Practice days: {st.practice_days}; this week {this_week} of your goal of {st.goal_days}")
     lines.append("  (a week here runs Monday to Sunday; a course week starts when you open it)")

@@ -42,7 +42,7 @@ def check_phrases(texts: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     cleaned = tuple(" ".join(t.split()) for t in texts)
     if not 1 <= len(cleaned) <= MAX_PHRASES:
         raise CompassionError(
-            f"keep one to {MAX_PHRASES} phrases (you gave {len(cleaned)})", "choose the ones that feel most true"
+            f"keep one to six phrases (you gave {len(cleaned)})", "choose the ones that feel most true"
         )
     for i, (raw, text) in enumerate(zip(texts, cleaned), 1):
         if not text:

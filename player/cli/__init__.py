@@ -39,7 +39,8 @@ def main(argv: Sequence[str] | None = None, open_app: OpenApp | None = None) -> 
             print(line, file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt as stop:
-        print("\nstopped; nothing half-written was left behind", file=sys.stderr)
+        said = "nothing half-written was left behind" if args.command == "render" else "nothing was recorded"
+        print(f"\nstopped; {said}", file=sys.stderr)
         return exit_status(stop)
     except BrokenPipeError:
         return 0

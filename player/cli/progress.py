@@ -82,6 +82,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     done = exchange.import_file(context.open_context(args.data_dir), args.file)
     print(f"imported {done.added} session(s); {done.merged} already present, merged (nothing here is lost)")
+    if done.rest_days_added:
+        print(f"added {done.rest_days_added} planned rest day(s)")
     if done.letters_added:
         print(f"added {done.letters_added} letter(s) you did not have here")
     if done.phrases == "set":

@@ -118,7 +118,7 @@ def test_export_keeps_the_kind_and_an_older_export_is_read_with_the_old_meaning(
     out = tmp_path / "export.json"
     assert run_cli("export", str(out)).returncode == 0
     doc = json.loads(out.read_text())
-    assert doc["version"] == 2 and [s["exercise_id"] for s in doc["sessions"]] == ["mine:evening", "timer"]
+    assert doc["version"] == 3 and [s["exercise_id"] for s in doc["sessions"]] == ["mine:evening", "timer"]
     again = tmp_path / "again"
     assert run_cli("--data-dir", str(again), "import", str(out)).returncode == 0
     assert [s["exercise_id"] for s in history("--data-dir", str(again))] == ["mine:evening", "timer"]

@@ -135,7 +135,7 @@ def test_phrases_can_be_edited_in_your_editor(home, tmp_path):
     ("texts", "message"),
     [
         ([""], "phrase 1 is empty"),
-        ([f"Kind line {i}." for i in range(7)], "keep one to 6 phrases"),
+        ([f"Kind line {i}." for i in range(7)], "keep one to six phrases"),
         (["a" * 121], "phrase 1 is 121 characters; a phrase is at most 120"),
         (["A kind\x1b[31m line."], "phrase 1 holds control characters"),
     ],
@@ -168,7 +168,7 @@ def test_export_carries_your_words_privately_and_import_never_overwrites_yours(h
     assert run_cli("export", str(out)).returncode == 0
     assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
     doc = json.loads(out.read_text())
-    assert doc["version"] == 2 and doc["phrases"] == PHRASES and doc["letters"][0]["text"] == LETTER
+    assert doc["version"] == 3 and doc["phrases"] == PHRASES and doc["letters"][0]["text"] == LETTER
     shared = tmp_path / "shared.json"
     assert run_cli("export", str(shared), "--no-personal").returncode == 0
     assert "phrases" not in json.loads(shared.read_text()) and LETTER[:20] not in shared.read_text()

@@ -45,6 +45,8 @@ def test_record_then_stats_counts_days_streaks_and_partials(home):
     s = stats("--today", "2026-11-21")
     assert s["practice_days"] == 4 and s["total_sessions"] == 4 and s["partial_sessions"] == 1
     assert s["current_streak"] == 1  # the 20th; the 21st is only partial and still counts as 'alive'
+    assert run_cli("record", "safe-place", "--at", at(21, 9), "--partial", "--listened", "9").returncode == 0
+    assert stats("--today", "2026-11-21")["partial_sessions"] == 1  # a 9-second look is not "left part-way"
     assert s["longest_streak"] == 3
     assert s["last_practiced"] == "2026-11-20"
     assert s["total_minutes"] == pytest.approx(4 * 1.8, abs=0.4)
@@ -155,7 +157,8 @@ def test_a_version_1_file_is_backed_up_then_migrated_without_losing_anything(hom
     conn.executescript(V1_SCHEMA)
     conn.close()
     s = stats("--today", "2026-11-12")
-    assert s["total_sessions"] == 1 and s["partial_sessions"] == 1
+    assert s["total_sessions"] == 1 and s["partial_sessions"] == 0  # a 30-second part: kept, not counted
+    assert len(json.loads(run_cli("history", "--json").stdout)) == 2  # both are still there
     backups = list(home.glob("progress.db.backup-v1-*"))
     assert len(backups) == 1
     old = sqlite3.connect(backups[0])
@@ -395,7 +398,10 @@ def test_stats_says_strength_and_how_check_ins_moved_in_words_and_json(home):
         args = ("--mood-before", str(before), "--mood-after", str(after))
         assert run_cli("record", "soothing-touch", "--at", at(day), *args).returncode == 0
     shown = run_cli("stats", "--today", "2026-11-24").stdout
-    assert "Practice strength: 10%" in shown  # two days from nothing
+    assert "Practice strength" not in shown  # two days: too soon for a number that could read as failure
+    assert run_cli("record", "soothing-touch", "--at", at(22)).returncode == 0
+    shown = run_cli("stats", "--today", "2026-11-24").stdout
+    assert "Practice strength: 15%" in shown  # three days from nothing
     assert "Check-ins: After practice you rated your kindness 2.0 higher than before, on average" in shown
     assert "practice moved your check-in up by 2.0 on average, to 6.0" in shown
     s = stats("--today", "2026-11-24")
@@ -419,3 +425,21 @@ def test_a_session_that_can_be_kept_nowhere_is_said_plainly_and_never_called_fin
     assert r.returncode == 1, (r.returncode, r.stderr)
     assert "could not be saved anywhere" in r.stderr and "compassion record" in r.stderr
     assert "Finished" not in r.stdout + r.stderr and "Traceback" not in r.stderr
+
+
+def test_planned_rest_days_travel_with_an_export_so_a_run_stays_whole_on_a_new_computer(home, tmp_path):
+    for day in (20, 21, 23):
+        assert run_cli("record", "pocket-practice", "--at", at(day)).returncode == 0
+    assert run_cli("rest", "2026-11-22").returncode == 0  # a planned rest day bridges the run
+    before = json.loads(run_cli("stats", "--json").stdout)
+    export = tmp_path / "mine.json"
+    assert run_cli("export", str(export)).returncode == 0
+    assert json.loads(export.read_text())["rest_days"] == ["2026-11-22"]
+    elsewhere = {"COMPASSION_DATA_DIR": str(tmp_path / "new-computer")}
+    r = run_cli("import", str(export), env=elsewhere)
+    assert r.returncode == 0 and "1 planned rest day" in r.stdout, r.stdout
+    after = json.loads(run_cli("stats", "--json", env=elsewhere).stdout)
+    assert after["current_streak"] == before["current_streak"] == 3  # bridged by the rest day, on both
+    assert after["practice_strength"] == before["practice_strength"]
+    again = run_cli("import", str(export), env=elsewhere)  # twice: nothing doubles
+    assert "rest day" not in again.stdout

@@ -687,7 +687,7 @@ async def test_after_finding_your_phrases_you_can_write_them_and_reorder_them(ho
         await pilot.press("ctrl+s")
         await settle(pilot, app)
         assert words.phrases(app.ctx).texts == ("May I be my own friend.", "May I rest when I am tired.")
-        assert "Kept 2 phrases" in text_of(app, "#words-status")
+        assert "Kept your 2 phrases" in text_of(app, "#words-status")
 
 
 async def test_the_letter_is_saved_as_you_type_and_survives_ctrl_q(home):

@@ -27,6 +27,7 @@ async def test_plus_and_minus_change_the_volume_show_it_and_remember_it(home):
         await wait_for(pilot, lambda: screen.practice is not None)
         assert screen.practice.player.volume == 70  # the remembered volume
         assert "Volume 70 %" in text_of(app, "#levels") and "ambience +0 dB" in text_of(app, "#levels")
+        assert "([ and ])" in text_of(app, "#levels")  # the keys are shown, not eaten as markup
         await pilot.press("minus", "minus", "minus")
         await pilot.press("right_square_bracket")
         await settle(pilot, app)
@@ -108,43 +109,48 @@ async def test_settings_open_with_o_save_each_change_at_once_and_say_where(home)
 
     from player.tui.screens.settings import SettingsScreen
 
+    def in_view(selector: str) -> bool:
+        note = app.screen.query_one(selector)
+        return note.display and 0 <= note.region.y < 34 and note.region.height > 0
+
     app = make_app(home, check_in=True)
-    async with app.run_test(size=(100, 34)) as pilot:
+    async with app.run_test(size=(110, 34)) as pilot:
         await settle(pilot, app)
         await pilot.press("o")
         await settle(pilot, app)
         screen = app.screen
         assert isinstance(screen, SettingsScreen)
         screen.query_one("#weekly_goal_days", Select).value = 3
-        await settle(pilot, app)
         config = context.open_context(home).config_dir / "config.toml"
-        assert text_of(app, "#settings-status") == f"Saved in {config}."
+        await wait_for(pilot, lambda: text_of(app, "#settings-status") == f"Saved in {config}.")
+        assert text_of(app, "#weekly_goal_days-note") == "Saved." and in_view("#weekly_goal_days-note")
         assert saved(home).weekly_goal_days == 3 and app.ctx.settings.weekly_goal_days == 3  # in force at once
-        assert app.stats.goal_days == 3  # and the progress shown follows
+        await wait_for(pilot, lambda: app.stats is not None and app.stats.goal_days == 3)  # progress follows
         switch = screen.query_one("#check_in", Switch)
         switch.focus()
         await pilot.press("space")
-        await settle(pilot, app)
-        assert saved(home).check_in is False
+        await wait_for(pilot, lambda: saved(home).check_in is False)
         screen.query_one("#ambience", Select).value = "rain"
         screen.query_one("#ambience_level", Select).value = -6
-        await settle(pilot, app)
-        assert (saved(home).ambience, saved(home).ambience_level) == ("rain", -6)
+        await wait_for(pilot, lambda: (saved(home).ambience, saved(home).ambience_level) == ("rain", -6))
         box = screen.query_one("#reminder_time")
         box.value = "7:5"
         box.focus()
         await pilot.press("enter")
-        await settle(pilot, app)
-        assert "reminder_time must be a time" in text_of(app, "#settings-status")
-        box.value = "07:45"
+        await wait_for(pilot, lambda: "not a time" in text_of(app, "#reminder_time-note"))
+        said = text_of(app, "#reminder_time-note")
+        assert "7:30" in said and "reminder_time" not in said and "error" not in said
+        assert in_view("#reminder_time-note")  # where the eye is, not at the foot of the form
+        box.value = "7:45"  # the way people write it
         await pilot.press("enter")
-        await settle(pilot, app)
         ics = home / "compassion-reminder.ics"
-        assert f"Reminder every day at 07:45 written to {ics}" in text_of(app, "#settings-status")
+        await wait_for(pilot, lambda: "Reminder every day at 07:45" in text_of(app, "#reminder_time-note"))
+        assert f"written to {ics}" in text_of(app, "#reminder_time-note") and in_view("#reminder_time-note")
         assert b"RRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR,SA,SU" in ics.read_bytes()
         screen.query_one("#ambience").focus()
         await pilot.press("p")  # the voice, heard
-        await wait_for(pilot, lambda: "Playing:" in text_of(app, "#settings-status"), timeout=30)
+        await wait_for(pilot, lambda: "Playing:" in text_of(app, "#preview-note"), timeout=30)
+        assert in_view("#preview-note")
         assert screen._preview is not None and screen._preview.player.duration > 2
         await pilot.press("escape")
         await settle(pilot, app)
@@ -170,10 +176,8 @@ async def test_settings_from_the_palette_and_a_new_engine_clears_the_voice(home)
         assert isinstance(screen, SettingsScreen)
         await wait_for(pilot, lambda: screen.query_one("#voice", Select).value == "gmw/de")
         screen.query_one("#voice_engine", Select).value = "pyttsx3"
-        await settle(pilot, app)
-        await settle(pilot, app)
-        assert (saved(home).voice_engine, saved(home).voice) == ("pyttsx3", "")
-        assert screen.query_one("#voice", Select).value is Select.NULL  # the engine's own voice
+        await wait_for(pilot, lambda: (saved(home).voice_engine, saved(home).voice) == ("pyttsx3", ""))
+        await wait_for(pilot, lambda: screen.query_one("#voice", Select).value is Select.NULL)  # its own voice
 
 
 async def test_home_and_end_go_to_the_first_and_last_item_of_a_list(home):

@@ -77,3 +77,32 @@ async def test_escape_while_the_autosave_is_under_way_keeps_one_letter(home, mon
         await settle(pilot, app)
     kept = words.letters(context.open_context(home))
     assert [x.text for x in kept] == ["Dear me, go gently."]
+
+
+async def test_enter_keeps_each_phrase_on_its_own_and_clearing_asks_first(home):
+    from player.tui.screens.confirm import ConfirmScreen
+    from player.tui.screens.words import WordsScreen
+
+    app = make_app(home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("w")
+        await wait_for(pilot, lambda: isinstance(app.screen, WordsScreen))
+        await settle(pilot, app)
+        for text in ("May I be gentle with myself.", "May I rest."):
+            await pilot.press(*text)
+            await pilot.press("enter")  # kept, and on to the next phrase
+            await settle(pilot, app)
+        await wait_for(pilot, lambda: words.phrases(app.ctx).texts == ("May I be gentle with myself.", "May I rest."))
+        assert app.focused is not None and app.focused.id == "phrase-2"
+        assert "3. another, if you like" in str(app.focused.placeholder)
+        app.screen.query_one("#clear-phrases").press()
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("enter")  # Keep them is offered first
+        await wait_for(pilot, lambda: isinstance(app.screen, WordsScreen))
+        await settle(pilot, app)
+        assert len(words.phrases(app.ctx).texts) == 2
+        app.screen.query_one("#clear-phrases").press()
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("down", "enter")
+        await wait_for(pilot, lambda: words.phrases(app.ctx).texts == ())

@@ -43,6 +43,18 @@ def add(db: Database, day: date, per_week: int) -> None:
         )
 
 
+def restore(db: Database, found: list[date]) -> int:
+    """Add planned rest days from an export (they were allowed where they were planned); those already
+    here are left as they are. Returns how many were added."""
+    with db.writing() as conn:
+        before = conn.execute("SELECT COUNT(*) FROM rest_days").fetchone()[0]
+        conn.executemany(
+            "INSERT OR IGNORE INTO rest_days (day, created_at) VALUES (?, ?)",
+            [(d.isoformat(), db.clock.now().astimezone(UTC).isoformat()) for d in found],
+        )
+        return int(conn.execute("SELECT COUNT(*) FROM rest_days").fetchone()[0] - before)
+
+
 def remove(db: Database, day: date) -> bool:
     """Unmark a rest day; whether it was marked."""
     with db.writing() as conn:

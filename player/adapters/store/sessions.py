@@ -15,6 +15,8 @@ from player.core import calendar
 from player.core.session import Session, StoredSession
 
 SOURCES = ("app", "manual", "import")
+#: A part shorter than this is not counted among the sessions left part-way (it is still in the history).
+PART_WORTH_COUNTING_S = 60
 
 
 def utc_text(moment: datetime) -> str:
@@ -244,10 +246,12 @@ def facts(db: Database | None, today: date, exercise_ids: Iterable[str]) -> Fact
                 (t,),
             )
         }
-        # A part that was later continued is not a session of its own: the continuing part counts.
+        # A part that was later continued is not a session of its own: the continuing part counts. A part
+        # of under a minute is a look, not a session "left part-way".
         counts = dict(
             conn.execute(
-                "SELECT completed, COUNT(*) FROM sessions WHERE local_date <= ? AND id NOT IN "
+                "SELECT completed, COUNT(*) FROM sessions WHERE local_date <= ? "
+                f"AND (completed = 1 OR listened_s >= {PART_WORTH_COUNTING_S}) AND id NOT IN "
                 "(SELECT resumes FROM sessions WHERE resumes IS NOT NULL AND local_date <= ?) GROUP BY completed",
                 (t, t),
             ).fetchall()

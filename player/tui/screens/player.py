@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -212,7 +213,8 @@ class PlayerScreen(Screen[None]):
         shown = [f"Volume {now.player.volume} %  (+ and -)"]
         if now.session.mixer is not None:
             shown.append(f"ambience {round(now.session.mixer.level_db):+d} dB  ([ and ])")
-        self.query_one("#levels", Label).update(" · ".join(shown))
+        # Plain text: "[ and ]" would otherwise be read as markup and vanish.
+        self.query_one("#levels", Label).update(Text(" · ".join(shown)))
 
     @work(thread=True, group="levels")
     def _remember(self, key: str) -> None:

@@ -15,7 +15,9 @@ from player.app import preferences, voices
 from player.core.errors import CompassionError
 from player.tui.base import Screen
 
-RATES = [("Each voice's usual pace", 0)] + [(f"{n} words a minute", n) for n in range(120, 221, 20)]
+RATES = [("Each voice's usual pace", 0)] + [
+    (f"{n} words a minute", n) for n in (110, 120, 130, 140, 150, 160, 180, 200, 220)
+]
 GOALS = [("Each course week's own goal", 0)] + [(f"{n} day{'s' if n > 1 else ''} a week", n) for n in range(1, 8)]
 DAY_STARTS = [(f"{h:02d}:00", f"{h:02d}:00") for h in range(7)]
 REST = [(f"{n} a week", n) for n in range(8)]
@@ -52,6 +54,7 @@ class SettingsScreen(Screen[None]):
             with Horizontal(classes="settings-row"):
                 yield Label("", classes="settings-label")
                 yield Button("Hear the voice (p)", id="preview")
+            yield Label("", id="preview-note", classes="control-note")
             yield Label("Practice", classes="settings-heading")
             yield from self._row("Kindness check-ins", Switch(value=s.check_in, id="check_in"))
             yield from self._row("Show streaks", Switch(value=s.show_streaks, id="show_streaks"))
@@ -79,7 +82,9 @@ class SettingsScreen(Screen[None]):
             )
             yield Label("Sound", classes="settings-heading")
             names = preferences.ambience_names()
-            ambiences = [("Each practice's own", ""), ("None", "none")] + [(n.capitalize(), n) for n in names]
+            ambiences = [("Each practice's own", ""), ("None", "none")] + [
+                (preferences.ambience_title(n), n) for n in names
+            ]
             yield from self._row(
                 "Ambience", Select(_with(ambiences, s.ambience), value=s.ambience, allow_blank=False, id="ambience")
             )
@@ -97,8 +102,9 @@ class SettingsScreen(Screen[None]):
             yield Label("Reminder", classes="settings-heading")
             with Horizontal(classes="settings-row"):
                 yield Label("Every day at", classes="settings-label")
-                yield Input(s.reminder_time, placeholder="HH:MM, empty for none", max_length=5, id="reminder_time")
+                yield Input(s.reminder_time, placeholder="like 7:30, empty for none", max_length=5, id="reminder_time")
                 yield Button("Save reminder", id="save-reminder")
+            yield Label("", id="reminder_time-note", classes="control-note")
             yield Label("", id="settings-status")
         yield Footer()
 
@@ -107,6 +113,20 @@ class SettingsScreen(Screen[None]):
         with Horizontal(classes="settings-row"):
             yield Label(label, classes="settings-label")
             yield widget
+        # What became of a change is said right under the control that changed.
+        yield Label("", id=f"{widget.id}-note", classes="control-note")
+
+    def _note(self, key: str, text: str, problem: bool = False) -> None:
+        """Say what became of a change next to its control, and bring it into view."""
+        found = self.query(f"#{key}-note")
+        if not found:
+            self._status(text)
+            return
+        note = found.first(Label)
+        note.update(text)
+        note.set_class(problem, "problem")
+        note.display = True
+        self.query_one("#settings", VerticalScroll).scroll_to_widget(note, animate=False)
 
     def on_mount(self) -> None:
         self.load_voices()
@@ -159,9 +179,10 @@ class SettingsScreen(Screen[None]):
 
         def done(changed: preferences.Changed | None, error: CompassionError | None) -> None:
             if error is not None:
-                shell.later(self._status, error.lines()[0] + ". " + (error.hint or "").capitalize())
+                shell.later(self._note, key, preferences.refusal(key, error), True)
                 return
             assert changed is not None
+            shell.later(self._note, key, changed.reminder_said or "Saved.")
             shell.later(self._status, changed.said)
             if key == "voice_engine":
                 shell.later(self.load_voices)
@@ -176,13 +197,13 @@ class SettingsScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="preview")
     def action_preview(self) -> None:
         self._stop_preview()
-        self.shell.call_from_thread(self._status, "Making the preview…")
+        self.shell.call_from_thread(self._note, "preview", "Making the preview…")
         try:
             self._preview = preferences.Preview(self.shell.ctx, self.shell.audio_backend())
         except CompassionError as exc:
             self.shell.call_from_thread(self._status, exc.lines()[0])
             return
-        self.shell.call_from_thread(self._status, f"Playing: “{preferences.PREVIEW_WORDS}”")
+        self.shell.call_from_thread(self._note, "preview", f"Playing: “{preferences.PREVIEW_WORDS}”")
 
     def _stop_preview(self) -> None:
         if self._preview is not None:

@@ -51,7 +51,8 @@ class StatsScreen(Screen[None]):
             rows.append(("Days in a row", d.current_streak))
             rows.append(("Longest run", d.longest_streak))
             rows.append((f"Weeks at {d.goal_days}+ days", d.weeks_goal_streak))
-            rows.append(("Practice strength", f"{d.strength_percent} %"))
+            if d.practice_days >= wording.STRENGTH_AFTER_DAYS:
+                rows.append(("Practice strength", f"{d.strength_percent} %"))
         rows += [
             ("Practice days", d.practice_days),
             ("This week", f"{wording.days_this_week(stats.day_minutes, stats.today)} of {d.goal_days} days"),

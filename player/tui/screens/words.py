@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -34,6 +36,8 @@ class WordsScreen(Screen[None]):
         super().__init__()
         self.start_with = focus
         self._loaded: list[str] = []
+        self._saving = threading.Lock()
+        self._asked = self._written = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -44,11 +48,15 @@ class WordsScreen(Screen[None]):
                 "Hearing Your Letter reads your latest letter.",
                 id="words-note",
             )
-            yield Label("Your phrases (up to six; ctrl+up and ctrl+down move one)", classes="words-heading")
+            yield Label(
+                "Your phrases (up to six; Enter goes to the next; ctrl+up and ctrl+down move one)",
+                classes="words-heading",
+            )
             with Vertical(id="phrase-inputs"):
                 for i in range(words.MAX_PHRASES):
                     yield Input(
-                        placeholder="May I …" if i == 0 else "",
+                        placeholder=f"{i + 1}. "
+                        + ("a kind phrase, like May I go gently" if i == 0 else "another, if you like"),
                         max_length=words.MAX_PHRASE_CHARS,
                         id=f"phrase-{i}",
                         classes="phrase",
@@ -105,17 +113,35 @@ class WordsScreen(Screen[None]):
     def action_save_phrases(self) -> None:
         self._save(self._typed())
 
-    @work(thread=True, exclusive=True, group="words")
     def _save(self, texts: list[str]) -> None:
+        self._asked += 1
+        self._write(texts, self._asked)
+
+    @work(thread=True, group="words-save")  # never cancelled by a read of the words (as when coming back)
+    def _write(self, texts: list[str], asked: int) -> None:
+        """One save at a time, and never an older one after a newer one (two quick Enters)."""
+        with self._saving:
+            if asked < self._written:
+                return
+            self._written = asked
+            self._write_now(texts)
+
+    def _write_now(self, texts: list[str]) -> None:
         try:
             if texts:
                 kept = words.set_phrases(self.shell.ctx, texts)
-                message = f"Kept {len(kept)} phrase{'s' if len(kept) != 1 else ''}. The practices will speak them."
+                message = (
+                    "Kept your phrase. The practices will speak it."
+                    if len(kept) == 1
+                    else f"Kept your {len(kept)} phrases. The practices will speak them."
+                )
             else:
                 words.clear_phrases(self.shell.ctx)
                 message = "No phrases kept; the practices use the course's own words."
         except CompassionError as exc:
             message = exc.message.capitalize() + "."
+        else:
+            self._loaded = list(texts)
         self.shell.call_from_thread(self._status, message)
 
     def action_move(self, step: int) -> None:
@@ -130,17 +156,39 @@ class WordsScreen(Screen[None]):
             boxes[j].focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter keeps what is typed and moves to the next phrase, so each phrase stays on its own."""
         self.action_save_phrases()
+        boxes = list(self.query(".phrase").results(Input))
+        if event.input in boxes:
+            at = boxes.index(event.input)
+            empty = next((b for b in boxes[at + 1 :] if not b.value.strip()), None)
+            (empty or boxes[min(at + 1, len(boxes) - 1)]).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "save-phrases":
             self.action_save_phrases()
         elif event.button.id == "clear-phrases":
-            for box in self.query(".phrase").results(Input):
-                box.value = ""
-            self._save([])
+            self._ask_to_clear()
         elif event.button.id == "new-letter":
             self._open_letter(None)
+
+    def _ask_to_clear(self) -> None:
+        from player.tui.screens.confirm import ConfirmScreen
+
+        def chosen(go: bool | None) -> None:
+            if go:
+                for box in self.query(".phrase").results(Input):
+                    box.value = ""
+                self._save([])
+
+        self.shell.push_screen(
+            ConfirmScreen(
+                "Clear your phrases from this computer? The practices will use the course's own words.",
+                "Clear my phrases",
+                "Keep them",
+            ),
+            chosen,
+        )
 
     # -- letters --------------------------------------------------------------------------------------
     def on_list_view_selected(self, event: ListView.Selected) -> None:
