@@ -32,7 +32,7 @@ def lost_session(heard_s: float, problem: str | None, data_dir: object, exercise
 STRENGTH_AFTER_DAYS = 3
 
 
-def _plural(n: int, word: str) -> str:
+def plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
@@ -54,9 +54,9 @@ def greeting(last_practiced: date | None, today: date) -> str:
 
 def summary_line(st: Stats, show_streaks: bool) -> str:
     """The one-line summary on the home screen."""
-    parts = [f"{_plural(days_this_week(st.day_minutes, st.today), 'practice day')} this week"]
+    parts = [f"{plural(days_this_week(st.day_minutes, st.today), 'practice day')} this week"]
     if show_streaks and st.current_streak > 0:
-        parts.append(f"{_plural(st.current_streak, 'day')} in a row")
+        parts.append(f"{plural(st.current_streak, 'day')} in a row")
     return " · ".join(parts)
 
 

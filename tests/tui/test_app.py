@@ -176,6 +176,9 @@ async def test_choosing_a_length_then_playing_with_every_key(home):
         await pilot.press("q")  # stops at once, asks nothing
         await settle(pilot, app)
         assert isinstance(app.screen, WeekScreen)
+        await wait_for(pilot, lambda: any("Kept as a part: " in n.message for n in app._notifications))
+        said = next(n.message for n in app._notifications if "Kept as a part" in n.message)
+        assert " of 15:" in said and "Continue is offered next time" in said
     rows = progress.history(context.open_context(home))
     assert len(rows) == 1 and not rows[0].completed_ and rows[0].minutes_variant == 15.0
     assert 1.0 < rows[0].listened_s < 30  # what was heard, not where the skips went

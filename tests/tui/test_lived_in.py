@@ -123,7 +123,8 @@ async def test_settings_open_with_o_save_each_change_at_once_and_say_where(home)
         screen.query_one("#weekly_goal_days", Select).value = 3
         config = context.open_context(home).config_dir / "config.toml"
         await wait_for(pilot, lambda: text_of(app, "#settings-status") == f"Saved in {config}.")
-        assert text_of(app, "#weekly_goal_days-note") == "Saved." and in_view("#weekly_goal_days-note")
+        assert text_of(app, "#weekly_goal_days-note") == "Saved."
+        await wait_for(pilot, lambda: in_view("#weekly_goal_days-note"))
         assert saved(home).weekly_goal_days == 3 and app.ctx.settings.weekly_goal_days == 3  # in force at once
         await wait_for(pilot, lambda: app.stats is not None and app.stats.goal_days == 3)  # progress follows
         switch = screen.query_one("#check_in", Switch)
@@ -140,17 +141,18 @@ async def test_settings_open_with_o_save_each_change_at_once_and_say_where(home)
         await wait_for(pilot, lambda: "not a time" in text_of(app, "#reminder_time-note"))
         said = text_of(app, "#reminder_time-note")
         assert "7:30" in said and "reminder_time" not in said and "error" not in said
-        assert in_view("#reminder_time-note")  # where the eye is, not at the foot of the form
+        await wait_for(pilot, lambda: in_view("#reminder_time-note"))  # where the eye is, not at the foot
         box.value = "7:45"  # the way people write it
         await pilot.press("enter")
         ics = home / "compassion-reminder.ics"
         await wait_for(pilot, lambda: "Reminder every day at 07:45" in text_of(app, "#reminder_time-note"))
-        assert f"written to {ics}" in text_of(app, "#reminder_time-note") and in_view("#reminder_time-note")
+        assert f"written to {ics}" in text_of(app, "#reminder_time-note")
+        await wait_for(pilot, lambda: in_view("#reminder_time-note"))
         assert b"RRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR,SA,SU" in ics.read_bytes()
         screen.query_one("#ambience").focus()
         await pilot.press("p")  # the voice, heard
         await wait_for(pilot, lambda: "Playing:" in text_of(app, "#preview-note"), timeout=30)
-        assert in_view("#preview-note")
+        await wait_for(pilot, lambda: in_view("#preview-note"))
         assert screen._preview is not None and screen._preview.player.duration > 2
         await pilot.press("escape")
         await settle(pilot, app)
@@ -314,3 +316,25 @@ async def test_a_session_left_part_way_reads_as_such_and_fits_its_column(home):
         numbers = text_of(app, "#numbers").splitlines()
         assert "Left part-way      1" in numbers and not any("Paused" in line for line in numbers)
         assert len({line.index(line.split()[-1]) for line in numbers if line.startswith(("Left", "Sessions"))}) == 1
+
+
+async def test_at_60x20_home_states_are_whole_and_the_timer_can_be_started_with_the_keys(home):
+    from player.tui.screens.timer import TimerScreen
+
+    app = make_app(home)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot, app)
+        for n in (1, 2, 8):
+            line = str(app.screen.query_one(f"#week-{n}").line.render()).rstrip()
+            assert not line.endswith("…") and ("current" in line or "locked · opens after week" in line), line
+        assert str(app.screen.query_one("#timer").line.render()).rstrip().endswith("quiet practice with bells")
+        await pilot.press("end", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, TimerScreen))
+        for _ in range(12):
+            if app.focused is not None and app.focused.id == "timer-start":
+                break
+            await pilot.press("tab")
+        start = app.screen.query_one("#timer-start")
+        assert app.focused is start  # Tab reaches Start
+        await pilot.pause()
+        assert start.region.y >= 0 and start.region.bottom <= 20  # and it is in sight, not cut off

@@ -14,37 +14,60 @@ from player.core.errors import CompassionError
 from player.tui.base import Screen
 
 
-class WeekItem(ListItem):
-    """One line per week: its title, then its state (one widget, so the home screen paints fast)."""
+def two_sides(title: str, state: str, width: int, column: int, bold: bool = False) -> Text:
+    """A row's title, then its state: in a narrow window the title gives way (shortened with an
+    ellipsis), never the state."""
+    room = max(8, min(column, width - len(state) - 2)) if width else column
+    shown = title if len(title) <= room else title[: room - 1].rstrip() + "…"
+    text = Text(shown.ljust(room + 2 if width else column), style="bold" if bold else "")
+    text.append(state, style="dim")
+    return text
 
-    def __init__(self, number: int, theme: str) -> None:
-        super().__init__(id=f"week-{number}")
-        self.number = number
-        self.theme = theme
-        self.state = ""
+
+class Row(ListItem):
+    """One line: a title and its state (one widget, so the home screen paints fast), laid out again
+    whenever the window changes size."""
+
+    column = 45
+
+    def __init__(self, title: str, state: str = "", id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.title_text = title
+        self.state = state
         self.line = Label(self._text(), classes="week-line")
 
     def _text(self) -> Text:
-        text = Text(f"Week {self.number}  {self.theme}".ljust(47), style="bold" if self.has_class("current") else "")
-        text.append(self.state, style="dim")
-        return text
+        width = self.size.width - 3 if self.size.width else 0
+        return two_sides(self.title_text, self.state, width, self.column, self.has_class("current"))
 
     def show(self, state: str) -> None:
         self.state = state
+        self.line.update(self._text())
+
+    def on_resize(self) -> None:
         self.line.update(self._text())
 
     def compose(self) -> ComposeResult:
         yield self.line
 
 
-class MyScriptsItem(ListItem):
-    def compose(self) -> ComposeResult:
-        yield Label(Text("My scripts".ljust(52)).append("your own practices", style="dim"), classes="week-line")
+class WeekItem(Row):
+    """One line per week: its title, then its state."""
+
+    def __init__(self, number: int, theme: str) -> None:
+        super().__init__(f"Week {number}  {theme}", id=f"week-{number}")
+        self.number = number
+        self.theme = theme
 
 
-class TimerItem(ListItem):
-    def compose(self) -> ComposeResult:
-        yield Label(Text("Timer".ljust(52)).append("quiet practice with bells", style="dim"), classes="week-line")
+class MyScriptsItem(Row):
+    def __init__(self, id: str | None = None) -> None:
+        super().__init__("My scripts", "your own practices", id=id)
+
+
+class TimerItem(Row):
+    def __init__(self, id: str | None = None) -> None:
+        super().__init__("Timer", "quiet practice with bells", id=id)
 
 
 class HomeScreen(Screen[None]):
@@ -95,14 +118,15 @@ class HomeScreen(Screen[None]):
             if not items:
                 continue
             item = items.first(WeekItem)
+            sessions = wording.plural(state.sessions, "session")
             if state.completed:
-                text = f"done · {state.sessions} sessions"
+                text = f"done · {sessions}"
             elif not state.unlocked:
                 text = f"locked · {wording.opens(state)}"
             elif state.number == current:
-                text = f"current · {state.days_practiced} of {state.goal_days} days · {state.sessions} sessions"
+                text = f"current · {state.days_practiced} of {state.goal_days} days · {sessions}"
             else:
-                text = f"open · {state.days_practiced} of {state.goal_days} days · {state.sessions} sessions"
+                text = f"open · {state.days_practiced} of {state.goal_days} days · {sessions}"
             item.set_class(not state.unlocked, "locked")
             item.set_class(state.completed, "done")
             item.set_class(state.number == current, "current")

@@ -273,6 +273,11 @@ class PlayerScreen(Screen[None]):
             app.call_from_thread(app.notify, said, severity="error", timeout=30)
         elif outcome is not None and outcome.problem:
             app.call_from_thread(app.notify, outcome.problem, severity="error", timeout=12)
+        elif outcome is not None and outcome.kept and not outcome.completed and not show_closing:
+            assert self.practice is not None
+            at, total = self.practice.player.position, self.practice.session.duration
+            said = f"Kept as a part: {clock(at)} of {clock(total)}. Continue is offered next time you open it."
+            app.later(app.notify, said, timeout=8)
         app.call_from_thread(app.refresh_progress)
         if show_closing:
             try:

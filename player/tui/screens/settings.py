@@ -126,7 +126,8 @@ class SettingsScreen(Screen[None]):
         note.update(text)
         note.set_class(problem, "problem")
         note.display = True
-        self.query_one("#settings", VerticalScroll).scroll_to_widget(note, animate=False)
+        # Once the note has its place on screen (it was hidden), bring it into view.
+        self.call_after_refresh(self.query_one("#settings", VerticalScroll).scroll_to_widget, note, animate=False)
 
     def on_mount(self) -> None:
         self.load_voices()

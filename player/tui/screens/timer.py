@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
@@ -36,7 +36,8 @@ class TimerScreen(ModalScreen[TimerSpec | None]):
 
     def compose(self) -> ComposeResult:
         last = self.last
-        with Vertical(id="timer-box", classes="dialog"):
+        # It scrolls in a small window, so every choice and the Start button can always be reached.
+        with VerticalScroll(id="timer-box", classes="dialog"):
             yield Label("Timer", classes="dialog-title")
             yield Label("Quiet practice with bells: no guidance, just time held for you.")
             with Horizontal(classes="timer-row"):
