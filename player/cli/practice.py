@@ -23,8 +23,8 @@ def cmd_play(args: argparse.Namespace, open_app: Callable[..., int] | None = Non
     )
     if asked.nothing_to_resume:
         print(
-            f"there is no stopped session of {asked.entry.id} from the last week to continue; "
-            "starting from the beginning",
+            f"there is no part of {asked.entry.id} played in the app in the last week to continue "
+            "(a part recorded with `compassion record` has no place to continue from); starting from the beginning",
             file=sys.stderr,
         )
     no_audio = args.no_audio or paths.audio_disabled()

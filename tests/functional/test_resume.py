@@ -94,7 +94,7 @@ def test_play_resume_continues_where_it_stopped_and_the_parts_make_one_completed
 
     # nothing left to continue now: it says so and starts from the beginning
     again = play_then_interrupt(path, "--resume", wait_for="The first half begins.", then=0.5)
-    assert "no stopped session" in again.stderr
+    assert "no part of" in again.stderr and "to continue" in again.stderr
 
 
 def test_a_changed_script_is_not_continued_it_starts_again_and_says_why(home, tmp_path, cli):
@@ -107,3 +107,24 @@ def test_a_changed_script_is_not_continued_it_starts_again_and_says_why(home, tm
     assert "Continuing from" not in changed.stderr
     rows = history(cli)
     assert len(rows) == 2 and rows[1]["resumes_started_at"] is None and not rows[1]["completed"]
+
+
+def test_resume_of_a_part_recorded_by_hand_says_why_it_starts_from_the_beginning(home, tmp_path, cli):
+    r = cli("record", "pocket-practice", "--partial", "--listened", "30")
+    assert r.returncode == 0, r.stderr
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "player", "play", "pocket-practice", "--resume", "--no-tui", "--no-audio"],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert proc.stderr is not None
+        said = proc.stderr.readline()  # said before anything plays
+    finally:
+        proc.kill()
+        proc.wait()
+    assert "recorded with `compassion record` has no place to continue from" in said
