@@ -6,6 +6,7 @@ estimated from the words and marked as such.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from player.adapters.catalog import Entry
@@ -114,18 +115,66 @@ def course_listing(ctx: Context, engine: str | None = None) -> dict[str, Any]:
     return {"title": course.title, "weeks": weeks, "my_scripts": mine}
 
 
-def next_practice(ctx: Context, just_done: str) -> tuple[str, str] | None:
-    """(id, title) of the practice to offer after `just_done`: the current week's next one not done yet."""
+@dataclass(frozen=True)
+class WhatNext:
+    """What the closing screen says and offers after a practice."""
+
+    #: (id, title) to offer next: the current week's next practice not done yet, or one to repeat.
+    next_up: tuple[str, str] | None
+    #: What this session counts for, in a sentence ("" when it counts for nothing yet).
+    counts: str
+    #: What is left of the current course week, when its practices are all done ("" otherwise).
+    nudge: str = ""
+    #: Whether `next_up` is a practice to repeat (its button says so).
+    repeat: bool = False
+
+
+def what_next(ctx: Context, just_done: str, completed: bool) -> WhatNext:
+    """The closing words and the one practice to offer after `just_done` (a session completed or not)."""
     try:
         weeks = list(ctx.catalog.course.weeks)
     except CompassionError:
-        return None
+        return WhatNext(None, "")
     st = progress.stats(ctx)
     found = core_progress.next_practice(weeks, st.states, just_done)
+    number = ctx.catalog.course.week_of(just_done)
+    state = next((s for s in st.states if s.number == number), None)
+    week = next((w for w in weeks if w.number == number), None)
+    if not completed:
+        counts = ""
+    elif week is None or state is None:
+        counts = "This session has been added to your practice days."
+    elif just_done in week.extras:
+        counts = f"This is an extra of week {number}: it adds a practice day, and week {number} does not need it."
+    elif not state.unlocked:
+        counts = f"This session adds a practice day. Week {number} is not open yet; it counts there once it opens."
+    else:
+        counts = f"This session counts towards week {number}."
+    current = next((s for s in st.states if s.number == st.current_week), None)
+    plan = next((w for w in weeks if w.number == st.current_week), None)
+    all_done = current is not None and plan is not None and set(plan.exercises) <= set(current.exercises_done)
+    nudge, repeat = "", False
+    if found is None and all_done and current is not None and not current.completed:
+        left = max(0, current.goal_days - current.days_practiced)
+        if left:
+            days = "practice day" if left == 1 else "practice days"
+            nudge = f"Every practice of week {current.number} is done; {left} more {days} finish the week."
+            found = _favourite(ctx, st, just_done)
+            repeat = found is not None
     if found is None:
-        return None
+        return WhatNext(None, counts, nudge)
     try:
         _, script = resolve_script(ctx, found)
     except CompassionError:
+        return WhatNext(None, counts, nudge)
+    return WhatNext((found, script.title), counts, nudge, repeat)
+
+
+def _favourite(ctx: Context, st: progress.Stats, just_done: str) -> str | None:
+    """A practice of the current week to repeat: the one done most often, another than the one just done."""
+    week = ctx.catalog.course.week(st.current_week)
+    if week is None:
         return None
-    return found, script.title
+    order = list(week.exercises)
+    choices = sorted(order, key=lambda ex: (-st.per_exercise.get(ex, 0), order.index(ex)))
+    return next((ex for ex in choices if ex != just_done), None)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from player.adapters.catalog import Entry
@@ -92,6 +92,8 @@ class Stats:
     check_ins: checkins.CheckInSummary
     strength: float = 0.0  # practice strength, 0 to 1
     rest_days: frozenset[date] = frozenset()
+    #: Completed sessions of each course practice.
+    per_exercise: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def strength_percent(self) -> int:
@@ -159,6 +161,7 @@ def stats(ctx: Context, today: date | None = None) -> Stats:
         check_ins=checkins.summary(facts.moods, today),
         strength=progress.practice_strength(days, facts.partial_days, resting, today),
         rest_days=frozenset(resting),
+        per_exercise=dict(facts.exercise_sessions),
     )
 
 

@@ -241,3 +241,17 @@ def test_a_length_reads_the_same_in_the_list_and_in_the_history(home):
     assert shown == minutes_text(kept["duration_s"])  # the whole length field, not a part of it
     listed_line = next(line for line in run_cli("list").stdout.splitlines() if "pocket-practice" in line)
     assert listed_line.split("informal", 1)[1].strip().removeprefix("about ").split(" to ")[0] == shown
+
+
+def test_the_closing_words_say_what_a_session_really_counts_for(home):
+    from player.app import context, overview
+
+    ctx = context.open_context(home)
+    extra = overview.what_next(ctx, "hearing-your-letter", completed=True)
+    assert "extra of week 4" in extra.counts and "does not need it" in extra.counts
+    early = overview.what_next(ctx, "safe-place", completed=True)
+    assert "Week 2 is not open yet" in early.counts and "counts towards" not in early.counts
+    first = overview.what_next(ctx, "soothing-rhythm-breathing", completed=True)
+    assert first.counts == "This session counts towards week 1."
+    assert first.next_up is not None and first.next_up[0] == "three-systems-check-in" and not first.repeat
+    assert overview.what_next(ctx, "soothing-rhythm-breathing", completed=False).counts == ""

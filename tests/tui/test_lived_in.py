@@ -338,3 +338,25 @@ async def test_at_60x20_home_states_are_whole_and_the_timer_can_be_started_with_
         assert app.focused is start  # Tab reaches Start
         await pilot.pause()
         assert start.region.y >= 0 and start.region.bottom <= 20  # and it is in sight, not cut off
+
+
+async def test_when_a_weeks_practices_are_all_done_but_not_its_days_the_closing_says_so_and_offers_one_again(
+    home,
+):
+    from tests.tui.test_app import SHORT, done
+
+    sessions = [done(ex, 23) for ex in ("soothing-rhythm-breathing", "three-systems-check-in", "soothing-touch")]
+    mine = home / "scripts"
+    mine.mkdir(parents=True)
+    (mine / "tiny.toml").write_text(SHORT)
+    app = make_app(home, sessions=sessions)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        await open_target(pilot, app, "tiny")
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.query_one("#closing").display, timeout=30)
+        said = text_of(app, "#closing-text")
+        assert "Every practice of week 1 is done; 3 more practice days finish the week." in said
+        assert "This session has been added to your practice days." in said
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "closing-next")
+        assert str(app.focused.label) == "Again: Soothing Rhythm Breathing"

@@ -280,11 +280,12 @@ class PlayerScreen(Screen[None]):
             app.later(app.notify, said, timeout=8)
         app.call_from_thread(app.refresh_progress)
         if show_closing:
+            completed = outcome is not None and outcome.kept and outcome.completed
             try:
-                next_up = overview.next_practice(app.ctx, str(self.entry.id))
+                what = overview.what_next(app.ctx, str(self.entry.id), completed)
             except CompassionError:
-                next_up = None
-            app.call_from_thread(self._show_closing, outcome, next_up)
+                what = overview.WhatNext(None, "")
+            app.call_from_thread(self._show_closing, what)
 
     def final_report(self) -> None:
         """The app is closing: keep what was heard now (once; later calls do nothing)."""
@@ -299,13 +300,12 @@ class PlayerScreen(Screen[None]):
         """The app is closing: what was heard is kept."""
         self.final_report()
 
-    def _show_closing(self, outcome: practice.Outcome | None, next_up: tuple[str, str] | None) -> None:
+    def _show_closing(self, what: overview.WhatNext) -> None:
         if not self.is_attached:
             return
-        completed = outcome is not None and outcome.kept and outcome.completed
         self._practice_over = True  # the footer first offers only what works now
         self.refresh_bindings()
-        self.query_one(Closing).show(str(self.entry.id), self.entry.week, completed, next_up)
+        self.query_one(Closing).show(str(self.entry.id), what)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While playing: the player's keys. Once the closing words are shown: Back, and the buttons."""

@@ -6,6 +6,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
+from player.app.overview import WhatNext
+
 #: After these practices, the closing offers to write: (button id, label, what it opens).
 WRITE_AFTER = {
     "finding-your-phrases": ("write-phrases", "Write your phrases", "phrases"),
@@ -24,13 +26,12 @@ class Closing(Vertical):
                 yield Button(label, id=button_id, variant="primary", classes="write")
             yield Button("Back", id="closing-back")
 
-    def show(self, exercise: str, week: int | None, completed: bool, next_up: tuple[str, str] | None) -> None:
-        """The words and the buttons for `exercise` just ended; `next_up` is (id, title) to offer next."""
+    def show(self, exercise: str, what: WhatNext) -> None:
+        """The words and the buttons for `exercise` just ended: what it counts for, what is left of the
+        week, and the one practice to offer next (or to repeat)."""
+        next_up = what.next_up
         lines = ["Well done. Thank you for giving yourself this time."]
-        if completed and week:
-            lines.append(f"This session counts towards week {week}.")
-        elif completed:
-            lines.append("This session has been added to your practice days.")
+        lines += [line for line in (what.counts, what.nudge) if line]
         lines.append("Enter chooses the highlighted button, or Escape to go back.")
         self.query_one("#closing-text", Static).update("\n".join(lines))
         offer = WRITE_AFTER.get(exercise)
@@ -38,7 +39,7 @@ class Closing(Vertical):
             button.display = offer is not None and button.id == offer[0]
         following = self.query_one("#closing-next", Button)
         following.display = next_up is not None
-        following.label = f"Next: {next_up[1]}" if next_up else "Next"
+        following.label = f"{'Again' if what.repeat else 'Next'}: {next_up[1]}" if next_up else "Next"
         self.next_up = next_up[0] if next_up else None
         self.display = True
         first = f"#{offer[0]}" if offer else "#closing-next" if next_up else "#closing-back"
