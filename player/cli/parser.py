@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -21,7 +22,37 @@ COURSE_WORDS_HELP = "the course's own wording instead of your phrases and letter
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]  # exit 2 with one line and a pointer to --help
         self.print_usage(sys.stderr)
-        self.exit(2, f"error: {message}\nhint: run `{self.prog} --help` for details\n")
+        hint = self._did_you_mean(message) or f"run `{self.prog} --help` for details"
+        self.exit(2, f"error: {message}\nhint: {hint}\n")
+
+    def _did_you_mean(self, message: str) -> str | None:
+        """A close spelling of a mistyped command or option ("lsit", "--minuts"), when there is one."""
+        import difflib
+
+        m = re.search(r"invalid choice: '?([^' ]*)'? \(choose from (.*)\)", message)
+        if m:
+            choices = re.findall(r"'([^']*)'", m.group(2)) or [c.strip() for c in m.group(2).split(",")]
+            close = difflib.get_close_matches(m.group(1), choices, n=1)
+            return f"did you mean '{close[0]}'?" if close else None
+        m = re.search(r"unrecognized arguments: (.*)", message)
+        if m:
+            known = sorted(_option_strings(self))
+            for word in m.group(1).split():
+                if word.startswith("-"):
+                    close = difflib.get_close_matches(word.split("=")[0], known, n=1)
+                    if close:
+                        return f"did you mean {close[0]}?"
+        return None
+
+
+def _option_strings(parser: argparse.ArgumentParser) -> set[str]:
+    """Every option of `parser` and of its commands."""
+    found = set(parser._option_string_actions)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                found |= _option_strings(sub)
+    return found
 
 
 def minutes(text: str) -> float:

@@ -218,3 +218,12 @@ def test_missing_ffmpeg_wav_still_works_mp3_explains(home, tmp_path):
     r = subprocess.run(base + [str(tmp_path / "x.wav")], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert Path(tmp_path / "x.wav").stat().st_size > 100_000
+
+
+def test_a_mistyped_command_or_option_gets_a_did_you_mean():
+    from tests.conftest import run_cli
+
+    r = run_cli("lsit")
+    assert r.returncode == 2 and "did you mean 'list'?" in r.stderr
+    r = run_cli("play", "pocket-practice", "--minuts", "3")
+    assert r.returncode == 2 and "did you mean --minutes?" in r.stderr
