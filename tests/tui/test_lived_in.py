@@ -360,3 +360,29 @@ async def test_when_a_weeks_practices_are_all_done_but_not_its_days_the_closing_
         assert "This session has been added to your practice days." in said
         await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "closing-next")
         assert str(app.focused.label) == "Again: Soothing Rhythm Breathing"
+
+
+async def test_the_check_in_chart_puts_each_answer_on_its_own_evenly_spaced_row_and_dates_the_axis(home):
+    import re
+    from dataclasses import replace
+
+    from tests.tui.test_app import done
+
+    sessions = [replace(done("soothing-touch", d), mood_before=3, mood_after=7) for d in (20, 23)]
+    app = make_app(home, sessions=sessions, check_in=True)
+    async with app.run_test(size=(110, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("s")
+        await settle(pilot, app)
+        await wait_for(pilot, lambda: app.screen.query("#trend-plot"))
+        await pilot.pause(0.2)
+        plot = app.screen.query_one("#trend-plot")
+        lines = [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in plot.plt.build().split("\n")]
+        axis = {int(m.group(1)): i for i, line in enumerate(lines) if (m := re.match(r"\s*(\d+)\s*┤", line))}
+        before = next(i for i, line in enumerate(lines) if "○" in line)
+        after = next(i for i, line in enumerate(lines) if "●" in line)
+        assert before - after == 4  # 3 and 7: four rows apart, one a point
+        assert after == axis[8] + 1 and before == axis[2] - 1  # 7 just under the 8 line, 3 just over the 2
+        assert "Fri 20 Nov" in "\n".join(lines) and "Mon 23 Nov" in "\n".join(lines)
+        assert "before" not in "\n".join(lines)  # no key inside the chart, where it would hide a 9 or a 10
+        assert "○ before practice   ● after" in text_of(app, "#trend-words")

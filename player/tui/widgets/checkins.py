@@ -7,6 +7,7 @@ from textual.containers import Vertical
 from textual.widgets import Label
 from textual_plotext import PlotextPlot
 
+from player.core.calendar import day_label
 from player.core.checkins import CheckInSummary
 
 
@@ -25,12 +26,16 @@ class CheckInChart(Vertical):
         befores = [(n, b) for n, (_, b, _) in zip(numbers, found.points, strict=True) if b is not None]
         afters = [(n, a) for n, (_, _, a) in zip(numbers, found.points, strict=True) if a is not None]
         if befores:
-            plt.scatter([n for n, _ in befores], [b for _, b in befores], marker="○", label="before")
+            plt.scatter([n for n, _ in befores], [b for _, b in befores], marker="○")
         if afters:
-            plt.scatter([n for n, _ in afters], [a for _, a in afters], marker="●", label="after")
+            plt.scatter([n for n, _ in afters], [a for _, a in afters], marker="●")
         plt.ylim(0, 10)
         plt.yticks([0, 2, 4, 6, 8, 10])
         plt.xlim(0.5, max(len(numbers), 1) + 0.5)
-        plt.xticks([numbers[0], numbers[-1]] if numbers else [], ["oldest", "latest"] if numbers else [])
+        # The days on the axis: the first, the last and (with room) the one between.
+        shown = sorted({numbers[0], numbers[len(numbers) // 2], numbers[-1]}) if numbers else []
+        plt.xticks([float(n) for n in shown], [day_label(found.points[n - 1][0]) for n in shown])
         plot.refresh()
-        self.query_one("#trend-words", Label).update(found.words())
+        # The key is said below the chart: inside it, it would hide answers of 9 and 10.
+        key = "○ before practice   ● after" if found.points else ""
+        self.query_one("#trend-words", Label).update("\n".join(x for x in (key, found.words()) if x))
