@@ -334,13 +334,6 @@ def test_record_at_a_bare_time_across_a_summer_time_change_takes_that_days_offse
     assert kept[-1]["started_at"].startswith("2026-01-10T08:00:00+01:00")
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
-def test_phrases_from_standard_input_never_show_in_the_process_list(home):
-    r = run_cli("phrases", "set", "-", input="Marigold is my own phrase.\n")
-    assert r.returncode == 0
-    assert "Marigold" not in " ".join(r.args)
-
-
 def test_sentences_of_a_letter_split_where_a_reader_would_pause():
     from player.core.script.model import sentences
 
