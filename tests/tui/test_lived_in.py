@@ -386,3 +386,20 @@ async def test_the_check_in_chart_puts_each_answer_on_its_own_evenly_spaced_row_
         assert "Fri 20 Nov" in "\n".join(lines) and "Mon 23 Nov" in "\n".join(lines)
         assert "before" not in "\n".join(lines)  # no key inside the chart, where it would hide a 9 or a 10
         assert "○ before practice   ● after" in text_of(app, "#trend-words")
+
+
+async def test_at_60x20_each_practice_of_a_week_is_one_line_with_its_kind_and_length_whole(home):
+    from player.tui.screens.week import ExerciseItem, WeekScreen
+
+    app = make_app(home)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, WeekScreen))
+        await settle(pilot, app)
+        items = list(app.screen.query(ExerciseItem))
+        assert len(items) == 3
+        for item in items:
+            assert item.region.height == 1 and item.region.bottom <= 20, item.region  # one line each, in sight
+            meta = str(item.meta.render())
+            assert meta.rstrip().endswith(("minutes", "minute")) and "…" not in meta, meta
