@@ -374,8 +374,8 @@ async def test_the_check_in_chart_puts_each_answer_on_its_own_evenly_spaced_row_
         await settle(pilot, app)
         await pilot.press("s")
         await settle(pilot, app)
-        await wait_for(pilot, lambda: app.screen.query("#trend-plot"))
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: app.screen.query("#trend-words"))
+        await wait_for(pilot, lambda: "○ before practice" in text_of(app, "#trend-words"))  # the chart is drawn
         plot = app.screen.query_one("#trend-plot")
         lines = [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in plot.plt.build().split("\n")]
         axis = {int(m.group(1)): i for i, line in enumerate(lines) if (m := re.match(r"\s*(\d+)\s*┤", line))}
