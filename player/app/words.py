@@ -159,11 +159,17 @@ def heard(ctx: Context, script: Script, course_words: bool = False) -> Words:
     if not script.uses_words or course_words or not ctx.settings.my_words:
         return NO_WORDS
     try:
-        latest = latest_letter(ctx)
-        texts = phrases(ctx).texts
+        db = open_store(ctx, create=False)  # once, for both the phrases and the letter
+        if db is None:
+            return NO_WORDS
+        try:
+            texts, _ = store.phrases(db)
+            found = store.letters(db)
+        finally:
+            db.close()
     except StoreError:
         return NO_WORDS  # a damaged progress file is reported where progress is read; the course's words stand
-    return Words(texts, latest.text if latest else None, ctx.words_owner)
+    return Words(texts, found[-1].text if found else None, ctx.words_owner)
 
 
 def backups_with_words(ctx: Context) -> list[Path]:
