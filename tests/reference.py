@@ -51,26 +51,28 @@ def longest_streak(days: set[date], rest: set[date] = frozenset()) -> int:
     return max(runs_by_day(days, max(days), rest).values())
 
 
-def weeks_goal_streak(days: set[date], today: date, goal: int) -> int:
-    """Weeks (Monday to Sunday) in a row with at least `goal` practice days, ending this week or last."""
+def weeks_goal_streak(days: set[date], today: date, goal) -> int:
+    """Weeks (Monday to Sunday) in a row with at least `goal` practice days (a number, or each week's by its
+    Monday), ending this week or last."""
+    goal_of = goal if callable(goal) else (lambda monday: goal)
     have = {d for d in days if d <= today}
     if not have:
         return 0
     # Walk the calendar from the first practised day, counting days per week as we go.
-    weeks: list[int] = []  # practice days in each calendar week, oldest first, ending with this week
+    weeks: list[tuple[int, int]] = []  # (practice days, goal) of each calendar week, oldest first
     first = min(have)
     d = first - timedelta(days=first.weekday())
     while d <= today:
         if d.weekday() == 0:
-            weeks.append(0)
+            weeks.append((0, goal_of(d)))
         if d in have:
-            weeks[-1] += 1
+            weeks[-1] = (weeks[-1][0] + 1, weeks[-1][1])
         d += ONE_DAY
-    if weeks[-1] < goal:
+    if weeks[-1][0] < weeks[-1][1]:
         weeks.pop()  # this week is still under way: count from last week
     n = 0
-    for count in reversed(weeks):
-        if count < goal:
+    for count, need in reversed(weeks):
+        if count < need:
             break
         n += 1
     return n

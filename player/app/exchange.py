@@ -10,19 +10,21 @@ from pathlib import Path
 from typing import Any
 
 from player.adapters.files import write_text
+from player.adapters.store import goals as goals_store
 from player.adapters.store import rest
 from player.adapters.store import sessions as store
 from player.adapters.store import words as words_store
 from player.app import words
 from player.app.context import Context
-from player.app.progress import history, rest_days
+from player.app.progress import history, kept_goals, rest_days
 from player.app.recording import open_store
 from player.core import calendar, ids
 from player.core.errors import CompassionError
 from player.core.session import Session
 
 EXPORT_FORMAT = "compassion-player/sessions"
-#: 3: planned rest days (`rest_days`) are part of the record; 2: exercise ids carry their kind (`mine:NAME`,
+#: 3: planned rest days (`rest_days`) and the kept goals of calendar weeks (`week_goals`, optional) are part
+#: of the record; 2: exercise ids carry their kind (`mine:NAME`,
 #: `path:FILE`, `timer`), and the listener's own words (`phrases`, `letters`) may be there; 1: the
 #: listener's own scripts had bare ids.
 EXPORT_VERSION = 3
@@ -52,6 +54,7 @@ def export_file(ctx: Context, target: Path, personal: bool = True) -> int:
         "exported_at": ctx.now().isoformat(),
         "sessions": rows,
         "rest_days": sorted(d.isoformat() for d in rest_days(ctx)),
+        "week_goals": {m.isoformat(): g for m, g in sorted(kept_goals(ctx).items())},
     }
     if personal:
         found = words.phrases(ctx)
@@ -84,11 +87,13 @@ def import_file(ctx: Context, source: Path) -> Imported:
     parsed = [_session_from(i, item, source, version) for i, item in enumerate(doc["sessions"], 1)]
     new_phrases, new_letters = _words_from(doc, source)
     new_rest = _rest_days_from(doc, source)
+    new_goals = _week_goals_from(doc, source)
     db = open_store(ctx)
     assert db is not None
     try:
         added, merged = store.import_sessions(db, parsed, ctx.settings.day_start_minutes)
         rested = rest.restore(db, new_rest)
+        goals_store.keep(db, new_goals)
         have = {x.written_at for x in words_store.letters(db)}
         fresh = [(when, text) for when, text in new_letters if when not in have]
         for when, text in fresh:
@@ -115,6 +120,23 @@ def _rest_days_from(doc: dict[str, Any], source: Path) -> list[date]:
         raise CompassionError(
             f"{source}: its rest days are not in the expected form", "the file may have been edited by hand"
         )
+    return found
+
+
+def _week_goals_from(doc: dict[str, Any], source: Path) -> dict[date, int]:
+    """The kept goals of calendar weeks in an export file (a Monday and 1 to 7 days each), checked."""
+    raw = doc.get("week_goals", {})
+    found: dict[date, int] = {}
+    try:
+        for monday, goal in raw.items():
+            day = date.fromisoformat(str(monday))
+            if day.weekday() != 0 or not calendar.in_range(day) or isinstance(goal, bool) or goal not in range(1, 8):
+                raise ValueError
+            found[day] = int(goal)
+    except (AttributeError, ValueError, TypeError):
+        raise CompassionError(
+            f"{source}: its weekly goals are not in the expected form", "the file may have been edited by hand"
+        ) from None
     return found
 
 

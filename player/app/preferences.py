@@ -51,7 +51,7 @@ def change(ctx: Context, key: str, value: object) -> Changed:
 
     @contextlib.contextmanager
     def along(before: Settings, after: Settings) -> Iterator[None]:
-        with progress.practice_days(ctx, before, after):
+        with progress.practice_days(ctx, before, after), progress.goals_kept(ctx, before, after):
             if after.reminder_time and after.reminder_time != before.reminder_time:
                 written.append(reminders.write_daily(ctx, after.reminder_time))
             yield

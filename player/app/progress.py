@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from player.adapters.catalog import Entry
 from player.adapters.settings import Settings
 from player.adapters.store import db as dbmod
+from player.adapters.store import goals as goals_store
 from player.adapters.store import rest
 from player.adapters.store import sessions as store
 from player.app.context import Context
@@ -79,7 +80,10 @@ class Stats:
     current_streak: int
     longest_streak: int
     weeks_goal_streak: int
+    #: The goal of this calendar week (Monday to Sunday), decided when it began.
     goal_days: int
+    #: Practice days so far in this calendar week.
+    this_week_days: int
     total_sessions: int
     partial_sessions: int
     total_minutes: float
@@ -107,6 +111,7 @@ class Stats:
             "longest_streak": self.longest_streak,
             "weeks_goal_streak": self.weeks_goal_streak,
             "goal_days": self.goal_days,
+            "this_week_days": self.this_week_days,
             "practice_strength": self.strength_percent,
             "total_sessions": self.total_sessions,
             "partial_sessions": self.partial_sessions,
@@ -135,6 +140,7 @@ def stats(ctx: Context, today: date | None = None) -> Stats:
         ids = [ex for w in weeks for ex in w.exercises]
         facts = store.facts(db, today, ids)
         resting = rest.days(db)
+        kept = goals_store.kept(db)
     finally:
         if db is not None:
             db.close()
@@ -142,13 +148,14 @@ def stats(ctx: Context, today: date | None = None) -> Stats:
     per_week = {w.number: sum(facts.exercise_sessions.get(ex, 0) for ex in w.exercises) for w in weeks}
     own_goal = ctx.settings.weekly_goal_days or None
     states = progress.week_states(weeks, facts.exercise_days, per_week, today, ctx.settings.pace, own_goal)
-    goal = progress.current_goal(states, own_goal)
+    goal_of = progress.week_goals(weeks, facts.exercise_days, kept, ctx.settings.pace, own_goal)
     return Stats(
         today=today,
         current_streak=progress.current_streak(days, today, resting),
         longest_streak=progress.longest_streak(days, {d for d in resting if d <= today}),
-        weeks_goal_streak=progress.weeks_goal_streak(days, today, goal),
-        goal_days=goal,
+        weeks_goal_streak=progress.weeks_goal_streak(days, today, goal_of),
+        goal_days=goal_of(calendar.week_start(today)),
+        this_week_days=len(calendar.in_week(facts.day_minutes, today)),
         total_sessions=facts.completed_sessions,
         partial_sessions=facts.partial_sessions,
         total_minutes=round(sum(facts.day_minutes.values()), 1),
@@ -206,6 +213,31 @@ def practice_days(ctx: Context, before: Settings, after: Settings) -> Iterator[N
         db.close()
 
 
+@contextlib.contextmanager
+def goals_kept(ctx: Context, before: Settings, after: Settings) -> Iterator[None]:
+    """Before a change of the weekly goal or the pace, keep the goal of every calendar week so far as it was
+    decided: the change applies from the next calendar week (and never rewrites a past one)."""
+    changes = (before.weekly_goal_days, before.pace) != (after.weekly_goal_days, after.pace)
+    db = _open(ctx, create=False) if changes else None
+    if db is None:
+        yield
+        return
+    try:
+        weeks = _week_plans(ctx)
+        today = ctx.today()
+        facts = store.facts(db, today, [ex for w in weeks for ex in w.exercises])
+        if facts.day_minutes:
+            goal_of = progress.week_goals(
+                weeks, facts.exercise_days, goals_store.kept(db), before.pace, before.weekly_goal_days or None
+            )
+            monday, last = calendar.week_start(min(facts.day_minutes)), calendar.week_start(today)
+            mondays = [monday + timedelta(days=7 * n) for n in range((last - monday).days // 7 + 1)]
+            goals_store.keep(db, {m: goal_of(m) for m in mondays})
+        yield
+    finally:
+        db.close()
+
+
 def mark_rest(ctx: Context, day: date) -> None:
     """Plan a rest day (at most `rest_days_per_week` in a week); a day already practised stays practised."""
     db = open_store(ctx)
@@ -240,6 +272,16 @@ def rest_days(ctx: Context) -> set[date]:
         return rest.days(db)
     finally:
         db.close()
+
+
+def kept_goals(ctx: Context) -> dict[date, int]:
+    """The goals of calendar weeks kept when a change of goal or pace came, by their Monday."""
+    db = _open(ctx, create=False)
+    try:
+        return goals_store.kept(db)
+    finally:
+        if db is not None:
+            db.close()
 
 
 def resumable(ctx: Context, exercise_id: str) -> StoredSession | None:

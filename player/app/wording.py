@@ -36,10 +36,6 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def days_this_week(day_minutes: dict[date, float], today: date) -> int:
-    return len(calendar.in_week(day_minutes, today))
-
-
 def greeting(last_practiced: date | None, today: date) -> str:
     """One kind line about where the person is: first time, today, or coming back after a gap."""
     if last_practiced is None:
@@ -54,7 +50,7 @@ def greeting(last_practiced: date | None, today: date) -> str:
 
 def summary_line(st: Stats, show_streaks: bool) -> str:
     """The one-line summary on the home screen."""
-    parts = [f"{plural(days_this_week(st.day_minutes, st.today), 'practice day')} this week"]
+    parts = [this_week(st)]
     if show_streaks and st.current_streak > 0:
         parts.append(f"{plural(st.current_streak, 'day')} in a row")
     return " · ".join(parts)
@@ -68,24 +64,37 @@ def stats_summary(st: Stats, show_streaks: bool) -> list[str]:
             lines.append(f"Days in a row: {st.current_streak}  (your longest run: {st.longest_streak})")
         else:
             lines.append(f"Days in a row: starting fresh  (your longest run: {st.longest_streak})")
-        lines.append(f"Weeks in a row with {st.goal_days} or more practice days: {st.weeks_goal_streak}")
+        lines.append(f"Weeks in a row at their goal: {st.weeks_goal_streak}")
         if st.practice_days >= STRENGTH_AFTER_DAYS:  # on the first days a small number would read as failure
             lines.append(
                 f"Practice strength: {st.strength_percent}%  (a missed day lowers it a little; it never resets)"
             )
-    this_week = days_this_week(st.day_minutes, st.today)
-    lines.append(f"Practice days: {st.practice_days}; this week {this_week} of your goal of {st.goal_days}")
-    lines.append("  (a week here runs Monday to Sunday; a course week starts when you open it)")
+    lines.append(f"Practice days: {st.practice_days}")
+    lines.append(f"{this_week(st)} (Monday to Sunday)")
     lines.append(f"Sessions completed: {st.total_sessions}  ({calendar.minutes_text(st.total_minutes * 60)})")
     if st.partial_sessions:
         lines.append(f"Sessions left part-way (kept in your history): {st.partial_sessions}")
-    lines.append(f"Current week: {st.current_week}")
+    lines.append(f"Course week: {st.current_week} (a course week starts when it opens)")
     if st.check_ins.words():
         lines.append(f"Check-ins: {st.check_ins.words()}")
     lines.append("")
     for w in st.states:
-        lines.append(f"  Week {w.number}  {w.theme:<42} {week_state(w)}")
+        lines.append(f"  Course week {w.number}  {w.theme:<42} {week_state(w)}")
     return lines
+
+
+def this_week(st: Stats) -> str:
+    """The calendar week's count against its goal: "This week: 2 of 4 practice days"."""
+    return f"This week: {week_count(st)}"
+
+
+def week_count(st: Stats, unit: str = "practice day") -> str:
+    """This calendar week's practice days against its goal, as every screen says it ("2 of 4 practice
+    days"; `unit` "day" where the label already says what is counted)."""
+    n, goal = st.this_week_days, st.goal_days
+    if n > goal:
+        return f"{plural(n, unit)}, your goal of {goal} met"
+    return f"{n} of {plural(goal, unit)}"
 
 
 def week_state(w: WeekState, locked: str | None = None) -> str:

@@ -20,6 +20,16 @@ COURSE_WORDS_HELP = "the course's own wording instead of your phrases and letter
 
 
 class _Parser(argparse.ArgumentParser):
+    def parse_args(self, args=None, namespace=None):
+        """Leftover arguments are reported by the command they were given to, so the hint names its --help."""
+        found, extra = self.parse_known_args(args, namespace)
+        if extra:
+            command = getattr(found, "command", None)
+            subs = [a for a in self._actions if isinstance(a, argparse._SubParsersAction)]
+            owner = subs[0].choices.get(command, self) if subs and command else self
+            owner.error(f"unrecognized arguments: {' '.join(extra)}")
+        return found
+
     def error(self, message: str) -> None:  # type: ignore[override]  # exit 2 with one line and a pointer to --help
         self.print_usage(sys.stderr)
         hint = self._did_you_mean(message) or f"run `{self.prog} --help` for details"
@@ -40,7 +50,7 @@ class _Parser(argparse.ArgumentParser):
             for word in m.group(1).split():
                 if word.startswith("-"):
                     close = difflib.get_close_matches(word.split("=")[0], known, n=1)
-                    if close:
+                    if close and close[0] != word.split("=")[0]:  # an option of another command: --help says
                         return f"did you mean {close[0]}?"
         return None
 

@@ -6,7 +6,7 @@ never kept as counters, so they can never drift from the history.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -55,18 +55,55 @@ def longest_streak(days: Iterable[date], rest: Iterable[date] = ()) -> int:
     return best
 
 
-def weeks_goal_streak(days: Iterable[date], today: date, goal_days: int) -> int:
-    """Consecutive ISO weeks meeting the goal, ending this week (or last week while this one is under way)."""
+def weeks_goal_streak(days: Iterable[date], today: date, goal_of: Callable[[date], int]) -> int:
+    """Consecutive calendar weeks (Monday to Sunday) that met their own goal (`goal_of(monday)`), ending this
+    week, or last week while this one is under way."""
     per_week: dict[date, int] = {}
     for d in {d for d in days if d <= today}:
         per_week[week_start(d)] = per_week.get(week_start(d), 0) + 1
     monday = week_start(today)
-    if per_week.get(monday, 0) < goal_days:
+    if per_week.get(monday, 0) < goal_of(monday):
         monday -= timedelta(days=7)
     n = 0
-    while per_week.get(monday - timedelta(days=7 * n), 0) >= goal_days:
+    while per_week.get(monday, 0) >= goal_of(monday):
         n += 1
+        monday -= timedelta(days=7)
     return n
+
+
+def week_goal(
+    weeks: Sequence[Week],
+    exercise_days: dict[str, set[date]],
+    monday: date,
+    pace: str = "course",
+    own_goal: int | None = None,
+) -> int:
+    """The goal of the calendar week that starts on `monday`, as it was decided when that week started: the
+    listener's own goal, or else the goal of the course week that was current that Monday (from what was
+    done before it, so practice during the week never moves its goal)."""
+    if own_goal:
+        return own_goal
+    before = {ex: {d for d in found if d < monday} for ex, found in exercise_days.items()}
+    return current_goal(week_states(weeks, before, {}, monday, pace), None)
+
+
+def week_goals(
+    weeks: Sequence[Week],
+    exercise_days: dict[str, set[date]],
+    kept: Mapping[date, int],
+    pace: str = "course",
+    own_goal: int | None = None,
+) -> Callable[[date], int]:
+    """Each calendar week's goal, by its Monday: the one `kept` when it was decided (before a change of
+    goal or pace), else decided now by `week_goal`. The one owner of "the goal of a week"."""
+    decided: dict[date, int] = dict(kept)
+
+    def goal_of(monday: date) -> int:
+        if monday not in decided:
+            decided[monday] = week_goal(weeks, exercise_days, monday, pace, own_goal)
+        return decided[monday]
+
+    return goal_of
 
 
 @dataclass(frozen=True)
@@ -196,7 +233,7 @@ def current_week(states: Sequence[WeekState]) -> int:
 
 
 def current_goal(states: Sequence[WeekState], goal_days: int | None) -> int:
-    """The one weekly goal shown with the streaks: the current course week's (or the listener's own)."""
+    """The goal of the current course week (or the listener's own)."""
     number = current_week(states)
     return next((s.goal_days for s in states if s.number == number), goal_days or DEFAULT_GOAL_DAYS)
 

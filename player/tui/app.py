@@ -35,6 +35,10 @@ class CompassionApp(Flows):
         Binding("end", "list_end(-1)", "Last", id="list_last", show=False),
     ]
     COMMANDS = App.COMMANDS | {ExerciseCommands}
+    #: Each screen gets a class for its size, so the smallest window the app claims (60x20) keeps every
+    #: control whole: -narrow under 80 columns, -short under 26 rows.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (26, "-tall")]
 
     def __init__(
         self,

@@ -227,3 +227,5 @@ def test_a_mistyped_command_or_option_gets_a_did_you_mean():
     assert r.returncode == 2 and "did you mean 'list'?" in r.stderr
     r = run_cli("play", "pocket-practice", "--minuts", "3")
     assert r.returncode == 2 and "did you mean --minutes?" in r.stderr
+    r = run_cli("export", "-o", "x.json")  # an option of other commands: no "did you mean -o?"
+    assert r.returncode == 2 and "did you mean" not in r.stderr and "compassion export --help" in r.stderr

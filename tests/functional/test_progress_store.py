@@ -59,6 +59,7 @@ def test_record_then_stats_counts_days_streaks_and_partials(home):
         "longest_streak",
         "weeks_goal_streak",
         "goal_days",
+        "this_week_days",
         "check_ins",
         "practice_strength",
         "total_sessions",
@@ -378,7 +379,9 @@ def test_rest_days_keep_the_run_going_are_limited_per_week_and_can_be_undone(hom
     assert s["goal_days"] == 4 and s["weeks_goal_streak"] == 1  # week 1's own goal: 4 days
     assert run_cli("config", "set", "weekly_goal_days", "5").returncode == 0
     s = stats("--today", "2026-11-20")
-    assert s["practice_days"] == 4 and s["goal_days"] == 5 and s["weeks_goal_streak"] == 0  # practice days only
+    assert s["practice_days"] == 4 and s["goal_days"] == 4 and s["weeks_goal_streak"] == 1  # a past week keeps its goal
+    s = stats("--today", "2026-11-30")
+    assert s["goal_days"] == 5 and s["weeks_goal_streak"] == 0  # the new goal from the next calendar week
     assert s["rest_days"] == ["2026-11-18"] and "rest day keeps a run going" in s["rules"]
     r = run_cli("rest", "2026-11-21")
     assert (

@@ -403,3 +403,56 @@ async def test_at_60x20_each_practice_of_a_week_is_one_line_with_its_kind_and_le
             assert item.region.height == 1 and item.region.bottom <= 20, item.region  # one line each, in sight
             meta = str(item.meta.render())
             assert meta.rstrip().endswith(("minutes", "minute")) and "…" not in meta, meta
+
+
+async def test_this_week_is_one_count_with_one_goal_on_home_the_progress_screen_and_stats(home):
+    import json
+
+    from tests.conftest import run_cli
+    from tests.tui.test_app import done
+
+    # Week 1 (goal 4) is finished on Monday 23 November, so course week 2 (goal 5) is open on Tuesday 24
+    # (the app's clock); the calendar week began under week 1's goal.
+    sessions = [
+        done("soothing-rhythm-breathing", 17),
+        done("three-systems-check-in", 18),
+        done("soothing-touch", 19),
+        done("soothing-touch", 23),
+    ]
+    app = make_app(home, sessions=sessions)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot, app)
+        await wait_for(pilot, lambda: "This week" in text_of(app, "#summary"))
+        assert text_of(app, "#summary").startswith("This week: 1 of 4 practice days")
+        assert "current · 0 of 5 days" in text_of(app, "#week-2 .week-line")  # course week 2's own count
+        await pilot.press("s")
+        await wait_for(pilot, lambda: "This week" in text_of(app, "#numbers"))
+        assert "1 of 4 days" in text_of(app, "#numbers")
+        assert "Course weeks" in text_of(app, "#week-table")
+    r = run_cli("stats")
+    assert r.returncode == 0 and "This week: 1 of 4 practice days" in r.stdout and "Course week: 2" in r.stdout
+    assert json.loads(run_cli("stats", "--json").stdout)["goal_days"] == 4
+
+
+async def test_end_then_enter_in_a_week_opens_its_last_practice_at_the_smallest_size(home):
+    from player.tui.screens.player import PlayerScreen
+    from player.tui.screens.week import WeekScreen
+    from tests.tui.test_app import done
+
+    app = make_app(home, sessions=[done("soothing-rhythm-breathing", 16), done("safe-place", 23, 2)])
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot, app)
+        app.open_week(2)
+        await wait_for(pilot, lambda: isinstance(app.screen, WeekScreen))
+        await settle(pilot, app)
+        await pilot.press("end")
+        await pilot.pause()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, PlayerScreen) or len(app.screen_stack) > 3)
+        shown = app.screen
+        if not isinstance(shown, PlayerScreen):  # a length to choose first: take the one offered
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: isinstance(app.screen, PlayerScreen))
+        assert app.screen.entry.id == "soles-of-the-feet"
+        await pilot.press("escape")
+        await settle(pilot, app)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.tui.test_app import done, make_app
+
+#: The smallest window the app claims (60x20), and a roomy one: every screen is pictured at both.
+SIZES = pytest.mark.parametrize("size", [(60, 20), (110, 34)], ids=["60x20", "110x34"])
 
 SESSIONS = [
     done("soothing-rhythm-breathing", 16),
@@ -31,20 +36,23 @@ async def _steady(pilot):
     await pilot.pause()
 
 
-def test_home_snapshot(home, snap_compare):
-    assert snap_compare(make_app(home, sessions=SESSIONS), terminal_size=(100, 30), run_before=_ready)
+@SIZES
+def test_home_snapshot(home, snap_compare, size):
+    assert snap_compare(make_app(home, sessions=SESSIONS), terminal_size=size, run_before=_ready)
 
 
-def test_week_snapshot(home, snap_compare):
+@SIZES
+def test_week_snapshot(home, snap_compare, size):
     async def open_week(pilot):
         await _ready(pilot)
         await pilot.press("enter")
         await _ready(pilot)
 
-    assert snap_compare(make_app(home, sessions=SESSIONS), terminal_size=(100, 30), run_before=open_week)
+    assert snap_compare(make_app(home, sessions=SESSIONS), terminal_size=size, run_before=open_week)
 
 
-def test_stats_snapshot(home, snap_compare):
+@SIZES
+def test_stats_snapshot(home, snap_compare, size):
     from dataclasses import replace
 
     moods = [(3, 6), (None, 5), (4, 7), (5, 5), (2, 6), (6, 9)]
@@ -56,10 +64,11 @@ def test_stats_snapshot(home, snap_compare):
         await _ready(pilot)
 
     app = make_app(home, sessions=felt, check_in=True)
-    assert snap_compare(app, terminal_size=(100, 44), run_before=open_stats)
+    assert snap_compare(app, terminal_size=size, run_before=open_stats)
 
 
-def test_player_snapshot(home, snap_compare):
+@SIZES
+def test_player_snapshot(home, snap_compare, size):
     async def play_and_pause(pilot):
         await _ready(pilot)
         home_screen = pilot.app.screen
@@ -83,16 +92,17 @@ def test_player_snapshot(home, snap_compare):
         await _steady(pilot)
         await pilot.pause()
 
-    assert snap_compare(make_app(home), terminal_size=(100, 30), run_before=play_and_pause)
+    assert snap_compare(make_app(home), terminal_size=size, run_before=play_and_pause)
 
 
-def test_timer_choices_snapshot(home, snap_compare):
+@SIZES
+def test_timer_choices_snapshot(home, snap_compare, size):
     async def open_timer(pilot):
         await _ready(pilot)
         pilot.app.choose_timer()
         await _ready(pilot)
 
-    assert snap_compare(make_app(home), terminal_size=(100, 30), run_before=open_timer)
+    assert snap_compare(make_app(home), terminal_size=size, run_before=open_timer)
 
 
 def test_continue_or_start_again_snapshot(home, snap_compare):
@@ -128,7 +138,8 @@ def test_continue_or_start_again_snapshot(home, snap_compare):
     assert snap_compare(make_app(home, sessions=[stopped]), terminal_size=(100, 30), run_before=reopen)
 
 
-def test_your_words_snapshot(home, snap_compare):
+@SIZES
+def test_your_words_snapshot(home, snap_compare, size):
     from player.app import context, words
 
     ctx = context.open_context(home)
@@ -147,10 +158,11 @@ def test_your_words_snapshot(home, snap_compare):
         await pilot.pause()
         await _steady(pilot)
 
-    assert snap_compare(make_app(home), terminal_size=(100, 34), run_before=open_words)
+    assert snap_compare(make_app(home), terminal_size=size, run_before=open_words)
 
 
-def test_letter_editor_snapshot(home, snap_compare):
+@SIZES
+def test_letter_editor_snapshot(home, snap_compare, size):
     async def write(pilot):
         await _ready(pilot)
         pilot.app.action_open_words("letter")
@@ -161,13 +173,42 @@ def test_letter_editor_snapshot(home, snap_compare):
         await _steady(pilot)
         await pilot.pause()
 
-    assert snap_compare(make_app(home), terminal_size=(100, 30), run_before=write)
+    assert snap_compare(make_app(home), terminal_size=size, run_before=write)
 
 
-def test_settings_snapshot(home, snap_compare):
+@SIZES
+def test_settings_snapshot(home, snap_compare, size):
     async def open_settings(pilot):
         await _ready(pilot)
         await pilot.press("o")
         await _ready(pilot)
 
-    assert snap_compare(make_app(home), terminal_size=(100, 34), run_before=open_settings)
+    assert snap_compare(make_app(home), terminal_size=size, run_before=open_settings)
+
+
+@SIZES
+def test_closing_snapshot(home, snap_compare, size):
+    """The end of a practice: the kind words and every button, whole."""
+
+    async def play_to_the_end(pilot):
+        await _ready(pilot)
+        home_screen = pilot.app.screen
+        pilot.app.open_target("soothing-touch")
+        for _ in range(400):
+            if pilot.app.screen is not home_screen:
+                break
+            await pilot.pause(0.05)
+        screen = pilot.app.screen
+        for _ in range(400):
+            if screen.practice is not None:
+                break
+            await pilot.pause(0.05)
+        run = screen.practice
+        run.player.seek(run.session.duration - 0.2)
+        for _ in range(400):
+            if screen.query_one("#closing").display and screen.focused is not None:
+                break
+            await pilot.pause(0.05)
+        await _ready(pilot)
+
+    assert snap_compare(make_app(home, sessions=SESSIONS), terminal_size=size, run_before=play_to_the_end)

@@ -48,7 +48,7 @@ def test_a_rest_day_bridges_a_run_without_counting_and_never_starts_or_ends_one(
     assert progress.current_streak({day(1)}, day(1), {day(0)}) == 1  # a rest day does not start a run
     assert progress.current_streak(practised, day(4), set()) == 2  # without the rest day, Wednesday breaks it
     assert progress.longest_streak(practised, rest) == 4
-    assert progress.weeks_goal_streak(practised, day(6), 5) == 0  # goals count practice days only
+    assert progress.weeks_goal_streak(practised, day(6), lambda m: 5) == 0  # goals count practice days only
 
 
 @given(days_st)
@@ -56,9 +56,14 @@ def test_longest_streak_matches_reference(days):
     assert progress.longest_streak(days) == ref.longest_streak(days)
 
 
-@given(days_st, today_st, st.integers(1, 7))
-def test_weeks_goal_streak_matches_reference(days, today, goal):
-    assert progress.weeks_goal_streak(days, today, goal) == ref.weeks_goal_streak(days, today, goal)
+@given(days_st, today_st, st.integers(1, 7), st.lists(st.integers(1, 7), min_size=1, max_size=9))
+def test_weeks_goal_streak_matches_reference(days, today, goal, changing):
+    assert progress.weeks_goal_streak(days, today, lambda m: goal) == ref.weeks_goal_streak(days, today, goal)
+
+    def goal_of(monday):  # a goal that differs from week to week
+        return changing[monday.toordinal() // 7 % len(changing)]
+
+    assert progress.weeks_goal_streak(days, today, goal_of) == ref.weeks_goal_streak(days, today, goal_of)
 
 
 def test_the_reference_itself_on_a_calendar_written_by_hand():
@@ -216,3 +221,16 @@ def test_practice_strength_is_kind_to_missed_days_and_holds_on_rest_days():
     assert half == pytest.approx(after_a_month / 2)  # partial sessions count half
     not_yet_today = progress.practice_strength(month, set(), set(), today + timedelta(days=1))
     assert not_yet_today == after_a_month  # today counts once you have practised
+
+
+def test_a_calendar_weeks_goal_is_decided_as_it_starts_and_never_moves_within_it():
+    weeks = [Week(1, "one", "", 4, ("a", "b")), Week(2, "two", "", 5, ("c",))]
+    # Week 1 is done on Wednesday D0+2 (four days by then), so course week 2 opens mid-week.
+    ex = {"a": {D0, D0 + timedelta(days=1), D0 + timedelta(days=2)}, "b": {D0 + timedelta(days=2)}}
+    ex["a"] |= {D0 - timedelta(days=1)}  # and a Sunday before: four days
+    assert progress.current_week(progress.week_states(weeks, ex, {}, D0 + timedelta(days=6))) == 2
+    goal_of = progress.week_goals(weeks, ex, {}, "course", None)
+    assert goal_of(D0) == 4  # the week course week 2 opened in keeps week 1's goal...
+    assert goal_of(D0 + timedelta(days=7)) == 5  # ...and the next calendar week takes week 2's
+    assert progress.week_goals(weeks, ex, {D0: 3}, "course", None)(D0) == 3  # a kept goal stands
+    assert progress.week_goals(weeks, ex, {}, "course", 6)(D0) == 6  # the listener's own goal

@@ -71,6 +71,13 @@ MIGRATIONS: list[tuple[str, str]] = [
                               text TEXT NOT NULL, UNIQUE (written_at));
         """,
     ),
+    (
+        "the goal of each calendar week, kept as it was decided when a change of goal or pace came",
+        """
+        CREATE TABLE week_goals (monday TEXT PRIMARY KEY, goal INTEGER NOT NULL CHECK (goal BETWEEN 1 AND 7),
+                                 kept_at TEXT NOT NULL);
+        """,
+    ),
 ]
 
 CURRENT_VERSION = len(MIGRATIONS)

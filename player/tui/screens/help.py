@@ -5,10 +5,11 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Markdown
+from textual.widgets import Header, Markdown
 
 from player.app import wording
 from player.tui.base import Screen
+from player.tui.widgets.footer import KeysFooter
 
 HELP = f"""
 # Keys
@@ -56,4 +57,4 @@ class HelpScreen(Screen[None]):
         yield Header()
         with VerticalScroll():
             yield Markdown(HELP)
-        yield Footer()
+        yield KeysFooter()

@@ -6,12 +6,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Label, ListItem, ListView, Static
+from textual.widgets import Label, ListItem, ListView, Static
 
 from player.adapters import first_run
 from player.app import wording
 from player.core.errors import CompassionError
 from player.tui.base import Screen
+from player.tui.widgets.footer import KeysFooter
 
 
 def two_sides(title: str, state: str, width: int, column: int, bold: bool = False) -> Text:
@@ -99,7 +100,7 @@ class HomeScreen(Screen[None]):
                 items.append(MyScriptsItem(id="my-scripts"))
             items.append(TimerItem(id="timer"))
             yield ListView(*items, id="weeks")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         if self.shell.stats is not None:

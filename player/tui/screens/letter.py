@@ -11,12 +11,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Label, TextArea
+from textual.widgets import Header, Label, TextArea
 
 from player.app import words
 from player.core.calendar import day_label
 from player.core.errors import CompassionError
 from player.tui.base import Screen
+from player.tui.widgets.footer import KeysFooter
 
 #: Typing pauses this long, and the letter is saved.
 SAVE_AFTER_S = 1.0
@@ -50,7 +51,7 @@ class LetterScreen(Screen[None]):
             )
             yield self._area
             yield Label("", id="letter-status")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         area = self._area

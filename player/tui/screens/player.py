@@ -7,10 +7,9 @@ import threading
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.timer import Timer
-from textual.widgets import Button, Footer, Header, Label, ProgressBar, Static
+from textual.widgets import Button, Header, Label, ProgressBar, Static
 
 from player.adapters.playback.captions import Captions
 from player.adapters.playback.player import PlaybackState
@@ -21,32 +20,17 @@ from player.app.timer import entry as timer_entry
 from player.core.calendar import clock
 from player.core.errors import CompassionError
 from player.tui.base import Screen
+from player.tui.screens import player_keys as keys
 from player.tui.widgets.closing import Closing
+from player.tui.widgets.footer import KeysFooter
 
 SKIP_S = 10.0
 
 
 class PlayerScreen(Screen[None]):
     AUTO_FOCUS = None  # nothing to focus while playing: the keys are the player's
-    BINDINGS = [
-        Binding("space", "pause_or_resume", "Pause/resume", id="toggle"),
-        Binding("left", "skip(-10)", "-10 s", id="back10"),
-        Binding("right", "skip(10)", "+10 s", id="fwd10"),
-        Binding("up", "previous_line", "Previous line", id="prev_line"),
-        Binding("down", "next_line", "Next line", id="next_line"),
-        Binding("plus,equals_sign", "louder(1)", "Louder", id="louder", key_display="+"),
-        Binding("minus", "louder(-1)", "Softer", id="softer", key_display="-"),
-        Binding("right_square_bracket", "ambience(1)", "Ambience up", id="amb_up", show=False),
-        Binding("left_square_bracket", "ambience(-1)", "Ambience down", id="amb_down", show=False),
-        Binding("escape", "leave", "Stop", id="stop"),
-        Binding("q", "leave", "Stop", id="stop_q", show=False),
-        Binding("escape", "back", "Back", id="back"),
-        Binding("q", "back", "Back", id="back_q", show=False),
-    ]
-    #: What the keys do while a practice plays; once it has ended, only going back is left.
-    PLAYING_ACTIONS = frozenset(
-        {"pause_or_resume", "skip", "previous_line", "next_line", "leave", "louder", "ambience"}
-    )
+    BINDINGS = keys.PLAYER
+    PLAYING_ACTIONS = keys.PLAYING_ACTIONS
 
     def __init__(
         self,
@@ -90,7 +74,7 @@ class PlayerScreen(Screen[None]):
             yield Label("", id="levels")
             yield Label("", id="audio-notice")
             yield Closing(id="closing")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#captions").display = False
@@ -159,6 +143,7 @@ class PlayerScreen(Screen[None]):
                 timeout=10,
             )
         self.practice.begin()
+        self.refresh_bindings()  # the ambience keys, when there is ambience
         self._show_levels()
         self._ticker = self.set_interval(0.1, self.refresh_position)
         self.refresh_position()
@@ -305,10 +290,19 @@ class PlayerScreen(Screen[None]):
             return
         self._practice_over = True  # the footer first offers only what works now
         self.refresh_bindings()
-        self.query_one(Closing).show(str(self.entry.id), what)
+        # The practice is over: its captions and levels make room for the closing words and buttons.
+        for done in ("#captions", "#levels"):
+            self.query_one(done).display = False
+        closing = self.query_one(Closing)
+        closing.show(str(self.entry.id), what)
+        self.call_after_refresh(closing.scroll_visible, animate=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While playing: the player's keys. Once the closing words are shown: Back, and the buttons."""
+        if action in ("previous_line", "next_line") and self.timer is not None:
+            return False  # a timer has no lines to move between
+        if action == "ambience" and (self.practice is None or self.practice.session.mixer is None):
+            return False  # shown only with ambience to change
         if action in self.PLAYING_ACTIONS:
             return not self._practice_over
         if action == "back":

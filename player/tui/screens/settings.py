@@ -9,11 +9,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Switch
+from textual.widgets import Button, Header, Input, Label, Select, Switch
 
 from player.app import preferences, voices
 from player.core.errors import CompassionError
 from player.tui.base import Screen
+from player.tui.widgets.footer import KeysFooter
 
 RATES = [("Each voice's usual pace", 0)] + [
     (f"{n} words a minute", n) for n in (110, 120, 130, 140, 150, 160, 180, 200, 220)
@@ -106,7 +107,7 @@ class SettingsScreen(Screen[None]):
                 yield Button("Save reminder", id="save-reminder")
             yield Label("", id="reminder_time-note", classes="control-note")
             yield Label("", id="settings-status")
-        yield Footer()
+        yield KeysFooter()
 
     @staticmethod
     def _row(label: str, widget) -> ComposeResult:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Label, Static
+from textual.widgets import Header, Label, Static
 
 from player.app import progress, wording
 from player.core import calendar
 from player.core.errors import CompassionError
 from player.tui.base import Screen
 from player.tui.widgets.checkins import CheckInChart
+from player.tui.widgets.footer import KeysFooter
 from player.tui.widgets.heatmap import Heatmap
 
 
@@ -30,11 +31,11 @@ class StatsScreen(Screen[None]):
             with Horizontal(id="stats-top"):
                 yield Static("", id="numbers")
                 yield Heatmap(id="heatmap")
-            yield Static("", id="week-table")
             with Vertical(id="trend-box"):
                 yield Label("", id="trend-label")
                 yield CheckInChart(id="trend")
-        yield Footer()
+            yield Static("", id="week-table")
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         if self.shell.stats is not None:
@@ -50,12 +51,12 @@ class StatsScreen(Screen[None]):
         if show:
             rows.append(("Days in a row", d.current_streak))
             rows.append(("Longest run", d.longest_streak))
-            rows.append((f"Weeks at {d.goal_days}+ days", d.weeks_goal_streak))
+            rows.append(("Weeks at goal", d.weeks_goal_streak))
             if d.practice_days >= wording.STRENGTH_AFTER_DAYS:
                 rows.append(("Practice strength", f"{d.strength_percent} %"))
         rows += [
             ("Practice days", d.practice_days),
-            ("This week", f"{wording.days_this_week(stats.day_minutes, stats.today)} of {d.goal_days} days"),
+            ("This week", wording.week_count(d, "day")),
             ("Sessions", d.total_sessions),
             ("Minutes", calendar.whole_minutes(d.total_minutes * 60)),
         ]
@@ -67,7 +68,7 @@ class StatsScreen(Screen[None]):
         lines = [f"{label:<19}{value}" for label, value in rows]
         self.query_one("#numbers", Static).update("\n".join(lines))
         self.query_one("#heatmap", Heatmap).show(stats.day_minutes, stats.today, stats.rest_days)
-        table = []
+        table = ["Course weeks (each starts when it opens)"] if stats.states else []
         for w in stats.states:
             state = wording.week_state(w, locked="not open yet")
             bar = "●" * min(w.days_practiced, w.goal_days) + "○" * max(0, w.goal_days - w.days_practiced)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Header, Label, ListItem, ListView
+from textual.widgets import Header, Label, ListItem, ListView
 
 from player.adapters.catalog import Entry
 from player.app import library
@@ -13,6 +13,7 @@ from player.core import calendar
 from player.core.errors import CompassionError
 from player.core.script.model import Script
 from player.tui.base import Screen
+from player.tui.widgets.footer import KeysFooter
 
 
 def span_text(lo: float, hi: float, estimated: bool) -> str:
@@ -82,7 +83,7 @@ class WeekScreen(Screen[None]):
                         items.append(ExerciseItem(entry, None, exc.lines()[0]))
             yield ListView(*items, id="exercises")
             yield Label("", id="week-progress")
-        yield Footer()
+        yield KeysFooter()
 
     def _item(self, entry: Entry, script: Script) -> ExerciseItem:
         """An exercise with the lengths it can run to: exact from made speech or the course's durations
@@ -107,11 +108,11 @@ class WeekScreen(Screen[None]):
         for item in self.query(ExerciseItem):
             item.mark.update("✓" if item.entry.id in state.exercises_done else " ")
         if state.completed:
-            text = "This week is done. You are welcome to keep practising it."
+            text = f"Course week {state.number} is done. You are welcome to keep practising it."
         elif state.unlocked:
-            text = f"{state.days_practiced} of {state.goal_days} practice days so far in this course week."
+            text = f"{state.days_practiced} of {state.goal_days} practice days so far in course week {state.number}."
         else:
-            text = f"This week {state.locked_reason}. You can still listen now if you wish."
+            text = f"Course week {state.number} {state.locked_reason}. You can still listen now if you wish."
         self.query_one("#week-progress", Label).update(text)
 
     def on_list_view_selected(self, event: ListView.Selected) -> None:

@@ -8,12 +8,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Header, Input, Label, ListItem, ListView
+from textual.widgets import Button, Header, Input, Label, ListItem, ListView
 
 from player.app import words
 from player.core.calendar import day_label
 from player.core.errors import CompassionError
 from player.tui.base import Screen
+from player.tui.widgets.footer import KeysFooter
 
 
 class LetterItem(ListItem):
@@ -25,11 +26,12 @@ class LetterItem(ListItem):
 class WordsScreen(Screen[None]):
     """Shows and edits the phrases; opens the letter editor. Words are read and written off the UI thread."""
 
+    MOVE = Binding.Group("Move phrase", compact=True)
     BINDINGS = [
         Binding("escape", "back", "Back", id="words_back"),
         Binding("ctrl+s", "save_phrases", "Save phrases", id="save_phrases"),
-        Binding("ctrl+up", "move(-1)", "Move up", id="phrase_up"),
-        Binding("ctrl+down", "move(1)", "Move down", id="phrase_down"),
+        Binding("ctrl+up", "move(-1)", "Move up", id="phrase_up", group=MOVE),
+        Binding("ctrl+down", "move(1)", "Move down", id="phrase_down", group=MOVE),
     ]
 
     def __init__(self, focus: str = "phrases") -> None:
@@ -70,7 +72,7 @@ class WordsScreen(Screen[None]):
                 yield Button("Write a new letter", id="new-letter", variant="primary")
             yield ListView(id="letters")
             yield Label("", id="words-status")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         # The words are read in on_screen_resume, which also comes when the screen is first shown.
