@@ -98,6 +98,8 @@ class Stats:
     rest_days: frozenset[date] = frozenset()
     #: Completed sessions of each course practice.
     per_exercise: Mapping[str, int] = field(default_factory=dict)
+    #: Practices stopped part-way that Continue is offered for: (where it stopped, its length) in seconds.
+    stopped: Mapping[str, tuple[float, float]] = field(default_factory=dict)
 
     @property
     def strength_percent(self) -> int:
@@ -141,6 +143,7 @@ def stats(ctx: Context, today: date | None = None) -> Stats:
         facts = store.facts(db, today, ids)
         resting = rest.days(db)
         kept = goals_store.kept(db)
+        stopped = _stopped_parts(ctx, db)
     finally:
         if db is not None:
             db.close()
@@ -169,6 +172,7 @@ def stats(ctx: Context, today: date | None = None) -> Stats:
         strength=progress.practice_strength(days, facts.partial_days, resting, today),
         rest_days=frozenset(resting),
         per_exercise=dict(facts.exercise_sessions),
+        stopped=stopped,
     )
 
 
@@ -287,12 +291,21 @@ def kept_goals(ctx: Context) -> dict[date, int]:
 def resumable(ctx: Context, exercise_id: str) -> StoredSession | None:
     """The last session of this exercise, if it stopped part-way within the last week (to continue it)."""
     db = _open(ctx, create=False)
-    if db is None:
-        return None
     try:
         found = store.resumable(db, exercise_id, ctx.now() - RESUME_WITHIN)
     finally:
-        db.close()
-    if found is None or found.position_s is None or found.position_s < 5 or found.position_s > found.duration_s - 5:
-        return None
-    return found
+        if db is not None:
+            db.close()
+    return found if found is not None and _worth_continuing(found) else None
+
+
+def _stopped_parts(ctx: Context, db: dbmod.Database | None) -> dict[str, tuple[float, float]]:
+    """Each practice stopped part-way within the last week that Continue is offered for: (where it
+    stopped, its length)."""
+    found = store.stopped(db, ctx.now() - RESUME_WITHIN)
+    return {ex: (s.position_s or 0.0, s.duration_s) for ex, s in found.items() if _worth_continuing(s)}
+
+
+def _worth_continuing(found: StoredSession) -> bool:
+    """A part is offered to continue from 5 s in until 5 s before its end."""
+    return found.position_s is not None and 5 <= found.position_s <= found.duration_s - 5

@@ -57,8 +57,10 @@ class TimerSpec:
 
 
 def described(ctx: context.Context, spec: TimerSpec) -> str:
-    """The sit's true length in plain words: the time between the bells, and what comes around it."""
+    """The sit's true length in plain words: the time between the bells, and what comes around it. A timer
+    that cannot be made as asked raises the CompassionError that says what to change."""
     frames = len(sounds.load_bell(spec.bell, ctx.catalog.user_dir)) // 2
+    check(spec, frames)
     ring = frames / SAMPLE_RATE + TAIL_S
     total = spec.prepare + spec.minutes * 60 + ring
     around = (

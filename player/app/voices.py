@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from player.adapters.language import user_language
 from player.adapters.speech.engines import ENGINE_NAMES, get_engine, piper_installed, resolve_engine
 from player.app.context import Context
 
@@ -32,7 +33,8 @@ def engines(ctx: Context) -> list[str]:
 
 
 def listing(ctx: Context, lang: str | None = None, engine: str | None = None) -> list[VoiceRow]:
-    """Every voice (of `engine`, speaking `lang`: en matches en-gb and en_US), grouped by engine."""
+    """Every voice (of `engine`, speaking `lang`: en matches en-gb and en_US), grouped by engine; within
+    each engine, the voices of the listener's own language come first."""
     in_use = resolve_engine(ctx.settings.voice_engine)
     wanted = (lang or "").lower().replace("_", "-")
     rows = []
@@ -48,4 +50,10 @@ def listing(ctx: Context, lang: str | None = None, engine: str | None = None) ->
                 continue
             is_default = name == in_use and (v.id == default_id or v.id.endswith("/" + default_id))
             rows.append(VoiceRow(v.id, v.engine, v.language, v.sample_rate, v.name, is_default))
-    return rows
+    own = user_language()
+    order = {name: i for i, name in enumerate(engines(ctx))}
+    return sorted(rows, key=lambda r: (order[r.engine], _language(r.language) != own))
+
+
+def _language(code: str) -> str:
+    return code.lower().replace("_", "-").split("-")[0]

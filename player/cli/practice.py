@@ -16,6 +16,7 @@ def cmd_play(args: argparse.Namespace, open_app: Callable[..., int] | None = Non
     from player.adapters.playback import device
     from player.app import context, practice, recording
     from player.cli.output import clock
+    from player.core.calendar import minutes_text
 
     ctx = context.open_context(args.data_dir)
     asked = practice.request(
@@ -39,7 +40,7 @@ def cmd_play(args: argparse.Namespace, open_app: Callable[..., int] | None = Non
         print(notice, file=sys.stderr)
     run = practice.Practice(ctx, session, backend, recording.SqliteRecorder(ctx), resume=asked.resume)
     term = Terminal(plain, args.times, args.announce_pauses)
-    term.say(f"{asked.script.title} ({clock(session.duration)})")
+    term.say(f"{asked.script.title} ({minutes_text(session.duration)})")  # as the lists say it
     if run.resume_refused:
         print(
             f"{asked.script.title} has changed since you stopped (its words, voice, length or ambience), so it "

@@ -168,3 +168,17 @@ def test_unknown_background_is_a_clear_error(home, tmp_path):
     bad.write_text(SCRIPT + '\n[background]\nsound = "rain"\nvolume_db = 3\n')
     r = run_cli("validate", str(bad))
     assert r.returncode == 2 and "volume_db must be a number from -60 to -6" in r.stderr
+
+
+def test_the_voices_of_the_listeners_language_come_first(home):
+    from player.adapters.language import user_language
+    from tests.conftest import run_cli
+
+    assert user_language({"LANG": "de_DE.UTF-8"}) == "de"
+    assert user_language({"LC_ALL": "fr_FR@euro", "LANG": "de_DE"}) == "fr"
+    assert user_language({"LANG": "C.UTF-8"}) == user_language({}) == "en"
+    for lang, first in (("de_DE.UTF-8", "de"), ("es_ES.UTF-8", "es"), ("C.UTF-8", "en")):
+        r = run_cli("voices", "--json", env={"LANG": lang, "LC_ALL": "", "LC_MESSAGES": ""})
+        assert r.returncode == 0, r.stderr
+        espeak = [v for v in json.loads(r.stdout) if v["engine"] == "pyttsx3"]
+        assert len(espeak) > 50 and espeak[0]["language"].split("-")[0] == first, (lang, espeak[:2])

@@ -99,3 +99,11 @@ def test_no_color_turns_the_app_monochrome(home, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     app = CompassionApp(context.open_context(home))
     assert any(isinstance(f, Monochrome) for f in app._filters)
+
+
+def test_the_header_gives_the_length_as_the_lists_do(script, cli):
+    shown = next(line for line in cli("info", str(script)).stdout.splitlines() if "length:" in line)
+    length = shown.split("length:")[1].split("(")[0].strip()  # "less than a minute", as `list` words it
+    r = cli("play", str(script), "--no-tui", "--no-audio", timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert f"({length})" in r.stderr and "(0:" not in r.stderr  # not "(0:09)" beside "less than a minute"

@@ -632,9 +632,10 @@ async def test_today_rolls_over_at_the_day_start_while_the_app_stays_open(home):
         assert "Good to see you again" in text_of(app, "#greeting")
 
 
-async def test_the_timer_checks_its_choices_before_keeping_them_and_drops_bells_that_no_longer_fit(home):
+async def test_the_timer_says_what_to_change_beside_the_choices_and_keeps_every_choice(home):
     import wave
 
+    from player.tui.screens.player import PlayerScreen
     from player.tui.screens.timer import TimerScreen
 
     mine = home / "scripts"
@@ -644,24 +645,39 @@ async def test_the_timer_checks_its_choices_before_keeping_them_and_drops_bells_
         w.setsampwidth(2)
         w.setframerate(22050)
         w.writeframes(b"\x00\x10" * 22050 * 70)
-    app = make_app(home, timer_minutes=10.0, timer_every=5.0)
-    async with app.run_test(size=(100, 30)) as pilot:
+    app = make_app(home, timer_minutes=20.0, timer_every=10.0)
+    async with app.run_test(size=(60, 20)) as pilot:
         await settle(pilot, app)
         app.choose_timer()
         await wait_for(pilot, lambda: isinstance(app.screen, TimerScreen) and app.screen.query("#timer-start"))
-        app.screen.query_one("#timer-minutes").value = 5
+        form = app.screen
+        form.query_one("#timer-minutes").value = 5
         await pilot.pause()
-        assert app.screen.query_one("#timer-every").value == 0.0  # a bell every 5 minutes no longer fits
-        app.screen.query_one("#timer-every").value = 1.0
-        app.screen.query_one("#timer-bell").value = "gong"
-        await pilot.click("#timer-start")
-        await wait_for(pilot, lambda: any("rings for 70 seconds" in n.message for n in app._notifications))
-        assert not any("--" in n.message for n in app._notifications)  # the app's words, not the command line's
-        await wait_for(pilot, lambda: isinstance(app.screen, TimerScreen) and app.screen.query("#timer-bell"))
-        # offered again, as chosen
-        assert app.screen.query_one("#timer-bell").value == "gong"
+        said = text_of(app, "#timer-total")
+        assert "A bell every 10 minutes does not fit in a timer of 5 minutes" in said
+        assert "or a longer timer" in said and "--" not in said  # what to change, in the app's words
+        assert form.query_one("#timer-every").value == 10.0 and form.query_one("#timer-minutes").value == 5  # kept
+        form.query_one("#timer-start").press()
+        await pilot.pause()
+        assert app.screen is form and form.focused is form.query_one("#timer-every")  # not started
+        form.query_one("#timer-every").value = 1.0
+        form.query_one("#timer-bell").value = "gong"
+        await pilot.pause()
+        assert "rings for 70 seconds" in text_of(app, "#timer-total")
+        form.query_one("#timer-start").press()
+        await pilot.pause()
+        assert app.screen is form and form.query_one("#timer-bell").value == "gong"
+        saved = context.open_context(home).settings
+        assert (saved.timer_minutes, saved.timer_every, saved.timer_bell) == (20.0, 10.0, "bowl")  # nothing kept
+        form.query_one("#timer-bell").value = "bowl"
+        await pilot.pause()
+        assert "5 minutes between the opening and closing bells" in text_of(app, "#timer-total")
+        form.query_one("#timer-start").press()
+        await wait_for(pilot, lambda: isinstance(app.screen, PlayerScreen))
+        await pilot.press("escape")
+        await settle(pilot, app)
     saved = context.open_context(home).settings
-    assert (saved.timer_minutes, saved.timer_every, saved.timer_bell) == (10.0, 5.0, "bowl")  # nothing kept
+    assert (saved.timer_minutes, saved.timer_every, saved.timer_bell) == (5.0, 1.0, "bowl")
 
 
 async def test_after_finding_your_phrases_you_can_write_them_and_reorder_them(home):

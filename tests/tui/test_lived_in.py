@@ -456,3 +456,30 @@ async def test_end_then_enter_in_a_week_opens_its_last_practice_at_the_smallest_
         assert app.screen.entry.id == "soles-of-the-feet"
         await pilot.press("escape")
         await settle(pilot, app)
+
+
+async def test_a_practice_stopped_part_way_is_marked_in_its_week_with_where_it_stopped(home):
+    from player.tui.screens.week import WeekScreen
+
+    app = make_app(home)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot, app)
+        app.open_week(1)
+        await wait_for(pilot, lambda: isinstance(app.screen, WeekScreen))
+        week = app.screen
+        await settle(pilot, app)
+        await open_target(pilot, app, "soothing-touch")
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.practice is not None)
+        run = screen.practice
+        await wait_for(pilot, lambda: run.session.synthesis.done == run.session.synthesis.total)
+        run.player.seek(42.0)
+        await wait_for(pilot, lambda: run.player.listened > 1.5)  # heard, so it is kept
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is week)
+        await wait_for(pilot, lambda: "stopped at" in text_of(app, "#week-progress"))
+        assert "Soothing Touch: stopped at 0:4" in text_of(app, "#week-progress")
+        assert "of 1:45; open it to continue." in text_of(app, "#week-progress")
+        assert str(week.query_one("#ex-soothing-touch .ex-mark").render()) == "◐"
+        assert str(week.query_one("#ex-soothing-rhythm-breathing .ex-mark").render()) == " "
+        assert any("Kept as a part: 0:4" in n.message for n in app._notifications)

@@ -183,20 +183,24 @@ def _from_row(r: tuple[Any, ...]) -> StoredSession:
 def resumable(db: Database | None, exercise_id: str, since: datetime) -> StoredSession | None:
     """The latest session of an exercise played in the app since `since`, if it stopped part-way: not
     completed and not continued since (continuing it makes the later part the latest)."""
+    return stopped(db, since, exercise_id).get(exercise_id)
+
+
+def stopped(db: Database | None, since: datetime, exercise_id: str | None = None) -> dict[str, StoredSession]:
+    """Each exercise (or just `exercise_id`) whose latest session played in the app since `since` stopped
+    part-way, with that session."""
     if db is None:
-        return None
+        return {}
+    sql = f"SELECT {_COLUMNS} FROM sessions WHERE source = 'app' AND started_at >= ? AND live_owner IS NULL"
+    args: list[object] = [utc_text(since)]
+    if exercise_id is not None:
+        sql, args = sql + " AND exercise_id = ?", [*args, exercise_id]
+    latest: dict[str, StoredSession] = {}
     with db.reading() as conn:
-        row = conn.execute(
-            f"SELECT {_COLUMNS} FROM sessions WHERE exercise_id = ? AND source = 'app' AND started_at >= ? "
-            "AND live_owner IS NULL ORDER BY started_at DESC, id DESC LIMIT 1",
-            (exercise_id, utc_text(since)),
-        ).fetchone()
-    if row is None:
-        return None
-    found = _from_row(row)
-    if found.completed_ or found.position_s is None:
-        return None
-    return found
+        for row in conn.execute(sql + " ORDER BY started_at, id", args):
+            found = _from_row(row)
+            latest[found.exercise_id] = found
+    return {ex: s for ex, s in latest.items() if not s.completed_ and s.position_s is not None}
 
 
 def as_dict(s: StoredSession, starts: dict[int, datetime] | None = None) -> dict[str, Any]:

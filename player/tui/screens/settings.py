@@ -144,7 +144,8 @@ class SettingsScreen(Screen[None]):
             self.shell.call_from_thread(self._status, exc.lines()[0])
             return
         in_use = voices.engines(self.shell.ctx)[0]
-        shown = [(f"{r.name} · {r.language}", r.id) for r in rows if r.engine == in_use]
+        # The id too: it is what `compassion config` shows and what is saved (gmw/en for English, Britain).
+        shown = [(f"{r.name} · {r.language} · {r.id}", r.id) for r in rows if r.engine == in_use]
         self.shell.call_from_thread(self._show_voices, shown)
 
     def _show_voices(self, shown: list[tuple[str, str]]) -> None:

@@ -110,33 +110,32 @@ class TimerScreen(ModalScreen[TimerSpec | None]):
             str(self.query_one("#timer-ambience", Select).value),
         )
 
-    def _describe(self) -> None:
-        """Say the sit's true length: what the bells hold, and the settling and ringing out around it."""
+    def _describe(self) -> bool:
+        """Say the sit's true length (what the bells hold, and the settling and ringing out around it), or,
+        when the choices cannot be made together, what to change: every choice stays as it was made.
+        Returns whether the timer can start."""
         spec = self._spec()
         total = self.query_one("#timer-total", Label)
+        problem = ""
         if spec is None:
-            total.update(f"Type a length from 1 to {MOST_MINUTES} minutes, or clear it to use the list.")
-            return
-        try:
-            total.update(timer.described(self.app.ctx, spec))  # type: ignore[attr-defined]
-        except CompassionError as exc:
-            total.update(exc.lines()[0])
+            problem = f"Type a length from 1 to {MOST_MINUTES} minutes, or clear it to use the list."
+        else:
+            try:
+                total.update(timer.described(self.app.ctx, spec))  # type: ignore[attr-defined]
+            except CompassionError as exc:
+                problem = (
+                    exc.message[:1].upper() + exc.message[1:] + (f". {exc.hint.capitalize()}." if exc.hint else ".")
+                )
+        if problem:
+            total.update(problem)
+        total.set_class(bool(problem), "problem")
+        return not problem
 
     def on_select_changed(self, event: Select.Changed) -> None:
-        """A shorter timer drops bells between that no longer fit, rather than refusing to start."""
-        if event.select.id == "timer-minutes":
-            self._drop_bells_that_do_not_fit()
         self._describe()
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        self._drop_bells_that_do_not_fit()
         self._describe()
-
-    def _drop_bells_that_do_not_fit(self) -> None:
-        every = self.query_one("#timer-every", Select)
-        length = self._minutes()
-        if isinstance(every.value, int | float) and length is not None and every.value >= length > 0:
-            every.value = 0.0
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self._start()
@@ -145,12 +144,14 @@ class TimerScreen(ModalScreen[TimerSpec | None]):
         self._start()
 
     def _start(self) -> None:
+        """Start only what can be made; otherwise the words under the choices say what to change, and the
+        choice most likely to change has the focus."""
         spec = self._spec()
-        if spec is None:
-            self.query_one("#timer-custom", Input).focus()
-            self._describe()
+        if spec is not None and self._describe():
+            self.dismiss(spec)
             return
-        self.dismiss(spec)
+        self._describe()
+        self.query_one("#timer-custom" if spec is None else "#timer-every").focus()
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -10,6 +10,7 @@ from textual.widgets import Header, Label, ListItem, ListView
 from player.adapters.catalog import Entry
 from player.app import library
 from player.core import calendar
+from player.core.calendar import clock
 from player.core.errors import CompassionError
 from player.core.script.model import Script
 from player.tui.base import Screen
@@ -100,20 +101,25 @@ class WeekScreen(Screen[None]):
             self.show_progress(self.shell.stats)
 
     def show_progress(self, stats) -> None:
-        if self.number is None:
-            return
+        """Each practice's mark (✓ done, ◐ stopped part-way: Continue is offered), and the week's count."""
         state = next((s for s in stats.states if s.number == self.number), None)
-        if state is None:
-            return
+        done = state.exercises_done if state is not None else ()
+        parts = []
         for item in self.query(ExerciseItem):
-            item.mark.update("✓" if item.entry.id in state.exercises_done else " ")
-        if state.completed:
+            part = stats.stopped.get(item.entry.id)
+            item.mark.update("◐" if part else "✓" if item.entry.id in done else " ")
+            if part:
+                title = item.script.title if item.script else item.entry.id
+                parts.append(f"◐ {title}: stopped at {clock(part[0])} of {clock(part[1])}; open it to continue.")
+        if state is None:
+            text = ""
+        elif state.completed:
             text = f"Course week {state.number} is done. You are welcome to keep practising it."
         elif state.unlocked:
             text = f"{state.days_practiced} of {state.goal_days} practice days so far in course week {state.number}."
         else:
             text = f"Course week {state.number} {state.locked_reason}. You can still listen now if you wish."
-        self.query_one("#week-progress", Label).update(text)
+        self.query_one("#week-progress", Label).update("\n".join([*parts, text]).strip())
 
     def on_list_view_selected(self, event: ListView.Selected) -> None:
         item = event.item
