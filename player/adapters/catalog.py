@@ -144,6 +144,27 @@ class Catalog:
     def load_path(self, path: Path) -> Script:
         return parse_script(path, read_script(path), bells=sounds.bells(self.user_dir), backgrounds=sounds.ambiences())
 
+    def checked(self, path: Path) -> Script:
+        """A script, with every recorded line decoded too (for `validate` and `pack check`, not for
+        playing): one ScriptError lists the script's problems and its recordings' together, by line."""
+        from player.adapters.sound import recorded
+        from player.core.errors import CompassionError
+
+        try:
+            script = self.load_path(path)
+            problems, found = [], script.recordings()
+        except ScriptError as exc:
+            script, problems, found = None, list(exc.problems), exc.recordings
+        for audio, line in found:
+            try:
+                recorded.decode(Path(audio))
+            except CompassionError as exc:
+                problems.append(Problem(path, line, exc.message + (f"; {exc.hint}" if exc.hint else "")))
+        if problems:
+            raise ScriptError(sorted(problems, key=lambda p: p.line))
+        assert script is not None
+        return script
+
 
 def _same_file(a: Path, b: Path) -> bool:
     try:

@@ -173,10 +173,17 @@ def spoken_lines(events: list[Event], voice: SpeakAs, owner: str = "") -> dict[S
     has one. The listener's own words are kept apart, under `owner`."""
     out: dict[Speech, synth.Utterance] = {}
     for e in events:
-        if isinstance(e, Speech) and e not in out:
+        if isinstance(e, Speech) and e not in out and e.audio:
+            out[e] = synth.utterance(e.text, recorded_as(voice, e.audio))
+        elif isinstance(e, Speech) and e not in out:
             own = (e.own, owner) if e.own and owner else None
             out[e] = synth.utterance(e.text, paced(voice, e.pace), own)
     return out
+
+
+def recorded_as(voice: SpeakAs, audio: str) -> SpeakAs:
+    """A recorded line: the recording is the voice, at the listener's volume (its pace is its own)."""
+    return SpeakAs("recording", audio, voice.rate, voice.volume)
 
 
 def heard_lines(

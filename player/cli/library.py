@@ -17,7 +17,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     bad = False
     for path in args.paths:
         try:
-            ctx.catalog.load_path(path)
+            ctx.catalog.checked(path)
         except ScriptError as exc:
             bad = True
             for line in exc.lines():

@@ -44,8 +44,11 @@ class CompassionError(Exception):
 class ScriptError(CompassionError):
     """A script (or course file) that cannot be used; lists every problem found."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], recordings: list[tuple[str, int]] | None = None) -> None:
         self.problems = list(problems)
+        #: The recorded lines found before the problems stopped the script (file, line), so that a check
+        #: can say what is wrong with them too.
+        self.recordings = list(recordings or [])
         first = self.problems[0] if self.problems else Problem("?", 1, "invalid script")
         super().__init__(str(first))
 

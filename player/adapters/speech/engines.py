@@ -43,4 +43,8 @@ def get_engine(name: str) -> Engine:
         from player.adapters.speech.piper_engine import PiperEngine
 
         return PiperEngine()
+    if name == "recording":
+        from player.adapters.speech.recording_engine import RecordingEngine
+
+        return RecordingEngine()
     raise CompassionError(f"no speech engine called '{name}'")

@@ -51,8 +51,11 @@ def utterance(text: str, voice: SpeakAs, own: tuple[str, str] | None = None) -> 
 
 def _finish(cache: SpeechCache, key: str, engine: str, volume: float, raw: bytes) -> tuple[str, int]:
     """Level and trim a line at full volume, then turn it down to the voice's volume, and store it: a quiet
-    voice keeps every soft consonant, and a line is as long at any volume."""
-    pcm = trim_silence(level_speech(raw, SAMPLE_RATE, engine), SAMPLE_RATE)
+    voice keeps every soft consonant, and a line is as long at any volume. A recorded line is levelled,
+    never trimmed."""
+    pcm = level_speech(raw, SAMPLE_RATE, engine)
+    if engine != "recording":  # a recording is heard as it was recorded, its own quiet included
+        pcm = trim_silence(pcm, SAMPLE_RATE)
     return key, cache.write(key, pcm_gain(pcm, volume))
 
 

@@ -70,6 +70,10 @@ class Say:
     #: Said only when the listener's letter is read (`if_letter = true`), such as an invitation to notice
     #: how it felt to hear it.
     if_letter: bool = False
+    #: A recorded line (`audio = "PATH"`): the recording is what is heard, and `text` is its caption. The
+    #: path as resolved from the script's folder, and the line of its `audio` key.
+    audio: str | None = None
+    audio_line: int = 0
 
 
 @dataclass(frozen=True)
@@ -148,6 +152,8 @@ class Speech:
     line: int
     pace: float | None = None
     own: str | None = None
+    #: The recording heard instead of speech (a recorded line); `text` is then its caption.
+    audio: str | None = None
 
 
 @dataclass(frozen=True)
@@ -186,6 +192,10 @@ class Script:
         _expand(self.steps, out, words)
         return out
 
+    def recordings(self) -> list[tuple[str, int]]:
+        """Each recorded line's file and the line of its `audio` key, in order."""
+        return _recordings(self.steps)
+
     @property
     def uses_words(self) -> bool:
         """Whether the script speaks the listener's phrases or letter."""
@@ -195,6 +205,16 @@ class Script:
     def words_used(self) -> frozenset[str]:
         """Which of the listener's own words the script speaks: "phrases", "letter", both or none."""
         return frozenset(_words_used(self.steps))
+
+
+def _recordings(steps: tuple[Step, ...]) -> list[tuple[str, int]]:
+    found: list[tuple[str, int]] = []
+    for s in steps:
+        if isinstance(s, Say) and s.audio:
+            found.append((s.audio, s.audio_line))
+        elif isinstance(s, Repeat):
+            found += _recordings(s.steps)
+    return found
 
 
 def _words_used(steps: tuple[Step, ...]) -> set[str]:
@@ -233,6 +253,8 @@ def _expand(steps: tuple[Step, ...], out: list[Event], words: Words) -> None:
                 out.extend(letter_events(words.letter, step.line))
             else:
                 _say(step.missing, step.line, out)
+        elif isinstance(step, Say) and step.audio:
+            out.append(Speech(spoken_text(step.text), step.line, audio=step.audio))
         elif isinstance(step, Say):
             _say(step.text, step.line, out)
         elif isinstance(step, Bell):
@@ -248,34 +270,11 @@ def _say(text: str, line: int, out: list[Event]) -> None:
 
 #: Words whose full stop does not end a sentence.
 _ABBREVIATIONS = frozenset(
-    [
-        "dr",
-        "mr",
-        "mrs",
-        "ms",
-        "mx",
-        "prof",
-        "st",
-        "sr",
-        "jr",
-        "vs",
-        "etc",
-        "e.g",
-        "i.e",
-        "eg",
-        "ie",
-        "approx",
-        "fig",
-        "cf",
-        "ca",
-        "mt",
-        "ft",
-        "rev",
-        "gen",
-        "col",
-        "lt",
-    ]
-)
+    {
+        "dr", "mr", "mrs", "ms", "mx", "prof", "st", "sr", "jr", "vs", "etc", "e.g", "i.e", "eg", "ie",
+        "approx", "fig", "cf", "ca", "mt", "ft", "rev", "gen", "col", "lt",
+    }
+)  # fmt: skip
 _SENTENCE_END = re.compile(r"(?:[.!?]+|\u2026)[\"'\u201d\u2019)\]]*\s+")
 
 

@@ -38,7 +38,7 @@ def parse_script(
     validator = Validator(path, text, bells, backgrounds)
     script = validator.script(doc, hashlib.sha256(data).hexdigest())
     if validator.problems:
-        raise ScriptError(sorted(validator.problems, key=lambda p: p.line))
+        raise ScriptError(sorted(validator.problems, key=lambda p: p.line), validator.recordings)
     assert script is not None
     return script
 

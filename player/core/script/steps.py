@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+import posixpath
 import re
 from collections.abc import Collection
 from dataclasses import replace
+from pathlib import PurePosixPath
 from typing import Any
 
 from player.core.script.checks import NAME, is_number, number_in, suggest, whole_in
@@ -32,7 +34,9 @@ MAX_NESTING = 4
 MAX_SAY_CHARS = 5000
 
 _ANY_BRACKET = re.compile(r"\[[^\]]*\]?")
-STEP_KEYS = ("say", "bell", "phrases", "letter", "pause", "repeat", "steps", "count", "if_letter")
+STEP_KEYS = ("say", "bell", "phrases", "letter", "pause", "repeat", "steps", "count", "if_letter", "audio")
+#: The kinds of file a recorded line may be.
+AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".opus", ".mp3")
 #: At most this many phrases of the script's own in a `phrases` step (the listener keeps up to six).
 MAX_PHRASES = 12
 #: The most phrases a listener keeps (a `count` asks for at most this many of theirs).
@@ -44,11 +48,19 @@ class StepRules:
 
     events: int
     bells: Collection[str] | None
+    #: The script's folder, as a path string: recordings are found from it.
+    folder: str
+    #: Every recorded line met (its file, resolved, and its line).
+    recordings: list[tuple[str, int]]
 
     def error(self, where: KeyPath, message: str) -> None:
         raise NotImplementedError
 
     def step_line(self, where: KeyPath) -> int:
+        raise NotImplementedError
+
+    def line_at(self, where: KeyPath) -> int:
+        """The line of a key."""
         raise NotImplementedError
 
     def steps(self, raw: list[Any], where: KeyPath, depth: int, label: str) -> tuple[Step, ...]:
@@ -85,7 +97,7 @@ class StepRules:
         pause = self.pause(raw, where, name) if "pause" in raw else NO_PAUSE
         if pause is None:
             return None
-        for key, goes_with in (("count", "phrases"), ("if_letter", "say")):
+        for key, goes_with in (("count", "phrases"), ("if_letter", "say"), ("audio", "say")):
             if key in raw and goes_with not in raw:
                 self.error(where + (key,), f"{key} in {name} goes with {goes_with}; add {goes_with} or remove {key}")
                 return None
@@ -94,6 +106,8 @@ class StepRules:
             return None
         if "say" in raw:
             said = self.say(raw["say"], pause, where, name, line)
+            if said is not None and "audio" in raw:
+                said = self.recorded(said, raw["audio"], where, name)
             return said if said is None or not raw.get("if_letter") else replace(said, if_letter=True)
         if "bell" in raw:
             return self.bell(raw["bell"], pause, where, name, line)
@@ -182,6 +196,24 @@ class StepRules:
             return None
         self.events += 2 + len(INLINE_PAUSE.findall(value)) * 2
         return Say(value, pause, line)
+
+    def recorded(self, said: Say, value: Any, where: KeyPath, name: str) -> Say | None:
+        """`audio = "PATH"` beside `say`: the recording is heard, the words are its caption. The path is
+        relative to this script's folder."""
+        here = where + ("audio",)
+        if not isinstance(value, str) or not value.strip() or PurePosixPath(value.replace("\\", "/")).is_absolute():
+            self.error(here, f'audio in {name} is a path relative to this script, like "media/welcome.mp3"')
+            return None
+        if not value.lower().endswith(AUDIO_SUFFIXES):
+            self.error(here, f"audio in {name} must be a WAV, FLAC, Ogg/Opus or MP3 file ({', '.join(AUDIO_SUFFIXES)})")
+            return None
+        if INLINE_PAUSE.search(said.text):
+            self.error(where + ("say",), f"say in {name} is the caption of a recording; leave out [pause N]")
+            return None
+        resolved = posixpath.normpath(posixpath.join(self.folder, value.replace("\\", "/")))
+        line = self.line_at(here)
+        self.recordings.append((resolved, line))
+        return replace(said, audio=resolved, audio_line=line)
 
     def bell(self, value: Any, pause: Pause, where: KeyPath, name: str, line: int) -> Bell | None:
         here = where + ("bell",)

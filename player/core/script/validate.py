@@ -39,11 +39,13 @@ class Validator(StepRules):
         self, path: Path, text: str, bells: Collection[str] | None, backgrounds: Collection[str] | None
     ) -> None:
         self.path = path
+        self.folder = Path(path).parent.as_posix()
         self.text = text
         self._lines: dict[KeyPath, int] | None = None
         self.bells = bells
         self.backgrounds = backgrounds
         self.problems: list[Problem] = []
+        self.recordings: list[tuple[str, int]] = []
         self.events = 0
 
     @property
@@ -58,7 +60,10 @@ class Validator(StepRules):
         return line_of(self.lines, where)
 
     def error(self, where: KeyPath, message: str) -> None:
-        self.problems.append(Problem(self.path, line_of(self.lines, where), message))
+        self.problems.append(Problem(self.path, self.line_at(where), message))
+
+    def line_at(self, where: KeyPath) -> int:
+        return line_of(self.lines, where)
 
     def script(self, doc: dict[str, Any], digest: str) -> Script | None:
         for key in doc:
