@@ -1,12 +1,14 @@
-"""Finding exercises: the built-in course, the user's own scripts, or a path to a script."""
+"""Finding exercises: the course followed (the built-in one or an installed pack's), the practices of any
+installed pack, the user's own scripts, or a path to a script."""
 
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 
+from player.adapters import packs as pack_store
 from player.adapters import paths
 from player.adapters.sound import sounds
 from player.core import ids
@@ -32,6 +34,8 @@ class Entry:
     @property
     def name(self) -> str:
         """A short name, for file names: the course id, or the script's file name without `.toml`."""
+        if self.ident.kind is ids.Kind.PACK:
+            return self.ident.name.replace("/", "-")
         return Path(self.ident.name).stem if self.ident.kind is ids.Kind.PATH else self.ident.name
 
 
@@ -44,16 +48,45 @@ class MyScript:
     error: ScriptError | None
 
 
+BUILTIN = "builtin"
+
+
 class Catalog:
     """Every exercise the app knows about, for one data folder."""
 
-    def __init__(self, data_dir: Path, course_root: Path | None = None) -> None:
+    def __init__(
+        self, data_dir: Path, course_root: Path | None = None, followed: Callable[[], str] | None = None
+    ) -> None:
         self.data_dir = Path(data_dir)
         self.course_root = course_root or paths.course_dir()
         self.user_dir = paths.user_scripts_dir(self.data_dir)
+        self._followed = followed or (lambda: BUILTIN)
+        self._courses: dict[tuple[str, float], Course] = {}
 
-    @cached_property
+    @property
+    def followed(self) -> str:
+        """The course followed: "builtin", or an installed pack's id (a pack since removed: the built-in)."""
+        chosen = self._followed() or BUILTIN
+        return chosen if chosen == BUILTIN or chosen in self.packs() else BUILTIN
+
+    @property
     def course(self) -> Course:
+        """The course followed: its weeks are the ones that count."""
+        chosen = self.followed
+        folder = self.course_root if chosen == BUILTIN else self.packs()[chosen]
+        try:
+            stamp = (folder / "course.toml").stat().st_mtime
+        except OSError:
+            stamp = 0.0
+        if (chosen, stamp) not in self._courses:
+            self._courses[(chosen, stamp)] = self._builtin() if chosen == BUILTIN else pack_store.load(folder).course
+        return self._courses[(chosen, stamp)]
+
+    def packs(self) -> dict[str, Path]:
+        """The installed course packs' folders, by id."""
+        return pack_store.installed(self.data_dir)
+
+    def _builtin(self) -> Course:
         path = self.course_root / "course.toml"
         try:
             data = path.read_bytes()
@@ -66,10 +99,37 @@ class Catalog:
 
     def course_entries(self) -> dict[str, Entry]:
         out = {}
-        for week in self.course.weeks:
+        course = self.course
+        for week in course.weeks:
             for ex in week.practices:
-                out[ex] = Entry(ids.course(ex), self.course.script_path(week.number, ex), week.number)
+                out[ex] = Entry(ids.parse(ex), course.script_path(week.number, ex), week.number)
         return out
+
+    def builtin_entries(self) -> dict[str, Entry]:
+        """The built-in course's practices while a pack's course is followed: still there to play, counting
+        for no week (only the followed course's weeks count)."""
+        if self.followed == BUILTIN:
+            return {}
+        try:
+            course = self._builtin()
+        except ScriptError:
+            return {}
+        return {ex: Entry(ids.course(ex), course.script_path(w.number, ex)) for w in course.weeks for ex in w.practices}
+
+    def pack_entry(self, target: str) -> Entry:
+        """`ID/NAME` (or `pack:ID/NAME`): a practice of an installed pack. It counts for a week only while
+        its pack's course is the one followed."""
+        pack_id, _, name = target.removeprefix(ids.PACK_PREFIX).partition("/")
+        folder = self.packs().get(pack_id)
+        if folder is None:
+            raise UnknownExercise(target, difflib.get_close_matches(pack_id, list(self.packs()), n=3, cutoff=0.5))
+        found, _ = pack_store.scripts_of(folder)
+        if name not in found:
+            close = difflib.get_close_matches(name, list(found), n=3, cutoff=0.5)
+            raise UnknownExercise(target, [f"{pack_id}/{c}" for c in close])
+        ident = ids.pack(pack_id, name)
+        week = self.course.week_of(str(ident)) if self.followed == pack_id else None
+        return Entry(ident, folder / found[name], week)
 
     def user_entries(self) -> dict[str, Entry]:
         """The listener's own scripts, by name (the file name without `.toml`)."""
@@ -96,7 +156,12 @@ class Catalog:
         """What someone typed, as an exercise (see `player.core.ids`): a course id, `mine:NAME`, or a path
         to a `.toml` script. A bare name that is not a course practice may name one of the listener's own
         scripts, and then means `mine:NAME`. The timer has no script: it is not resolved here."""
-        if ids.looks_like_path(target) or target.startswith(ids.PATH_PREFIX):
+        installed = self.packs()
+        if target.startswith(ids.PACK_PREFIX) or (
+            "/" in target and not ids.looks_like_path(target, installed) and not target.startswith(ids.PATH_PREFIX)
+        ):
+            return self.pack_entry(target)
+        if ids.looks_like_path(target, installed) or target.startswith(ids.PATH_PREFIX):
             return self._by_path(Path(target.removeprefix(ids.PATH_PREFIX)).expanduser())
         mine = self.user_entries()
         if target == ids.TIMER_ID:
@@ -115,6 +180,9 @@ class Catalog:
             return course[target]
         if target in mine:
             return mine[target]
+        builtin = self.builtin_entries()
+        if target in builtin:
+            return builtin[target]
         if Path(target).is_file():
             return self._by_path(Path(target))
         names = list(course) + [ids.MINE_PREFIX + m for m in mine]

@@ -15,6 +15,7 @@ from typing import Any
 from player.adapters.files import describe_os_error, private_folder, write_text
 from player.core import calendar
 from player.core.errors import CompassionError, Problem, ScriptError, WorkFailed
+from player.core.pack import ID as PACK_ID
 from player.core.script.checks import number_in, whole_in
 from player.core.script.model import ENGINE_CHOICES, RATE_RANGE
 from player.core.script.toml_lines import key_lines, line_of
@@ -44,6 +45,7 @@ class Settings:
     timer_bell: str = "bowl"
     timer_prepare: int = 10
     timer_ambience: str = ""
+    course: str = "builtin"
 
     @property
     def day_start_minutes(self) -> int:
@@ -70,6 +72,7 @@ DESCRIPTIONS = {
     "timer_bell": "the timer's bell (remembered)",
     "timer_prepare": "seconds of quiet before the timer's opening bell (remembered)",
     "timer_ambience": "an ambience under the timer, empty for none (remembered)",
+    "course": "the course you follow: builtin, or an installed pack's id (see `compassion course`)",
     "cache_max_mb": "most disk space for made speech, in MB (least recently used lines go first), 1 to 100000",
 }
 
@@ -129,6 +132,9 @@ def _check(key: str, value: Any) -> str | None:
         return None if ok else "timer_bell must name a bell, like bowl"
     if key == "timer_prepare":
         return None if whole_in(value, 0, 600) else "timer_prepare must be a whole number of seconds from 0 to 600"
+    if key == "course":
+        ok = value == "builtin" or (isinstance(value, str) and PACK_ID.match(value) is not None)
+        return None if ok else "course must be builtin or an installed pack's id (see `compassion pack list`)"
     if key == "cache_max_mb":
         return (
             None if whole_in(value, 1, 100_000) else "cache_max_mb must be a whole number of megabytes from 1 to 100000"

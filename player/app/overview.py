@@ -13,6 +13,7 @@ from player.adapters.catalog import Entry
 from player.app import progress
 from player.app.context import Context
 from player.app.library import plan, resolve_script
+from player.core import ids
 from player.core import progress as core_progress
 from player.core.errors import CompassionError
 from player.core.progress import goal_for
@@ -29,7 +30,7 @@ def exercise_info(ctx: Context, entry: Entry, script: Script, engine: str | None
     lo, hi = p.range_minutes()
     low_s, high_s = p.range_seconds()
     return {
-        "id": script.id,
+        "id": entry.ident.shown if entry.ident.kind is ids.Kind.PACK else script.id,
         "title": script.title,
         "summary": script.summary,
         "kind": script.kind,
@@ -43,7 +44,22 @@ def exercise_info(ctx: Context, entry: Entry, script: Script, engine: str | None
         "min_minutes": lo,
         "max_minutes": hi,
         "exact": p.exact,
+        "recorded_lines": len(script.recordings()),
+        **_pack_of(ctx, entry),
         **_your_words(ctx, script),
+    }
+
+
+def _pack_of(ctx: Context, entry: Entry) -> dict[str, Any]:
+    """For a practice of a course pack: the pack, who made it, and its license."""
+    if entry.ident.kind is not ids.Kind.PACK:
+        return {}
+    from player.adapters import packs
+
+    pack_id = entry.ident.name.split("/", 1)[0]
+    m = packs.load(ctx.catalog.packs()[pack_id]).manifest
+    return {
+        "pack": {"id": m.id, "title": m.title, "version": m.version, "authors": list(m.authors), "license": m.license}
     }
 
 
@@ -70,7 +86,7 @@ def exercise_summary(ctx: Context, entry: Entry, script: Script, engine: str | N
     p = plan(ctx, script, engine, synthesize=False)
     lo, hi = p.range_minutes()
     return {
-        "id": entry.id,
+        "id": entry.ident.shown,
         "title": script.title,
         "kind": script.kind or "",
         "min_minutes": lo,

@@ -221,7 +221,11 @@ def practice_days(ctx: Context, before: Settings, after: Settings) -> Iterator[N
 def goals_kept(ctx: Context, before: Settings, after: Settings) -> Iterator[None]:
     """Before a change of the weekly goal or the pace, keep the goal of every calendar week so far as it was
     decided: the change applies from the next calendar week (and never rewrites a past one)."""
-    changes = (before.weekly_goal_days, before.pace) != (after.weekly_goal_days, after.pace)
+    changes = (before.weekly_goal_days, before.pace, before.course) != (
+        after.weekly_goal_days,
+        after.pace,
+        after.course,
+    )
     db = _open(ctx, create=False) if changes else None
     if db is None:
         yield
@@ -274,6 +278,19 @@ def rest_days(ctx: Context) -> set[date]:
         return set()
     try:
         return rest.days(db)
+    finally:
+        db.close()
+
+
+def rename_practices(ctx: Context, renamed: Mapping[str, str]) -> int:
+    """Sessions of renamed practices follow them (a pack's new version renamed them); how many moved."""
+    if not renamed:
+        return 0
+    db = _open(ctx, create=False)
+    if db is None:
+        return 0
+    try:
+        return store.rename(db, renamed)
     finally:
         db.close()
 

@@ -50,6 +50,12 @@ def cmd_info(args: argparse.Namespace) -> int:
     print(f"  pauses: {info['pause_seconds']['min']:g} to {info['pause_seconds']['max']:g} seconds")
     length = span(info["min_minutes"], info["max_minutes"], info["exact"])
     print(f"  length: {length} (voice: {info['engine']})")
+    if info["recorded_lines"]:
+        print(f"  recorded lines: {info['recorded_lines']} (heard as recorded; their words are the captions)")
+    if "pack" in info:
+        pack = info["pack"]
+        print(f"  from the pack {pack['title']} ({pack['id']} {pack['version']}), by {', '.join(pack['authors'])}")
+        print(f"  license: {pack['license']}")
     mine = "" if info.get("speaks_your_words", True) else " (not spoken: my_words is off)"
     if "your_phrases" in info:
         print(f"  your phrases: {info['your_phrases'] or 'none yet'}{mine}")
@@ -88,18 +94,20 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(json.dumps(listing, indent=2, ensure_ascii=False))
         return 0
     print(listing["title"])
+    every = [ex for w in listing["weeks"] for ex in w["exercises"]] + listing["my_scripts"]
+    width = max([34] + [len(ex["id"]) + 1 for ex in every])  # a pack's ids can be long
     for week in listing["weeks"]:
         print(f"\nWeek {week['number']}: {week['theme']}")
         print(f"  {week['intention']}")
         for ex in week["exercises"]:
-            print(f"  {ex['id']:<34} {ex['kind']:<9} {_length(ex)}")
+            print(f"  {ex['id']:<{width}} {ex['kind']:<9} {_length(ex)}")
     if listing["my_scripts"]:
         print("\nMy scripts")
         for ex in listing["my_scripts"]:
             if "error" in ex:
-                print(f"  {ex['id']:<34} cannot be used: {ex['error']}")
+                print(f"  {ex['id']:<{width}} cannot be used: {ex['error']}")
             else:
-                print(f"  {ex['id']:<34} {ex['kind'] or '-':<9} {_length(ex)}")
+                print(f"  {ex['id']:<{width}} {ex['kind'] or '-':<9} {_length(ex)}")
     return 0
 
 

@@ -300,4 +300,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("key", nargs="?", metavar="KEY")
     p.add_argument("value", nargs="?", metavar="VALUE")
     p.set_defaults(func=settings.cmd_config)
+    _pack_commands(sub, common)
     return parser
+
+
+def _pack_commands(sub, common) -> None:
+    """`pack` and `course`: a course made by a clinician or teacher, handed over as one file."""
+    from player.cli import packs
+
+    p = sub.add_parser("pack", parents=[common], help="make, check, build, install, list or remove course packs")
+    p.add_argument("action", choices=("new", "check", "build", "install", "list", "remove"))
+    p.add_argument("path", nargs="?", metavar="PATH", help="a pack folder, a .cpack file, or (remove) an id")
+    p.add_argument("--id", help="with new: the pack's id, like org.example.gentle-start")
+    p.add_argument("--title", help="with new: the course's title")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="with build: the .cpack file to write")
+    p.add_argument("--force", action="store_true", help="with install: install an equal or older version too")
+    p.add_argument("--json", action="store_true", help="with list: print JSON")
+    p.set_defaults(func=packs.cmd_pack)
+
+    p = sub.add_parser("course", parents=[common], help="show the course you follow, or follow another")
+    p.add_argument("id", nargs="?", metavar="ID", help="builtin, or an installed pack's id")
+    p.set_defaults(func=packs.cmd_course)

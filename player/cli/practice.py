@@ -80,7 +80,7 @@ def cmd_record(args: argparse.Namespace) -> int:
         return 1
     day = session.local_date(ctx.settings.day_start_minutes)
     kind = "completed" if session.completed else f"partial, {minutes_text(session.listened_s)} listened"
-    print(f"recorded {title} ({entry.id}), {minutes_text(duration)}, {kind}, practice day {day.isoformat()}")
+    print(f"recorded {title} ({entry.ident.shown}), {minutes_text(duration)}, {kind}, practice day {day.isoformat()}")
     return 0
 
 

@@ -24,9 +24,11 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_history(args: argparse.Namespace) -> int:
     from player.adapters.store.sessions import as_dict
     from player.app import context, progress
+    from player.core import ids
     from player.core.calendar import minutes_text
 
     ctx = context.open_context(args.data_dir)
+    installed = ctx.catalog.packs()
     stored = progress.history(ctx)
     starts = {s.id: s.started_at for s in stored}
     rows = [as_dict(s, starts) for s in stored if args.since is None or (s.local_date_ and s.local_date_ >= args.since)]
@@ -61,8 +63,11 @@ def cmd_history(args: argparse.Namespace) -> int:
                 mark += " (waiting to be saved)"
             elif r.get("in_progress"):
                 mark += " (playing now)"
+            ident = ids.parse(r["exercise_id"])
+            if ident.kind is ids.Kind.PACK and ident.name.split("/", 1)[0] not in installed:
+                mark += " (from a removed course)"
             print(
-                f"{r['local_date']}  {r['started_at'][11:16]}  {r['exercise_id']:<34} "
+                f"{r['local_date']}  {r['started_at'][11:16]}  {ident.shown:<34} "
                 f"{minutes_text(r['duration_s']):>18}  {mark}"
             )
     return 0

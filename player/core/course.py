@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -41,6 +41,8 @@ class Course:
     description: str
     weeks: tuple[Week, ...]
     root: Path
+    #: Where each practice's script is, relative to `root` (a pack's may be anywhere under scripts/).
+    files: Mapping[str, str] = field(default_factory=dict)
 
     def week(self, number: int) -> Week | None:
         return next((w for w in self.weeks if w.number == number), None)
@@ -49,12 +51,17 @@ class Course:
         return next((w.number for w in self.weeks if exercise_id in w.practices), None)
 
     def script_path(self, week: int, exercise_id: str) -> Path:
+        if exercise_id in self.files:
+            return self.root / self.files[exercise_id]
         return self.root / f"week{week}" / f"{exercise_id}.toml"
 
 
-def parse_course(path: Path, data: bytes, scripts: Collection[str]) -> Course:
+def parse_course(
+    path: Path, data: bytes, scripts: Collection[str], *, found: Mapping[str, str] | None = None, prefix: str = ""
+) -> Course:
     """Check `course.toml`'s bytes; every problem is reported with its line. `scripts` are the script
-    files beside it, as "weekN/ID.toml"."""
+    files beside it, as "weekN/ID.toml". A pack's course finds its scripts by name anywhere (`found`: name
+    to file), and its practices' ids carry the pack's `prefix` (`pack:ID/`)."""
     try:
         text = data.decode("utf-8-sig")
         doc = tomllib.loads(text)
@@ -107,7 +114,9 @@ def parse_course(path: Path, data: bytes, scripts: Collection[str]) -> Course:
                 if ex in seen:
                     err(where + (key, j), f"exercise '{ex}' is already in week {seen[ex]}; ids must be unique")
                 seen[ex] = number
-                if f"week{number}/{ex}.toml" not in scripts:
+                if found is not None and ex not in found:
+                    err(where + (key, j), f"no script scripts/{ex}.toml (in any folder of scripts/) for '{ex}'")
+                elif found is None and f"week{number}/{ex}.toml" not in scripts:
                     err(where + (key, j), f"no script week{number}/{ex}.toml for exercise '{ex}'")
         joined = raw.get("joined", {})
         if not isinstance(joined, dict) or not all(
@@ -125,13 +134,14 @@ def parse_course(path: Path, data: bytes, scripts: Collection[str]) -> Course:
                     theme.strip(),
                     intention.strip(),
                     goal,
-                    tuple(ids),
-                    tuple(extras),
-                    tuple(sorted(joined.items())),
+                    tuple(prefix + x for x in ids),
+                    tuple(prefix + x for x in extras),
+                    tuple(sorted((prefix + x, d) for x, d in joined.items())),
                 )
             )
     if not doc.get("week") and not problems:
         err((), "the course has no weeks")
     if problems:
         raise ScriptError(problems)
-    return Course(str(title).strip(), str(doc.get("description", "")).strip(), tuple(weeks), path.parent)
+    files = {prefix + name: rel for name, rel in (found or {}).items()}
+    return Course(str(title).strip(), str(doc.get("description", "")).strip(), tuple(weeks), path.parent, files)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
@@ -184,6 +184,15 @@ def resumable(db: Database | None, exercise_id: str, since: datetime) -> StoredS
     """The latest session of an exercise played in the app since `since`, if it stopped part-way: not
     completed and not continued since (continuing it makes the later part the latest)."""
     return stopped(db, since, exercise_id).get(exercise_id)
+
+
+def rename(db: Database, renamed: Mapping[str, str]) -> int:
+    """Move sessions from old exercise ids to new ones; returns how many moved."""
+    with db.writing() as conn:
+        return sum(
+            conn.execute("UPDATE OR IGNORE sessions SET exercise_id = ? WHERE exercise_id = ?", (new, old)).rowcount
+            for old, new in renamed.items()
+        )
 
 
 def stopped(db: Database | None, since: datetime, exercise_id: str | None = None) -> dict[str, StoredSession]:
