@@ -79,14 +79,17 @@ class Catalog:
         except OSError:
             stamp = 0.0
         if (chosen, stamp) not in self._courses:
-            self._courses[(chosen, stamp)] = self._builtin() if chosen == BUILTIN else pack_store.load(folder).course
+            self._courses[(chosen, stamp)] = (
+                self.builtin_course() if chosen == BUILTIN else pack_store.load(folder).course
+            )
         return self._courses[(chosen, stamp)]
 
     def packs(self) -> dict[str, Path]:
         """The installed course packs' folders, by id."""
         return pack_store.installed(self.data_dir)
 
-    def _builtin(self) -> Course:
+    def builtin_course(self) -> Course:
+        """The course that comes with the app."""
         path = self.course_root / "course.toml"
         try:
             data = path.read_bytes()
@@ -111,7 +114,7 @@ class Catalog:
         if self.followed == BUILTIN:
             return {}
         try:
-            course = self._builtin()
+            course = self.builtin_course()
         except ScriptError:
             return {}
         return {ex: Entry(ids.course(ex), course.script_path(w.number, ex)) for w in course.weeks for ex in w.practices}

@@ -203,6 +203,22 @@ class CompassionApp(Flows):
         if focus == "letter":
             self.push_screen(LetterScreen(None))
 
+    def action_open_courses(self) -> None:
+        from player.tui.screens.courses import CoursesScreen
+
+        if not isinstance(self.screen, CoursesScreen):
+            self.push_screen(CoursesScreen())
+
+    def course_changed(self) -> None:
+        """Another course is followed: back to a home screen made anew for it, with its progress."""
+        from player.tui.screens.home import HomeScreen
+
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.switch_screen(HomeScreen())
+        self.notify(f"You follow {self.ctx.catalog.course.title} now.", timeout=6)
+        self.refresh_progress()
+
     def open_week(self, number: int) -> None:
         from player.tui.screens.week import WeekScreen
 

@@ -55,6 +55,10 @@ class Shell(App[None]):
     def open_week(self, number: int) -> None:
         raise NotImplementedError
 
+    def course_changed(self) -> None:
+        """Another course is followed now: home shows it, and progress is read again."""
+        raise NotImplementedError
+
     def open_target(self, target: str) -> None:
         raise NotImplementedError
 
@@ -65,6 +69,9 @@ class Shell(App[None]):
         raise NotImplementedError
 
     def action_open_stats(self) -> None:
+        raise NotImplementedError
+
+    def action_open_courses(self) -> None:
         raise NotImplementedError
 
     def action_help(self) -> None:

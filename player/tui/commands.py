@@ -19,6 +19,7 @@ class ExerciseCommands(Provider):
             ("Progress", app.action_open_stats, "streaks, totals and the calendar"),
             ("Settings", app.action_open_settings, "voice, check-ins, goal, ambience, volume, reminder"),
             ("Help", app.action_help, "keys and what this app is"),
+            ("Courses", app.action_open_courses, "the course you follow, and the packs installed"),
             ("Your words", app.action_open_words, "your own phrases and your letters"),
             ("Write your letter", partial(app.action_open_words, "letter"), "a new compassionate letter"),
         ]

@@ -113,3 +113,28 @@ def test_enter_on_the_closing_screen_does_what_it_says(home, tmp_path):
         term.wait_for("EXITED 0")
     finally:
         term.close()
+
+
+def test_a_client_installs_a_course_pack_and_follows_it_from_the_courses_screen(home, tmp_path):
+    from tests.conftest import REPO, run_cli
+
+    env = _env(home, tmp_path)
+    r = run_cli("pack", "install", str(REPO / "examples" / "packs" / "gentle-start"), env=env)
+    assert r.returncode == 0, r.stderr
+    term = Terminal(f"compassion-packs-{os.getpid()}", f"{sys.executable} -m player", env)
+    try:
+        term.wait_for("Eight Weeks of Compassionate Mind")
+        term.keys("d", "c")
+        shown = term.wait_for("A Gentle Start (1.0.0, by compassion-player)")
+        assert "● Eight Weeks of Compassionate Mind (built in)" in shown, shown
+        assert "nothing is ever" in shown and "from the person who made it" in shown, shown
+        term.keys("Down", "Enter")
+        shown = term.wait_for("You follow A Gentle Start now.")
+        assert "Week 1  Settling" in shown and "Week 2  A warm wish" in shown
+        term.keys("Enter")  # week 1 of the pack
+        term.wait_for("Give yourself a few unhurried minutes")
+        term.keys("Escape", "q")
+        term.wait_for("EXITED 0")
+    finally:
+        term.close()
+    assert "org.compassion-player.gentle-start" in (tmp_path / "config" / "config.toml").read_text()

@@ -23,6 +23,7 @@ HELP = f"""
 | Home | s | your progress |
 | Home | w | your words: phrases and letters |
 | Home | o | settings (voice, check-ins, goal, ambience, volume, reminder) |
+| Home | c | courses: the one you follow, and the course packs installed |
 | Settings | p | hear the voice |
 | Progress | r | plan today as a rest day (or take it back) |
 | Home | d | dismiss the self-help note |

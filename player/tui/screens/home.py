@@ -76,6 +76,7 @@ class HomeScreen(Screen[None]):
         Binding("s", "app.open_stats", "Progress", id="stats"),
         Binding("w", "app.open_words", "Your words", id="words"),
         Binding("o", "app.open_settings", "Settings", id="settings"),
+        Binding("c", "app.open_courses", "Courses", id="courses", show=False),
         Binding("d", "dismiss_notice", "Dismiss note", id="dismiss", show=False),
         Binding("q", "app.quit", "Quit", id="home_quit"),
     ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -30,7 +32,8 @@ class ExerciseItem(ListItem):
         span: tuple[float, float] = (0, 0),
         exact: bool = True,
     ) -> None:
-        super().__init__(id="ex-" + entry.id.replace(":", "-"))
+        # A widget id holds letters, digits, - and _ only: a pack's practice (pack:ID/NAME) is spelt out.
+        super().__init__(id="ex-" + re.sub(r"[^A-Za-z0-9_-]", "-", entry.id))
         self.entry, self.script, self.error = entry, script, error
         self.lo, self.hi = span
         kind = (script.kind or "") if script else ""
