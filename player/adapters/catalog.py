@@ -223,7 +223,7 @@ class Catalog:
 
         try:
             script = self.load_path(path)
-            problems, found = [], script.recordings()
+            problems, found = [], list(script.sound_files)
         except ScriptError as exc:
             script, problems, found = None, list(exc.problems), exc.recordings
         for audio, line in found:

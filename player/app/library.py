@@ -100,6 +100,10 @@ def resolve_background(script: Script, override: str | None) -> tuple[bytes, Bac
         chosen = Background(override, chosen.volume_db, chosen.fade_s) if chosen else Background(override)
     if chosen is None:
         return None
+    if "/" in chosen.sound:  # a sound file the script names by its path (a pack's own ambience)
+        from player.adapters.sound import recorded
+
+        return recorded.decode(Path(chosen.sound)), chosen
     found = sounds.ambiences()
     if chosen.sound not in found:
         raise CompassionError(f"no ambience called '{chosen.sound}'", f"available: {', '.join(sorted(found))}, none")

@@ -64,10 +64,10 @@ def _check_folder(ctx: Context, root: Path, shown: Path | None) -> Summary:
         except ScriptError as exc:
             problems += exc.problems
             continue
-        for audio, line in script.recordings():
-            recorded += 1
+        recorded += len(script.recordings())
+        for audio, line in script.sound_files:
             if not store.inside(root, audio):
-                problems.append(Problem(path, line, "this recording is outside the pack; keep it under media/"))
+                problems.append(Problem(path, line, "this sound file is outside the pack; keep it under media/"))
         if pack is not None and any(pack.prefix + name in w.practices for w in pack.course.weeks):
             low, high = library.plan(ctx, script, synthesize=False).range_seconds()
             shortest, longest = shortest + low, longest + high

@@ -137,7 +137,7 @@ def test_a_broken_copy_names_every_problem_with_its_file_and_line(home, tmp_path
     course = tmp_path / "other" / "course.toml"
     course.write_text(course.read_text().replace('"warm-wish"', '"warm-wishes"'))
     r = run_cli("pack", "check", str(tmp_path / "other"))
-    assert f"{breathing}:6: error: this recording is outside the pack" in r.stderr
+    assert f"{breathing}:6: error: this sound file is outside the pack" in r.stderr
     assert f"{course}:15: error: no script scripts/warm-wishes.toml" in r.stderr
 
 
@@ -229,3 +229,54 @@ def test_pack_new_makes_a_skeleton_that_passes_check(home, tmp_path):
     assert "My Course (org.example.mine 1.0.0)" in r.stdout and "1 week, 1 practices, 0 recorded lines" in r.stdout
     r = run_cli("pack", "new", str(tmp_path / "mine"))
     assert r.returncode == 2 and "not empty" in r.stderr
+
+
+def test_a_pack_rings_its_own_bell_and_plays_its_own_ambience_by_path(home, tmp_path):
+    folder = tmp_path / "gentle"
+    make_pack(folder)
+    # A bell of its own: a short tone, as a maker would record it (stereo, 44.1 kHz).
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=528:duration=2",
+                    "-ac", "2", "-ar", "44100", str(folder / "media" / "gong.flac")], check=True)  # fmt: skip
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "anoisesrc=color=pink:duration=5:amplitude=0.2",
+                    str(folder / "media" / "stream.ogg")], check=True)  # fmt: skip
+    kind_hand = folder / "scripts" / "one" / "kind-hand.toml"
+    kind_hand.write_text(
+        kind_hand.read_text().replace(
+            'kind = "informal"\n', 'kind = "informal"\n[background]\nsound = "../../media/stream.ogg"\n'
+        )
+        + '\n[[step]]\nbell = "../../media/gong.flac"\n'
+    )
+    ok("pack", "check", str(folder))
+    ok("pack", "install", str(folder))
+    out = tmp_path / "hand.wav"
+    ok("render", f"{PACK}/kind-hand", "-o", str(out))
+    import wave
+
+    with wave.open(str(out)) as w:
+        seconds = w.getnframes() / w.getframerate()
+    assert seconds > 2.0 + 4  # the line, its pause, and the whole two-second bell
+    # A bell that leaves the pack is refused by check, at its line.
+    kind_hand.write_text(kind_hand.read_text().replace("../../media/gong.flac", "../../../gong.flac"))
+    shutil.copy(folder / "media" / "gong.flac", tmp_path / "gong.flac")
+    r = run_cli("pack", "check", str(folder))
+    assert r.returncode == 2 and f"{kind_hand}:" in r.stderr and "outside the pack" in r.stderr
+
+
+def test_a_change_of_course_keeps_this_weeks_goal_and_pack_ids_travel_in_an_export(home, tmp_path, monkeypatch):
+    make_pack(tmp_path / "gentle")
+    ok("pack", "install", str(tmp_path / "gentle"))
+    ok("record", "soothing-touch", "--at", "2026-11-23T08:00+01:00")  # Monday, built-in week 1: goal 4
+    ok("course", PACK)  # on Tuesday 24 November (the app's clock)
+    this_week = json.loads(ok("stats", "--json").stdout)
+    assert this_week["goal_days"] == 4 and [w["theme"] for w in this_week["weeks"]] == ["Settling", "Warmth"]
+    assert json.loads(ok("stats", "--json", "--today", "2026-11-30").stdout)["goal_days"] == 2  # the pack's, next week
+    ok("record", f"{PACK}/breathing", "--at", "2026-11-24T08:00+01:00")
+    out = tmp_path / "progress.json"
+    ok("export", str(out))
+    exported = json.loads(out.read_text())
+    assert {s["exercise_id"] for s in exported["sessions"]} == {"soothing-touch", f"pack:{PACK}/breathing"}
+    monkeypatch.setenv("COMPASSION_DATA_DIR", str(tmp_path / "new-computer"))
+    ok("import", str(out))
+    rows = json.loads(ok("history", "--json").stdout)
+    assert [(r["exercise_id"], r["week"]) for r in rows] == [("soothing-touch", 1), (f"pack:{PACK}/breathing", 1)]
+    assert "(from a removed course)" in ok("history").stdout  # the pack is not installed on this computer

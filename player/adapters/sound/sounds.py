@@ -68,7 +68,12 @@ def load(path: Path) -> bytes:
 
 
 def load_bell(name: str, user_dir: Path | None = None) -> bytes:
-    """The PCM of a named bell; only files inside the sound folders are ever opened."""
+    """The PCM of a named bell; only files inside the sound folders are ever opened, besides a sound file
+    a script names by its path (a pack's own bell, checked to be inside its pack)."""
+    if "/" in name:
+        from player.adapters.sound import recorded
+
+        return recorded.decode(Path(name))
     found = bells(user_dir)
     if not _NAME.match(name) or name not in found:
         raise CompassionError(f"no bell called '{name}'", f"available: {', '.join(sorted(found))}")

@@ -184,6 +184,9 @@ class Script:
     voice: VoiceSettings = field(default_factory=VoiceSettings)
     background: Background | None = None
     digest: str = ""
+    #: Every sound file the script names by its path (recorded lines, its own bells and ambience), with
+    #: the line naming it.
+    sound_files: tuple[tuple[str, int], ...] = ()
 
     def events(self, words: Words = NO_WORDS) -> list[Event]:
         """The script as a flat list of speech segments, silences and bells, repeats expanded, with the
@@ -193,7 +196,8 @@ class Script:
         return out
 
     def recordings(self) -> list[tuple[str, int]]:
-        """Each recorded line's file and the line of its `audio` key, in order."""
+        """Each recorded line's file and the line of its `audio` key, in order (`sound_files` also holds
+        the bells and ambience named by path)."""
         return _recordings(self.steps)
 
     @property

@@ -43,6 +43,17 @@ MAX_PHRASES = 12
 LISTENER_PHRASES = 6
 
 
+def is_sound_file(value: Any) -> bool:
+    """Whether a bell or ambience is named by a relative path to a sound file (`media/gong.flac`) rather
+    than by the name of one of the app's sounds."""
+    return (
+        isinstance(value, str)
+        and value.lower().endswith(AUDIO_SUFFIXES)
+        and "/" in value.replace("\\", "/")
+        and not PurePosixPath(value.replace("\\", "/")).is_absolute()
+    )
+
+
 class StepRules:
     """The step half of the Validator, which provides where problems go and which bells exist."""
 
@@ -210,13 +221,21 @@ class StepRules:
         if INLINE_PAUSE.search(said.text):
             self.error(where + ("say",), f"say in {name} is the caption of a recording; leave out [pause N]")
             return None
+        resolved = self.sound_file(value, here)
+        return replace(said, audio=resolved, audio_line=self.line_at(here))
+
+    def sound_file(self, value: str, here: KeyPath) -> str:
+        """A sound named by its path (a recording, or a pack's own bell or ambience): resolved from this
+        script's folder, and kept to be decoded and checked with the script."""
         resolved = posixpath.normpath(posixpath.join(self.folder, value.replace("\\", "/")))
-        line = self.line_at(here)
-        self.recordings.append((resolved, line))
-        return replace(said, audio=resolved, audio_line=line)
+        self.recordings.append((resolved, self.line_at(here)))
+        return resolved
 
     def bell(self, value: Any, pause: Pause, where: KeyPath, name: str, line: int) -> Bell | None:
         here = where + ("bell",)
+        if is_sound_file(value):
+            self.events += 2
+            return Bell(self.sound_file(value, here), pause, line)
         if not isinstance(value, str) or not NAME.match(value):
             self.error(here, f'bell in {name} must name a sound, like "bowl" (lowercase letters, digits, - and _)')
             return None

@@ -21,7 +21,7 @@ from player.core.script.model import (
     Step,
     VoiceSettings,
 )
-from player.core.script.steps import StepRules, has_sound
+from player.core.script.steps import StepRules, has_sound, is_sound_file
 from player.core.script.toml_lines import KeyPath, key_lines, line_of
 
 MAX_TITLE_CHARS = 200
@@ -110,6 +110,7 @@ class Validator(StepRules):
             voice=voice,
             background=background,
             digest=digest,
+            sound_files=tuple(self.recordings),
         )
 
     # -- tables ------------------------------------------------------------------
@@ -161,10 +162,12 @@ class Validator(StepRules):
             if key not in BACKGROUND_KEYS:
                 self.error(("background", key), f"unknown key '{key}' in [background]{suggest(key, BACKGROUND_KEYS)}")
         sound = raw.get("sound")
-        if not isinstance(sound, str) or not NAME.match(sound):
+        if isinstance(sound, str) and is_sound_file(sound):
+            sound = self.sound_file(sound, ("background", "sound"))
+        elif not isinstance(sound, str) or not NAME.match(sound):
             self.error(("background", "sound"), 'sound must name an ambience, like "rain"')
             return None
-        if self.backgrounds is not None and sound not in self.backgrounds:
+        elif self.backgrounds is not None and sound not in self.backgrounds:
             self.error(
                 ("background", "sound"),
                 f"no ambience called '{sound}'; available: {', '.join(sorted(self.backgrounds))}",
