@@ -36,6 +36,27 @@ async def _steady(pilot):
     await pilot.pause()
 
 
+async def _playing(pilot, target: str):
+    """Open a practice from home and wait until it plays with all its speech made (a seek lands only
+    where speech is made): its screen and its run."""
+    await _ready(pilot)
+    home_screen = pilot.app.screen
+    pilot.app.open_target(target)
+    for _ in range(400):
+        if pilot.app.screen is not home_screen:
+            break
+        await pilot.pause(0.05)
+    screen = pilot.app.screen
+    for _ in range(400):
+        if screen.practice is not None:
+            break
+        await pilot.pause(0.05)
+    made = screen.practice.session.synthesis
+    while made.done < made.total:
+        await pilot.pause(0.05)
+    return screen, screen.practice
+
+
 @SIZES
 def test_home_snapshot(home, snap_compare, size):
     assert snap_compare(make_app(home, sessions=SESSIONS), terminal_size=size, run_before=_ready)
@@ -70,21 +91,7 @@ def test_stats_snapshot(home, snap_compare, size):
 @SIZES
 def test_player_snapshot(home, snap_compare, size):
     async def play_and_pause(pilot):
-        await _ready(pilot)
-        home_screen = pilot.app.screen
-        pilot.app.open_target("soothing-touch")
-        for _ in range(400):
-            if pilot.app.screen is not home_screen:
-                break
-            await pilot.pause(0.05)
-        screen = pilot.app.screen
-        for _ in range(400):
-            if screen.practice is not None:
-                break
-            await pilot.pause(0.05)
-        run = screen.practice
-        while run.session.synthesis.done < run.session.synthesis.total:
-            await pilot.pause(0.05)
+        screen, run = await _playing(pilot, "soothing-touch")
         run.player.pause()
         run.player.seek(run.captions.cues[2].start + 1.0)
         screen.refresh_position()
@@ -191,19 +198,7 @@ def test_closing_snapshot(home, snap_compare, size):
     """The end of a practice: the kind words and every button, whole."""
 
     async def play_to_the_end(pilot):
-        await _ready(pilot)
-        home_screen = pilot.app.screen
-        pilot.app.open_target("soothing-touch")
-        for _ in range(400):
-            if pilot.app.screen is not home_screen:
-                break
-            await pilot.pause(0.05)
-        screen = pilot.app.screen
-        for _ in range(400):
-            if screen.practice is not None:
-                break
-            await pilot.pause(0.05)
-        run = screen.practice
+        screen, run = await _playing(pilot, "soothing-touch")
         run.player.seek(run.session.duration - 0.2)
         for _ in range(400):
             if screen.query_one("#closing").display and screen.focused is not None:
