@@ -10,6 +10,25 @@ from player.cli.output import Progress, span
 from player.core.errors import CompassionError, ScriptError
 
 
+def cmd_convert(args: argparse.Namespace) -> int:
+    """The converted script on standard output (or in OUT), the report on standard error."""
+    from player.app import context
+    from player.app import convert as converting
+
+    ctx = context.open_context(args.data_dir)
+    result = converting.convert(ctx, args.file, args.fmt)
+    if args.output:
+        converting.save(result, args.output)
+    else:
+        sys.stdout.write(result.toml(args.file.parent))  # recordings stay where the file found them
+        sys.stdout.flush()
+    for line in result.report():
+        print(line, file=sys.stderr)
+    if args.output:
+        print(f"wrote {args.output}; `compassion play {args.output}` to hear it", file=sys.stderr)
+    return 0
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from player.app import context
 

@@ -160,6 +160,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--course-words", action="store_true", help=COURSE_WORDS_HELP)
     p.set_defaults(func=render.cmd_render)
 
+    p = sub.add_parser("convert", parents=[common], help="turn a text, Markdown, SSML or JSON script into ours")
+    p.add_argument("file", metavar="FILE", type=Path)
+    p.add_argument("-o", "--output", type=Path, metavar="OUT.toml", help="write it here (default: standard output)")
+    p.add_argument("--from", dest="fmt", choices=("text", "markdown", "ssml", "json"), help="the file's format")
+    p.set_defaults(func=library.cmd_convert)
+
     p = sub.add_parser("validate", parents=[common], help="check scripts and report every problem with its line")
     p.add_argument("paths", nargs="+", metavar="PATH", type=Path)
     p.set_defaults(func=library.cmd_validate)

@@ -74,6 +74,8 @@ class Say:
     #: path as resolved from the script's folder, and the line of its `audio` key.
     audio: str | None = None
     audio_line: int = 0
+    #: The line's own pace relative to the listener's (`rate = 0.85`), or None for theirs.
+    rate: float | None = None
 
 
 @dataclass(frozen=True)
@@ -260,16 +262,16 @@ def _expand(steps: tuple[Step, ...], out: list[Event], words: Words) -> None:
         elif isinstance(step, Say) and step.audio:
             out.append(Speech(spoken_text(step.text), step.line, audio=step.audio))
         elif isinstance(step, Say):
-            _say(step.text, step.line, out)
+            _say(step.text, step.line, out, step.rate)
         elif isinstance(step, Bell):
             out.append(BellSound(step.name))
         if step.pause.high > 0:
             out.append(Gap(step.pause))
 
 
-def _say(text: str, line: int, out: list[Event]) -> None:
+def _say(text: str, line: int, out: list[Event], pace: float | None = None) -> None:
     for part in split_inline_pauses(text):
-        out.append(Speech(part, line) if isinstance(part, str) else Gap(Pause.fixed(part)))
+        out.append(Speech(part, line, pace) if isinstance(part, str) else Gap(Pause.fixed(part)))
 
 
 #: Words whose full stop does not end a sentence.

@@ -34,7 +34,9 @@ MAX_NESTING = 4
 MAX_SAY_CHARS = 5000
 
 _ANY_BRACKET = re.compile(r"\[[^\]]*\]?")
-STEP_KEYS = ("say", "bell", "phrases", "letter", "pause", "repeat", "steps", "count", "if_letter", "audio")
+STEP_KEYS = ("say", "bell", "phrases", "letter", "pause", "repeat", "steps", "count", "if_letter", "audio", "rate")
+#: A line's own pace (`rate`), relative to the listener's: 0.85 is a little slower.
+LINE_RATE = (0.5, 2.0)
 #: The kinds of file a recorded line may be.
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".opus", ".mp3")
 #: At most this many phrases of the script's own in a `phrases` step (the listener keeps up to six).
@@ -108,7 +110,7 @@ class StepRules:
         pause = self.pause(raw, where, name) if "pause" in raw else NO_PAUSE
         if pause is None:
             return None
-        for key, goes_with in (("count", "phrases"), ("if_letter", "say"), ("audio", "say")):
+        for key, goes_with in (("count", "phrases"), ("if_letter", "say"), ("audio", "say"), ("rate", "say")):
             if key in raw and goes_with not in raw:
                 self.error(where + (key,), f"{key} in {name} goes with {goes_with}; add {goes_with} or remove {key}")
                 return None
@@ -119,6 +121,15 @@ class StepRules:
             said = self.say(raw["say"], pause, where, name, line)
             if said is not None and "audio" in raw:
                 said = self.recorded(said, raw["audio"], where, name)
+            if said is not None and "rate" in raw:
+                if not number_in(raw["rate"], *LINE_RATE) or "audio" in raw:
+                    self.error(
+                        where + ("rate",),
+                        f"rate in {name} is the line's pace relative to the listener's, from "
+                        f"{LINE_RATE[0]} to {LINE_RATE[1]} (0.85 is a little slower); a recording keeps its own",
+                    )
+                    return None
+                said = replace(said, rate=float(raw["rate"]))
             return said if said is None or not raw.get("if_letter") else replace(said, if_letter=True)
         if "bell" in raw:
             return self.bell(raw["bell"], pause, where, name, line)
