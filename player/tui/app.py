@@ -219,7 +219,8 @@ class CompassionApp(Flows):
         self.notify(f"You follow {self.ctx.catalog.course.title} now.", timeout=6)
         self.refresh_progress()
 
-    def open_week(self, number: int) -> None:
+    def open_week(self, number: int | None) -> None:
+        """A course week, or (None) My scripts."""
         from player.tui.screens.week import WeekScreen
 
         self.push_screen(WeekScreen(number))

@@ -52,7 +52,7 @@ class Shell(App[None]):
     def audio_backend(self) -> Backend:
         raise NotImplementedError
 
-    def open_week(self, number: int) -> None:
+    def open_week(self, number: int | None) -> None:
         raise NotImplementedError
 
     def course_changed(self) -> None:

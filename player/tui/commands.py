@@ -20,6 +20,7 @@ class ExerciseCommands(Provider):
             ("Settings", app.action_open_settings, "voice, check-ins, goal, ambience, volume, reminder"),
             ("Help", app.action_help, "keys and what this app is"),
             ("Courses", app.action_open_courses, "the course you follow, and the packs installed"),
+            ("My scripts", partial(app.open_week, None), "your own scripts, and converting one in"),
             ("Your words", app.action_open_words, "your own phrases and your letters"),
             ("Write your letter", partial(app.action_open_words, "letter"), "a new compassionate letter"),
         ]

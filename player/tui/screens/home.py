@@ -97,8 +97,7 @@ class HomeScreen(Screen[None]):
             if not first_run.notice_seen(app.ctx.data_dir):
                 yield Static(f"{wording.SELF_HELP_NOTICE}  (press d to dismiss)", id="notice")
             items: list[ListItem] = [WeekItem(w.number, w.theme) for w in weeks]
-            if app.ctx.catalog.user_entries():
-                items.append(MyScriptsItem(id="my-scripts"))
+            items.append(MyScriptsItem(id="my-scripts"))  # your own scripts, and a way to convert one in
             items.append(TimerItem(id="timer"))
             yield ListView(*items, id="weeks")
         yield KeysFooter()

@@ -48,6 +48,13 @@ class ExerciseItem(ListItem):
         yield self.meta
 
 
+class ConvertItem(ListItem):
+    """My scripts' way in for a script someone already has, in another format."""
+
+    def compose(self) -> ComposeResult:
+        yield Label("   Convert a file…  (text, Markdown, SSML or step JSON)", classes="ex-title")
+
+
 class WeekScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="week_back"),
@@ -62,7 +69,7 @@ class WeekScreen(Screen[None]):
         ctx = self.shell.ctx
         yield Header()
         with Vertical(id="week"):
-            items: list[ExerciseItem] = []
+            items: list[ListItem] = []
             if self.number is None:
                 yield Label("My scripts", id="week-title")
                 yield Label(f"Your own practices, from {ctx.catalog.user_dir}", id="intention")
@@ -85,6 +92,8 @@ class WeekScreen(Screen[None]):
                         items.append(self._item(entry, ctx.catalog.load(entry)))
                     except CompassionError as exc:
                         items.append(ExerciseItem(entry, None, exc.lines()[0]))
+            if self.number is None:
+                items.append(ConvertItem(id="convert-a-file"))
             yield ListView(*items, id="exercises")
             yield Label("", id="week-progress")
         yield KeysFooter()
@@ -102,6 +111,11 @@ class WeekScreen(Screen[None]):
         self.query_one("#exercises", ListView).focus()
         if self.shell.stats is not None:
             self.show_progress(self.shell.stats)
+
+    def _converted(self, saved: str | None) -> None:
+        """A converted script was kept: My scripts shows it."""
+        if saved is not None:
+            self.call_later(self.recompose)
 
     def show_progress(self, stats) -> None:
         """Each practice's mark (✓ done, ◐ stopped part-way: Continue is offered), and the week's count."""
@@ -126,6 +140,11 @@ class WeekScreen(Screen[None]):
 
     def on_list_view_selected(self, event: ListView.Selected) -> None:
         item = event.item
+        if isinstance(item, ConvertItem):
+            from player.tui.screens.convert import ConvertScreen
+
+            self.shell.push_screen(ConvertScreen(), self._converted)
+            return
         if not isinstance(item, ExerciseItem):
             return
         if item.script is None:
