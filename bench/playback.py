@@ -152,3 +152,54 @@ def _play_command(work: Path, sink: NullSink, i: int) -> float:
     if heard is None:
         raise SystemExit("no sound was heard from `play --no-tui`")
     return heard - launched
+
+
+BELL_ALONE = """
+import sys, wave
+import numpy as np
+import sounddevice as sd
+with wave.open(sys.argv[1]) as w:
+    rate, data = w.getframerate(), np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16)
+sd.play(data, rate)
+sd.wait()
+"""
+#: A practice that begins with the bowl.
+BELL_FIRST = "soothing-rhythm-breathing"
+
+
+def _launch_to_sound(command: list[str], env: dict, sink: NullSink) -> float:
+    """From starting `command` to the first sound heard in the sink (the server already running)."""
+    rec = Recorder(sink.env)
+    launched = time.monotonic()
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        heard = rec.wait_for_sound(60)
+    finally:
+        proc.kill()
+        proc.wait()
+        rec.close()
+    if heard is None:
+        raise SystemExit(f"no sound was heard from {' '.join(command)}")
+    return heard - launched
+
+
+def bench_start_up(work: Path, record, runs: int) -> None:
+    """First sound of a bell-first practice from `play --no-tui`, against a minimal sounddevice script
+    playing the same bell; both launched into a sound server that is already running."""
+    if not shutil.which("pulseaudio"):
+        print("needs PulseAudio; the start-up budget is skipped")
+        return
+    print("start-up: first sound of a bell-first practice")
+    bowl = Path(__file__).resolve().parent.parent / "audio" / "bowl.wav"
+    sink = NullSink(work)
+    try:
+        time.sleep(2.5)  # a freshly started server plays nothing for about two seconds
+        ours, alone = [], []
+        for i in range(runs):
+            env = dict(sink.env, **{k: v for k, v in _env(sink, work, i, "bell").items() if k.startswith("COMPASSION")})
+            ours.append(_launch_to_sound([sys.executable, "-m", "player", "play", BELL_FIRST, "--no-tui"], env, sink))
+            alone.append(_launch_to_sound([sys.executable, "-c", BELL_ALONE, str(bowl)], sink.env, sink))
+    finally:
+        sink.close()
+    mine, base = sorted(ours)[runs // 2], sorted(alone)[runs // 2]
+    record("first sound, bell-first `play --no-tui`", mine, "s", base, "sounddevice playing the bowl", "<= 0.30 s", mine <= 0.30)

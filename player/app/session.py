@@ -39,7 +39,7 @@ class Session:
         self.ctx, self.entry, self.script, self.plan, self.minutes = ctx, entry, script, plan, minutes
         self.audio_key = audio_key(plan, minutes, background)
         self.rate = SAMPLE_RATE
-        self.layout = LiveLayout(plan.items, self.rate, minutes, plan.margins)
+        self.layout = LiveLayout(plan.items, self.rate, minutes, plan.margins.live)  # the first sound at once
         self._lock = threading.RLock()
         report = (lambda done, total: progress("speech", done, total)) if progress else None
         self.synthesis = synth.Synthesis(ctx.cache, plan.utterances, report)

@@ -149,7 +149,7 @@ def plan(ctx: context.Context, spec: TimerSpec) -> library.Plan:
             items.append(Sized(Gap(Pause.fixed(times[i + 1] - at - frames / SAMPLE_RATE))))
     script = Script(id=TIMER_ID, title=spec.title, steps=(), path=Path(TIMER_ID), kind="timer")
     voice = SpeakAs("none", None, 0, 1.0)
-    return library.Plan(script, voice, items, user_dir, margins=Margins(float(spec.prepare), TAIL_S))
+    return library.Plan(script, voice, items, user_dir, margins=Margins(float(spec.prepare), TAIL_S, countdown=True))
 
 
 def remember(ctx: context.Context, spec: TimerSpec) -> None:

@@ -10,10 +10,9 @@ from datetime import date
 from pathlib import Path
 
 from player import __version__
-from player.adapters.sound.captions import FORMATS as CAPTION_FORMATS
-from player.adapters.sound.export import FORMATS as AUDIO_FORMATS
-from player.adapters.speech.engines import ENGINE_CHOICES
 from player.core import calendar
+from player.core.formats import AUDIO_FORMATS, CAPTION_FORMATS
+from player.core.script.model import ENGINE_CHOICES
 
 MAX_MINUTES = 24 * 60
 COURSE_WORDS_HELP = "the course's own wording instead of your phrases and letter (for a file you mean to share)"

@@ -31,6 +31,14 @@ class Margins:
 
     lead_s: float = LEAD_S
     tail_s: float = TAIL_S
+    #: The lead is a countdown the listener sees (a timer's settling time), not just quiet.
+    countdown: bool = False
+
+    @property
+    def live(self) -> Margins:
+        """The margins when playing live: no quiet ahead of the first sound (files keep their lead), a
+        timer's countdown kept."""
+        return self if self.countdown else Margins(0.0, self.tail_s)
 
 
 MARGINS = Margins()

@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from player.adapters.files import write_text
+from player.core.formats import CAPTION_FORMATS
 from player.core.timeline import Cue
 
-FORMATS = ("vtt", "lrc", "none")
+FORMATS = CAPTION_FORMATS
 
 
 def _vtt_time(t: float) -> str:

@@ -16,9 +16,10 @@ from typing import IO, cast
 
 from player.adapters.files import atomic_path
 from player.core.errors import MissingTool, WorkFailed
+from player.core.formats import AUDIO_FORMATS
 from player.core.timeline import Clip, Timeline
 
-FORMATS = ("wav", "mp3", "ogg", "flac")
+FORMATS = AUDIO_FORMATS
 _CODECS = {
     "mp3": ["-c:a", "libmp3lame", "-b:a", "96k", "-f", "mp3"],
     "ogg": ["-c:a", "libvorbis", "-q:a", "4", "-f", "ogg"],

@@ -10,10 +10,11 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import json
+import os
 import re
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 
 from player.adapters.sound import pcm as pcmops
@@ -48,8 +49,7 @@ def installed_voices() -> tuple[VoicePackage, ...]:
     except (ImportError, ValueError):
         return ()
     found = []
-    for dist in metadata.distributions():
-        name = (dist.name or "").lower()
+    for name, version in _dist_infos().items():
         if not name.endswith("-piper-voice"):
             continue
         module_name = re.sub(r"[-.]", "_", name)
@@ -65,7 +65,7 @@ def installed_voices() -> tuple[VoicePackage, ...]:
             VoicePackage(
                 id=model.name.removesuffix(".onnx"),
                 distribution=name,
-                version=dist.version,
+                version=version,
                 model=model,
                 config=config,
                 language=str(info.get("language", {}).get("code", "")),
@@ -77,11 +77,25 @@ def installed_voices() -> tuple[VoicePackage, ...]:
 
 
 @lru_cache(maxsize=1)
+def _dist_infos() -> dict[str, str]:
+    """Every installed distribution's name (lowercase, with hyphens) and version, from the names of the
+    `NAME-VERSION.dist-info` folders on the path: a listing, not a parse of every package's metadata."""
+    found: dict[str, str] = {}
+    for base in sys.path:
+        try:
+            with os.scandir(base or ".") as entries:
+                names = [e.name for e in entries if e.name.endswith(".dist-info")]
+        except OSError:
+            continue
+        for folder in names:
+            name, _, version = folder.removesuffix(".dist-info").rpartition("-")
+            found.setdefault(name.lower().replace("_", "-").replace(".", "-"), version)
+    return found
+
+
+@lru_cache(maxsize=1)
 def _piper_version() -> str:
-    try:
-        return metadata.version("piper-tts")
-    except metadata.PackageNotFoundError:
-        return "?"
+    return _dist_infos().get("piper-tts", "?")
 
 
 @lru_cache(maxsize=8)

@@ -34,6 +34,7 @@ MAX_NESTING = 4
 MAX_SAY_CHARS = 5000
 
 _ANY_BRACKET = re.compile(r"\[[^\]]*\]?")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 STEP_KEYS = ("say", "bell", "phrases", "letter", "pause", "repeat", "steps", "count", "if_letter", "audio", "rate")
 #: A line's own pace (`rate`), relative to the listener's: 0.85 is a little slower.
 LINE_RATE = (0.5, 2.0)
@@ -199,7 +200,7 @@ class StepRules:
         if len(value) > MAX_SAY_CHARS:
             self.error(here, f"{key} in {name} is very long; split it into steps of under {MAX_SAY_CHARS} characters")
             return None
-        if any(ord(c) < 32 and c not in "\n\t\r" for c in value):
+        if _CONTROL.search(value):
             self.error(here, f"{key} in {name} contains control characters; remove them")
             return None
         leftover = INLINE_PAUSE.sub(" ", value)

@@ -8,10 +8,18 @@ keyed by its path: ``("step", 2, "pause")`` is the `pause` key of the third `[[s
 
 from __future__ import annotations
 
+import re
+
 #: Where a key sits in a document: table names and array indexes, outermost first.
 KeyPath = tuple[str | int, ...]
 Path_ = KeyPath
 
+_BASIC = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
+_LITERAL = re.compile(r"'([^'\n]*)'")
+# A closing run may hold up to two extra quotes that belong to the content.
+_ML_BASIC = re.compile(r'"""((?:[^"\\]|\\.|"(?!""))*)"""("{0,2})', re.DOTALL)
+_ML_LITERAL = re.compile(r"'''((?:[^']|'(?!''))*)'''('{0,2})", re.DOTALL)
+_ESCAPED = re.compile(r"\\(.)", re.DOTALL)
 _BARE = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 
 
@@ -51,6 +59,19 @@ class _Scanner:
 
     # -- strings and keys ----------------------------------------------------
     def read_string(self) -> str:
+        """A string at the cursor, in one step (the document is valid TOML: tomllib read it first)."""
+        quote = self.peek()
+        multi = self.s.startswith(quote * 3, self.i)
+        pattern = (_ML_BASIC if quote == '"' else _ML_LITERAL) if multi else (_BASIC if quote == '"' else _LITERAL)
+        m = pattern.match(self.s, self.i)
+        if m is None:
+            return self._read_string_slowly()
+        self.line += self.s.count("\n", self.i, m.end())
+        self.i = m.end()
+        body = m.group(1) + (m.group(2) if multi else "")
+        return _ESCAPED.sub(r"\1", body) if quote == '"' else body
+
+    def _read_string_slowly(self) -> str:
         quote = self.peek()
         if self.s.startswith(quote * 3, self.i):
             end_mark = quote * 3
