@@ -193,7 +193,8 @@ def bench_start_up(work: Path, record, runs: int) -> None:
     bowl = Path(__file__).resolve().parent.parent / "audio" / "bowl.wav"
     sink = NullSink(work)
     try:
-        time.sleep(2.5)  # a freshly started server plays nothing for about two seconds
+        time.sleep(2.5)  # a freshly started server plays nothing for about two seconds,
+        _launch_to_sound([sys.executable, "-c", BELL_ALONE, str(bowl)], sink.env, sink)  # nor for its first client
         ours, alone = [], []
         for i in range(runs):
             env = dict(sink.env, **{k: v for k, v in _env(sink, work, i, "bell").items() if k.startswith("COMPASSION")})
@@ -202,4 +203,12 @@ def bench_start_up(work: Path, record, runs: int) -> None:
     finally:
         sink.close()
     mine, base = sorted(ours)[runs // 2], sorted(alone)[runs // 2]
-    record("first sound, bell-first `play --no-tui`", mine, "s", base, "sounddevice playing the bowl", "<= 0.30 s", mine <= 0.30)
+    record(
+        "first sound, bell-first `play --no-tui`",
+        mine,
+        "s",
+        base,
+        "sounddevice playing the bowl",
+        "<= 0.30 s",
+        mine <= 0.30,
+    )

@@ -314,6 +314,16 @@ def write_results(machine: str) -> None:
 NOTES = """
 ## Where a target is missed, and why
 
+- **ONNX graph optimisation stays on.** Loading the neural voice with it off takes 0.14 s instead of
+  0.36 s, but of the first 60 course lines made both ways one came out a different length and samples
+  differed by up to 30541 LSB: the durations manifest (exact lengths before any speech is made) would no
+  longer hold, so the faster load is not taken.
+- **First sound of a bell-first practice** is measured from launch into a PulseAudio null sink that is
+  already running and has played once. Through this machine's ALSA-to-PulseAudio path both `play
+  --no-tui` and a minimal sounddevice script playing the same bell are first heard 1.5 s after launch
+  (ratio 1.00x): the app adds nothing measurable over the floor, but the 0.30 s target cannot be judged
+  on this path.
+
 - **Cold and warm render vs espeak-ng on one SSML document.** The baseline is one C process speaking one
   document. A render is a Python process (about 15 ms to start, plus about 45 ms of imports even with
   compiled bytecode), and it does work the baseline does not: every line is trimmed of the engine's own
