@@ -18,6 +18,11 @@ def cmd_play(args: argparse.Namespace, open_app: Callable[..., int] | None = Non
     from player.cli.output import clock
     from player.core.calendar import minutes_text
 
+    no_audio = args.no_audio or paths.audio_disabled()
+    plain = plain_wanted(args.plain)
+    in_terminal = args.no_tui or plain or open_app is None
+    # The device is looked for first thing, while the practice is read and laid out.
+    finder = cf.ThreadPoolExecutor(1).submit(device.choose, no_audio, True) if in_terminal else None
     ctx = context.open_context(args.data_dir)
     asked = practice.request(
         ctx, args.target, args.minutes, args.engine, args.background, args.resume, args.course_words
@@ -28,11 +33,9 @@ def cmd_play(args: argparse.Namespace, open_app: Callable[..., int] | None = Non
             "(a part recorded with `compassion record` has no place to continue from); starting from the beginning",
             file=sys.stderr,
         )
-    no_audio = args.no_audio or paths.audio_disabled()
-    plain = plain_wanted(args.plain)
-    if not (args.no_tui or plain) and open_app is not None:
+    if finder is None and open_app is not None:
         return open_app(ctx, no_audio=no_audio, play=asked)
-    finder = cf.ThreadPoolExecutor(1).submit(device.choose, no_audio)  # look for a device meanwhile
+    assert finder is not None
     with Progress(quiet=plain) as bar:
         session = practice.open_session(ctx, asked, bar)
     backend, notice = finder.result()

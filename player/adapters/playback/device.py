@@ -92,14 +92,28 @@ def probe() -> tuple[str, str]:
     return "none", "no sound: the audio libraries could not start (PortAudio and simpleaudio); playing silently"
 
 
-def choose(no_audio: bool) -> tuple[Backend, str | None]:
-    """The backend to use, and a notice for the user when sound is not available as it should be."""
+def probe_here() -> tuple[str, str]:
+    """The same answer as `probe`, found in this process when PortAudio answers at once (the plain
+    terminal has no screen for a complaining library to spoil); otherwise asked of child processes."""
+    try:
+        quiet_alsa()
+        import sounddevice as sd
+
+        sd.query_devices(kind="output")
+    except Exception:  # no library, no device, or an odd one: the careful way says which, and what to do
+        return probe()
+    return "portaudio", ""
+
+
+def choose(no_audio: bool, here: bool = False) -> tuple[Backend, str | None]:
+    """The backend to use, and a notice for the user when sound is not available as it should be.
+    `here`: look in this process first (the plain terminal, where every tenth of a second counts)."""
     from player.adapters.playback.clocked import SilentBackend, SimpleaudioBackend
     from player.adapters.playback.portaudio import PortAudioBackend
 
     if no_audio:
         return SilentBackend(), None
-    kind, notice = probe()
+    kind, notice = probe_here() if here else probe()
     if kind == "portaudio":
         quiet_alsa()
         try:
