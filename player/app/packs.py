@@ -43,7 +43,7 @@ class Summary:
 def check(ctx: Context, source: Path) -> Summary:
     """Every problem of a pack folder or file, each as FILE:LINE (a ScriptError), or its summary."""
     with store.opened(source) as root:
-        return _check_folder(ctx, root, shown=Path(source) if Path(source).is_dir() else None)
+        return _check_folder(ctx, root, shown=Path(source))
 
 
 def _check_folder(ctx: Context, root: Path, shown: Path | None) -> Summary:
@@ -72,8 +72,10 @@ def _check_folder(ctx: Context, root: Path, shown: Path | None) -> Summary:
             low, high = library.plan(ctx, script, synthesize=False).range_seconds()
             shortest, longest = shortest + low, longest + high
     if problems:
-        if shown is not None:  # say where the files are, not where a zip was unpacked
-            problems = [Problem(_shown(p.path, root, shown), p.line, p.message) for p in problems]
+        if shown is not None:  # where the files are (inside the .cpack), not where a zip was unpacked
+            problems = [
+                Problem(_shown(p.path, root, shown), p.line, p.message.replace(str(root), str(shown))) for p in problems
+            ]
         raise ScriptError(sorted(problems, key=lambda p: (str(p.path), p.line)))
     assert pack is not None
     practices = sum(len(w.practices) for w in pack.course.weeks)
@@ -113,7 +115,7 @@ def install(ctx: Context, source: Path, force: bool = False) -> Installed:
     from player.app import progress
 
     with store.opened(source) as root:
-        summary = _check_folder(ctx, root, shown=Path(source) if Path(source).is_dir() else None)
+        summary = _check_folder(ctx, root, shown=Path(source))
         m = summary.manifest
         here = store.installed(ctx.data_dir).get(m.id)
         before = store.load(here).manifest.version if here is not None else None

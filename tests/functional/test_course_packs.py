@@ -280,3 +280,17 @@ def test_a_change_of_course_keeps_this_weeks_goal_and_pack_ids_travel_in_an_expo
     rows = json.loads(ok("history", "--json").stdout)
     assert [(r["exercise_id"], r["week"]) for r in rows] == [("soothing-touch", 1), (f"pack:{PACK}/breathing", 1)]
     assert "(from a removed course)" in ok("history").stdout  # the pack is not installed on this computer
+
+
+def test_a_broken_pack_file_names_its_problems_inside_the_file(home, tmp_path):
+    from player.adapters import packs
+
+    folder = tmp_path / "broken"
+    make_pack(folder)
+    (folder / "media" / "welcome.wav").unlink()
+    packs.build(folder, tmp_path / "broken.cpack")  # zipped as it is, unchecked
+    r = run_cli("pack", "install", str(tmp_path / "broken.cpack"))
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert f"{tmp_path / 'broken.cpack'}/scripts/one/breathing.toml:6: error: the recording " in r.stderr
+    assert "compassion-pack-" not in r.stderr  # never where it was unpacked
+    assert not (home / "packs").exists() or not any((home / "packs").iterdir())
