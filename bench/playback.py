@@ -135,23 +135,7 @@ def _choose_in_app(work: Path, sink: NullSink, i: int) -> float:
 
 def _play_command(work: Path, sink: NullSink, i: int) -> float:
     env = dict(sink.env, **{k: v for k, v in _env(sink, work, i, "cli").items() if k.startswith("COMPASSION")})
-    rec = Recorder(sink.env)
-    launched = time.monotonic()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "player", "play", CORE, "--no-tui"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        heard = rec.wait_for_sound(60)
-    finally:
-        proc.kill()
-        proc.wait()
-        rec.close()
-    if heard is None:
-        raise SystemExit("no sound was heard from `play --no-tui`")
-    return heard - launched
+    return _launch_to_sound([sys.executable, "-m", "player", "play", CORE, "--no-tui"], env, sink)
 
 
 BELL_ALONE = """
