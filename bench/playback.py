@@ -70,11 +70,12 @@ def bench_first_sound(work: Path, record, runs: int) -> None:
         return
     print("time to first sound (app, cold cache, neural voice)")
     sink = NullSink(work)
+    rec = Recorder(sink.env)
     try:
         app_times, cli_times = [], []
         for i in range(runs):
-            app_times.append(_choose_in_app(work, sink, i))
-            cli_times.append(_play_command(work, sink, i))
+            app_times.append(_choose_in_app(work, sink, rec, i))
+            cli_times.append(_play_command(work, sink, rec, i))
         raw = sorted(
             float(
                 subprocess.run(
@@ -84,6 +85,7 @@ def bench_first_sound(work: Path, record, runs: int) -> None:
             for _ in range(runs)
         )[runs // 2]
     finally:
+        rec.close()
         sink.close()
     app = sorted(app_times)[runs // 2]
     cli = sorted(cli_times)[runs // 2]
@@ -112,9 +114,8 @@ def _env(sink: NullSink, work: Path, i: int, what: str) -> dict:
     }
 
 
-def _choose_in_app(work: Path, sink: NullSink, i: int) -> float:
+def _choose_in_app(work: Path, sink: NullSink, rec: Recorder, i: int) -> float:
     env = _env(sink, work, i, "app")
-    rec = Recorder(sink.env)
     term = Terminal(f"bench-first-{os.getpid()}-{i}", f"{sys.executable} -m player", env)
     try:
         term.shows("Eight Weeks of Compassionate Mind")
@@ -123,19 +124,19 @@ def _choose_in_app(work: Path, sink: NullSink, i: int) -> float:
         term.shows("Soothing Rhythm Breathing")
         term.key("Enter")
         term.shows("How long would you like to practise")
+        rec.arm()
         chosen = term.key("Enter")
         heard = rec.wait_for_sound(60)
     finally:
         term.close()
-        rec.close()
     if heard is None:
         raise SystemExit("no sound was heard after choosing the practice")
     return heard - chosen
 
 
-def _play_command(work: Path, sink: NullSink, i: int) -> float:
+def _play_command(work: Path, sink: NullSink, rec: Recorder, i: int) -> float:
     env = dict(sink.env, **{k: v for k, v in _env(sink, work, i, "cli").items() if k.startswith("COMPASSION")})
-    return _launch_to_sound([sys.executable, "-m", "player", "play", CORE, "--no-tui"], env, sink)
+    return _launch_to_sound([sys.executable, "-m", "player", "play", CORE, "--no-tui"], env, rec)
 
 
 BELL_ALONE = """
@@ -151,9 +152,9 @@ sd.wait()
 BELL_FIRST = "soothing-rhythm-breathing"
 
 
-def _launch_to_sound(command: list[str], env: dict, sink: NullSink) -> float:
+def _launch_to_sound(command: list[str], env: dict, rec: Recorder) -> float:
     """From starting `command` to the first sound heard in the sink (the server already running)."""
-    rec = Recorder(sink.env)
+    rec.arm()
     launched = time.monotonic()
     proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -161,32 +162,69 @@ def _launch_to_sound(command: list[str], env: dict, sink: NullSink) -> float:
     finally:
         proc.kill()
         proc.wait()
-        rec.close()
     if heard is None:
         raise SystemExit(f"no sound was heard from {' '.join(command)}")
     return heard - launched
 
 
+SPEECH_ALONE = """
+import sys
+import numpy as np
+import sounddevice as sd
+from piper import PiperVoice, SynthesisConfig
+from player.adapters.speech import piper_engine
+v = piper_engine.installed_voices()[0]
+voice = PiperVoice.load(v.model, v.config)
+cfg = SynthesisConfig(length_scale=piper_engine.length_scale(150), normalize_audio=False, noise_w_scale=0.0)
+chunk = next(iter(voice.synthesize(sys.argv[1], cfg)))
+sd.play(chunk.audio_int16_array, chunk.sample_rate)
+sd.wait()
+"""
+#: A practice that begins with speech: the first line has two sentences, as most opening lines do.
+SPEECH_FIRST = """title = "Two lines"
+[[step]]
+say = "Let yourself settle. Notice the breath as it is."
+[[step]]
+pause = 2
+[[step]]
+say = "That is all for now."
+"""
+
+
 def bench_start_up(work: Path, record, runs: int) -> None:
-    """First sound of a bell-first practice from `play --no-tui`, against a minimal sounddevice script
-    playing the same bell; both launched into a sound server that is already running."""
+    """First sound from launch into a sound server that is already running: a bell-first practice against a
+    minimal sounddevice script playing the same bell, and a speech-first script (cold cache, neural voice)
+    against Piper alone loading its model, making the first sentence and playing it."""
     if not shutil.which("pulseaudio"):
         print("needs PulseAudio; the start-up budget is skipped")
         return
-    print("start-up: first sound of a bell-first practice")
+    from player.adapters.speech.engines import piper_installed
+
+    print("start-up: first sound")
     bowl = Path(__file__).resolve().parent.parent / "audio" / "bowl.wav"
+    script = work / "two-lines.toml"
+    script.write_text(SPEECH_FIRST)
     sink = NullSink(work)
+    rec = Recorder(sink.env)
+    repo = str(Path(__file__).resolve().parent.parent)
     try:
-        time.sleep(2.5)  # a freshly started server plays nothing for about two seconds,
-        _launch_to_sound([sys.executable, "-c", BELL_ALONE, str(bowl)], sink.env, sink)  # nor for its first client
-        ours, alone = [], []
+        _launch_to_sound([sys.executable, "-c", BELL_ALONE, str(bowl)], sink.env, rec)  # the server's first client
+        bell, bell_alone, speech, speech_alone = [], [], [], []
         for i in range(runs):
             env = dict(sink.env, **{k: v for k, v in _env(sink, work, i, "bell").items() if k.startswith("COMPASSION")})
-            ours.append(_launch_to_sound([sys.executable, "-m", "player", "play", BELL_FIRST, "--no-tui"], env, sink))
-            alone.append(_launch_to_sound([sys.executable, "-c", BELL_ALONE, str(bowl)], sink.env, sink))
+            bell.append(_launch_to_sound([sys.executable, "-m", "player", "play", BELL_FIRST, "--no-tui"], env, rec))
+            bell_alone.append(_launch_to_sound([sys.executable, "-c", BELL_ALONE, str(bowl)], sink.env, rec))
+            if not piper_installed():
+                continue
+            env = dict(sink.env, **{k: v for k, v in _env(sink, work, i, "say").items() if k.startswith("COMPASSION")})
+            env.pop("COMPASSION_ENGINE", None)
+            speech.append(_launch_to_sound([sys.executable, "-m", "player", "play", str(script), "--no-tui"], env, rec))
+            alone = [sys.executable, "-c", SPEECH_ALONE, "Let yourself settle. Notice the breath as it is."]
+            speech_alone.append(_launch_to_sound(alone, dict(sink.env, PYTHONPATH=repo), rec))
     finally:
+        rec.close()
         sink.close()
-    mine, base = sorted(ours)[runs // 2], sorted(alone)[runs // 2]
+    mine, base = sorted(bell)[runs // 2], sorted(bell_alone)[runs // 2]
     record(
         "first sound, bell-first `play --no-tui`",
         mine,
@@ -196,3 +234,16 @@ def bench_start_up(work: Path, record, runs: int) -> None:
         "<= 0.30 s",
         mine <= 0.30,
     )
+    if speech:
+        mine, base = sorted(speech)[runs // 2], sorted(speech_alone)[runs // 2]
+        record(
+            "first sound, speech-first `play --no-tui`",
+            mine,
+            "s",
+            base,
+            "Piper alone: load, first sentence, play",
+            "<= 0.80 s",
+            mine <= 0.80,
+        )
+    else:
+        print("the neural voice is not installed; speech-first start-up skipped")

@@ -44,7 +44,11 @@ class NullSink:
 
 
 class Recorder:
-    """Records the sink's monitor; knows the monotonic time at which the first loud sample arrived."""
+    """Records the sink's monitor for a whole bench; `arm` waits for a second of quiet, then `wait_for_sound`
+    gives the monotonic time the first loud sample arrived.
+
+    One recorder lives through every run: a monitor stream that has only just connected delivers its first
+    second or more late, which would hide everything under it."""
 
     def __init__(self, env: dict) -> None:
         self.proc = subprocess.Popen(
@@ -62,9 +66,11 @@ class Recorder:
             stdout=subprocess.PIPE,
         )
         self.first_sound: float | None = None
+        self.last_loud = 0.0
+        self.armed = False
         self._thread = threading.Thread(target=self._read, daemon=True)
         self._thread.start()
-        time.sleep(0.5)
+        time.sleep(2.0)
 
     def _read(self) -> None:
         import array
@@ -74,16 +80,25 @@ class Recorder:
             if not piece:
                 return
             arrived = time.monotonic()
-            if self.first_sound is None:
-                samples = array.array("h", piece[: len(piece) // 2 * 2])
-                loud = next((i for i, v in enumerate(samples) if abs(v) > 300), None)
-                if loud is not None:
-                    self.first_sound = arrived - (len(samples) - loud) / RATE
+            samples = array.array("h", piece[: len(piece) // 2 * 2])
+            loud = next((i for i, v in enumerate(samples) if abs(v) > 300), None)
+            if loud is None:
+                continue
+            self.last_loud = arrived
+            if self.armed and self.first_sound is None:
+                self.first_sound = arrived - (len(samples) - loud) / RATE
+
+    def arm(self) -> None:
+        """Wait until the sink has been quiet for a second (a bell rings on after its player is gone)."""
+        while time.monotonic() - self.last_loud < 1.0:
+            time.sleep(0.05)
+        self.first_sound, self.armed = None, True
 
     def wait_for_sound(self, timeout: float) -> float | None:
         end = time.monotonic() + timeout
         while self.first_sound is None and time.monotonic() < end:
-            time.sleep(0.005)
+            time.sleep(0.003)
+        self.armed = False
         return self.first_sound
 
     def close(self) -> None:

@@ -6,6 +6,7 @@ Used by the TUI, `compassion play --no-tui`, `--plain` and the timer; nothing he
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -63,6 +64,7 @@ def request(
     """`play TARGET`: the same checks whatever the screen (the voice, the ambience, a length the exercise
     can run to when every length is known), and the stopped part to continue."""
     entry, script = library.resolve_script(ctx, target)
+    warm_up(ctx, script, engine)
     library.resolve_background(script, background)
     plan = library.plan(ctx, script, engine, synthesize=False, course_words=course_words)
     stopped = records.resumable(ctx, entry.id) if resume else None
@@ -72,6 +74,17 @@ def request(
         plan.check(minutes)
     nothing = resume and stopped is None
     return Request(entry, script, minutes, engine, background, stopped, nothing, course_words, plan)
+
+
+def warm_up(ctx: context.Context, script: Script, engine: str | None = None) -> None:
+    """Have the voice loaded while the practice is read, laid out or its length chosen, so its first line is
+    made without waiting for the model (the neural voice; nothing to do for the others). Never fails: a
+    voice that cannot be used is said when the practice starts."""
+    from player.adapters.speech import synth
+    from player.core.errors import CompassionError
+
+    with contextlib.suppress(CompassionError):
+        synth.warm_up(ctx.cache, library.speak_as(script, ctx.settings, engine))
 
 
 def length_choices(low_minutes: float, high_minutes: float) -> list[float]:

@@ -33,6 +33,7 @@ class Flows(Shell):
     def open_exercise(self, entry: Entry, script: Script) -> None:
         """Open an exercise from a week or the palette: offer to continue it when it was stopped part-way,
         otherwise (or to start again) offer its lengths. The progress file is read here, off the UI thread."""
+        practice.warm_up(self.ctx, script, self.engine)  # while the listener chooses how long
         try:
             stopped = progress.resumable(self.ctx, entry.id)
         except CompassionError:

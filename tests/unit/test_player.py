@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
@@ -26,9 +27,15 @@ class FakeDevice:
         self.played = bytearray()
         self.clock = 0  # device frames the device has been running for
         self.stalled_for = 0  # frames at the start during which nothing is heard
+        self.prepared = threading.Event()
+        self.opened = threading.Event()
+
+    def prepare(self, rate):
+        self.prepared.set()
 
     def open(self, rate, pull, handed):
         self.pull, self.handed = pull, handed
+        self.opened.set()
 
     def run(self, frames: int, block: int = 50) -> None:
         """Let the device run for `frames`, keeping `delay` frames queued (as a real device does, in time
@@ -86,6 +93,26 @@ class Ramp:
         time.sleep(timeout)
 
 
+class SlowStart(Ramp):
+    """A session whose first line is still being made when play is pressed."""
+
+    def __init__(self, frames: int) -> None:
+        super().__init__(frames)
+        self.made = threading.Event()
+
+    def laid_out(self):
+        return self.frames if self.made.is_set() else 0
+
+    def complete(self):
+        return self.made.is_set()
+
+    def extend(self, upto, wait_if_blocked):
+        return self.frames if self.made.is_set() else 0
+
+    def wait_for_speech(self, timeout):
+        self.made.wait(timeout)
+
+
 def started(frames: int = 10_000, delay: int = 200) -> tuple[Player, FakeDevice]:
     device = FakeDevice(delay)
     p = Player(Ramp(frames), device)
@@ -109,6 +136,21 @@ def test_position_is_what_the_device_has_heard_not_what_it_was_given():
     assert p._handed >= 1200
     assert p.frame == 1000  # the 200 frames in the device's buffer are not heard yet
     assert p.position == pytest.approx(1.0)
+
+
+def test_the_device_starts_only_when_the_first_sound_is_ready_so_no_silence_comes_before_it():
+    device, source = FakeDevice(delay=200), SlowStart(5000)
+    p = Player(source, device)
+    device.player = p
+    p.play(0)
+    assert device.prepared.wait(2)  # made ready at once...
+    assert not device.opened.wait(0.3)  # ...but not started while the first line is being made
+    assert p.waiting and p.position == 0
+    source.made.set()
+    assert device.opened.wait(2)
+    device.run(1000)
+    assert values(bytes(device.played))[:1200] == list(range(1200))  # the session's first frame first
+    assert p.frame == 1000 and p.listened == pytest.approx(1.0, abs=0.01)
 
 
 def test_a_device_that_stalls_at_the_start_holds_the_position():
@@ -166,7 +208,7 @@ def test_finished_only_when_the_last_frame_has_been_heard():
     p = Player(Ramp(1000), device, on_finished=lambda: done.append(True))
     device.player = p
     p.play(0)
-    time.sleep(0.05)
+    assert device.opened.wait(2)
     device.run(900)
     time.sleep(0.1)
     assert p.state is PlaybackState.PLAYING and not done  # everything handed over, not all heard

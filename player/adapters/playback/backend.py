@@ -16,6 +16,9 @@ class Backend(Protocol):
     #: How far ahead of the heard frame the backend takes frames (the Player keeps that much ready).
     lead_s: float
 
+    def prepare(self, rate: int) -> None:
+        """Get ready to start output at once (called when play is pressed, before the first sound is ready)."""
+
     def open(self, rate: int, pull: Pull, handed: Callable[[], int]) -> None:
         """Start output; `pull(n)` gives the next n frames, `handed()` how many were given so far."""
 

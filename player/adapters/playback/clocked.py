@@ -48,6 +48,9 @@ class SilentBackend:
         self._clock = _Clock()
         self._stop = threading.Event()
 
+    def prepare(self, rate: int) -> None:
+        pass
+
     def open(self, rate: int, pull: Pull, handed: Callable[[], int]) -> None:
         # One backend plays session after session: each opening has its own clock and its own stop.
         self._clock.start(rate)
@@ -102,6 +105,9 @@ class SimpleaudioBackend:
         self._plays: list = []
         self._pending: list[tuple[int, bytes]] = []
         self._epoch = 0
+
+    def prepare(self, rate: int) -> None:
+        pass
 
     def open(self, rate: int, pull: Pull, handed: Callable[[], int]) -> None:
         self._clock.start(rate)

@@ -8,7 +8,9 @@ was handed have actually been heard. Every hand-over is noted (device frames -> 
 - pausing stops the hand-over: what the device already holds is still heard, and playback resumes
   exactly after it (nothing lost, nothing repeated), however quickly pause is pressed again;
 - "listened" counts session frames actually heard, each once; skipping ahead adds nothing;
-- the session is finished only when its last frame has been heard.
+- the session is finished only when its last frame has been heard;
+- the device starts only once the first sound is ready, so no silence is queued ahead of it (the first
+  line may still be being made when play is pressed).
 """
 
 from __future__ import annotations
@@ -69,6 +71,7 @@ class Player:
         self._finished_fired = False
         self._hold: int | None = None  # while paused after a seek: where playback will resume
         self._feeder: threading.Thread | None = None
+        self._started = False  # the backend has been opened (after the first sound was ready)
         self._closing = False
         self.waiting = False  # the feeder is waiting inside a pause for a line to be made
         self.error: BaseException | None = None
@@ -263,7 +266,15 @@ class Player:
             if self._feeder is not None:
                 return
             self._feeder = threading.Thread(target=self._feed, daemon=True, name="player-feed")
-            self._feeder.start()
+        self.backend.prepare(self.rate)
+        self._feeder.start()
+
+    def _start_output(self) -> None:
+        """Open the backend (from the feeder, once the first sound is queued or there is nothing to wait for)."""
+        with self._lock:
+            if self._started or self._closing:
+                return
+            self._started = True
         self.backend.open(self.rate, self.pull, self.handed)
 
     def _queued(self) -> int:
@@ -306,10 +317,15 @@ class Player:
             end = self.source.extend(cursor + BLOCK, wait_if_blocked=False)
             if end <= cursor:
                 if self.source.complete():
+                    self._start_output()
                     with self._lock:
                         self._wake.wait(0.02)
                     continue
                 # The next line is still being made.
+                if not self._started:  # nothing is playing yet: wait for it, adding no silence before it
+                    self.waiting = True
+                    self.source.wait_for_speech(WAIT_STEP_S)
+                    continue
                 if ahead < low and not self._paused:
                     self.waiting = True
                     end = self.source.extend(cursor + BLOCK, wait_if_blocked=True)
@@ -324,6 +340,7 @@ class Player:
                 if gen == self._gen and not self._closing:
                     self._queue.append(_Block(gen, cursor, pcm))
                     self._cursor = cursor + n
+            self._start_output()
 
     def _check_finished(self) -> None:
         """Called with the lock held: finished once the last frame has been heard and the device is idle."""

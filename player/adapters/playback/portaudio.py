@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from player.adapters.playback.backend import Pull
 
@@ -37,23 +38,41 @@ class PortAudioBackend:
         self._underflows = 0
         self._latency = self.LATENCY_S
         self._restarted = False
+        self._ready: tuple[int, float, Any] | None = None  # a stream made by prepare, not yet started
+
+    def prepare(self, rate: int) -> None:
+        """Make the stream now, while the first sound is being made; `open` then only starts it."""
+        if self._ready is None:
+            try:
+                self._ready = (rate, self._latency, self._new_stream(rate))
+            except Exception:  # open will try again, and say what went wrong
+                self._ready = None
 
     def open(self, rate: int, pull: Pull, handed: Callable[[], int]) -> None:
         self.rate, self._pull, self._handed = rate, pull, handed
         self._start(handed())
 
-    def _start(self, base: int) -> None:
-        self._base, self._count, self._anchor, self._underflows = base, 0, None, 0
-        self._first_time: float | None = None
-        self._final = None
-        stream = self._sd.RawOutputStream(
-            samplerate=self.rate,
+    def _new_stream(self, rate: int):
+        return self._sd.RawOutputStream(
+            samplerate=rate,
             channels=1,
             dtype="int16",
             blocksize=self.BLOCK,
             latency=self._latency,
             callback=self._callback,
         )
+
+    def _start(self, base: int) -> None:
+        self._base, self._count, self._anchor, self._underflows = base, 0, None, 0
+        self._first_time: float | None = None
+        self._final = None
+        ready, self._ready = self._ready, None
+        if ready is not None and ready[:2] == (self.rate, self._latency):
+            stream = ready[2]
+        else:
+            if ready is not None:
+                self._close_quietly(ready[2])
+            stream = self._new_stream(self.rate)
         self._stream = stream
         stream.start()
         self._started_at = time.monotonic()
@@ -103,13 +122,20 @@ class PortAudioBackend:
         stream, self._stream = self._stream, None
         self._final = self.heard() if stream is not None else self._final
         if stream is not None:
-            try:
-                stream.abort()
-                stream.close()
-            except Exception:
-                pass
+            self._close_quietly(stream)
+
+    @staticmethod
+    def _close_quietly(stream) -> None:
+        try:
+            stream.abort()
+            stream.close()
+        except Exception:
+            pass
 
     def close(self) -> None:
+        ready, self._ready = self._ready, None
+        if ready is not None:  # stopped before the first sound was ready
+            self._close_quietly(ready[2])
         if self._stream is not None:
             self._final = self.heard()
             self._abort()

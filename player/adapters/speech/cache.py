@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from player.adapters.files import describe_os_error
+from player.adapters.speech import prepared
 from player.adapters.speech.base import SpeakAs
 from player.core.errors import WorkFailed
 from player.core.timeline import SAMPLE_RATE
@@ -179,8 +180,9 @@ class SpeechCache:
 
     def usage(self) -> CacheUsage:
         entries = self._entries()
-        obsolete = sum(_tree_size(self.base / name) for name in _OBSOLETE)
-        return CacheUsage(len(entries), sum(size for _, size, _ in entries) + obsolete)
+        # Voices made ready for quick loading (see `prepared`) and anything earlier versions kept count too.
+        other = sum(_tree_size(self.base / name) for name in (prepared.FOLDER, *_OBSOLETE))
+        return CacheUsage(len(entries), sum(size for _, size, _ in entries) + other)
 
     def prune(self, max_bytes: int, keep: frozenset[str] = frozenset()) -> int:
         """Remove the least recently used entries until the cache fits in `max_bytes` (never those in
@@ -213,9 +215,9 @@ class SpeechCache:
         return sum(len([n for n in files if n.endswith(".wav")]) for _, _, files in os.walk(self.own_folder(owner)))
 
     def clear(self) -> int:
-        """Remove every entry (and anything earlier versions kept here); returns bytes freed."""
+        """Remove every entry, the voices made ready, and anything earlier versions kept; returns bytes freed."""
         freed = self.usage().bytes + _tree_size(self.base / "words")
-        for name in ("speech", "words", *_OBSOLETE):
+        for name in ("speech", "words", prepared.FOLDER, *_OBSOLETE):
             _remove_tree(self.base / name)
         return freed
 

@@ -7,6 +7,7 @@ the cache; only keys, sample counts and process ids travel back.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -16,8 +17,8 @@ from pathlib import Path
 from player.adapters.sound.loudness import level_speech
 from player.adapters.sound.pcm import gain as pcm_gain
 from player.adapters.sound.pcm import trim_silence
-from player.adapters.speech import workers
-from player.adapters.speech.base import SpeakAs
+from player.adapters.speech import prepared, workers
+from player.adapters.speech.base import Engine, SpeakAs
 from player.adapters.speech.cache import SpeechCache, cache_key, own_key
 from player.adapters.speech.engines import get_engine
 from player.core.errors import CompassionError, WorkFailed
@@ -49,6 +50,15 @@ def utterance(text: str, voice: SpeakAs, own: tuple[str, str] | None = None) -> 
 # -- worker side ------------------------------------------------------------------------------
 
 
+def engine_for(name: str, cache: SpeechCache) -> Engine:
+    """The engine, keeping any model it makes ready beside the speech cache (see `prepared`)."""
+    engine = get_engine(name)
+    keep = getattr(engine, "keep_models_in", None)
+    if keep is not None:
+        keep(cache.base / prepared.FOLDER)
+    return engine
+
+
 def _finish(cache: SpeechCache, key: str, engine: str, volume: float, raw: bytes) -> tuple[str, int]:
     """Level and trim a line at full volume, then turn it down to the voice's volume, and store it: a quiet
     voice keeps every soft consonant, and a line is as long at any volume. A recorded line is levelled,
@@ -69,11 +79,13 @@ def synthesize_into(cache: SpeechCache, items: Sequence[tuple[str, str, SpeakAs]
 
     if len(items) == 1:
         key, text, voice = items[0]
-        return [_finish(cache, key, voice.engine, voice.volume, get_engine(voice.engine).synthesize(text, voice))]
+        return [
+            _finish(cache, key, voice.engine, voice.volume, engine_for(voice.engine, cache).synthesize(text, voice))
+        ]
     with cf.ThreadPoolExecutor(max_workers=1) as finisher:
         pending = [
             finisher.submit(
-                _finish, cache, key, voice.engine, voice.volume, get_engine(voice.engine).synthesize(text, voice)
+                _finish, cache, key, voice.engine, voice.volume, engine_for(voice.engine, cache).synthesize(text, voice)
             )
             for key, text, voice in items
         ]
@@ -88,7 +100,21 @@ def _worker_batch(base: str, items: list[tuple[str, str, SpeakAs]]) -> tuple:
         return ("error", type(exc).__name__, exc.message, exc.hint)
 
 
+def _worker_warm(base: str, voice: str | None) -> None:
+    # A problem loading the voice is met again by the first line, which says what it is.
+    with contextlib.suppress(Exception):
+        engine_for("piper", SpeechCache(Path(base))).warm(voice)  # type: ignore[attr-defined]
+
+
 # -- parent side --------------------------------------------------------------------------------
+
+
+def warm_up(cache: SpeechCache, voice: SpeakAs) -> None:
+    """Start the neural worker and have it load the voice now, while the practice is being laid out, so the
+    first line is made as soon as it is asked for. Nothing to do for the other engines."""
+    if voice.engine in NEURAL:
+        with contextlib.suppress(RuntimeError):  # the pool was shut down (the app is closing)
+            workers.pool("neural").submit(_worker_warm, str(cache.base), voice.voice)
 
 
 class Cancelled(Exception):
