@@ -98,10 +98,9 @@ def test_a_damaged_or_outdated_kept_model_is_made_again_and_nothing_else_is_left
     stem = piper_engine.installed_voices()[0].model.stem
     older = fresh_cache / "voices" / f"{stem}-1-1-ort0.1-abc.onnx"
     older.write_bytes(b"an older runtime's copy")
-    piece = fresh_cache / "voices" / f".{model.name}.4242.tmp"
-    piece.write_bytes(b"left by a process that was stopped")
-    long_ago = time.time() - 3600
-    os.utime(piece, (long_ago, long_ago))
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    piece = fresh_cache / "voices" / f".{model.name}.{int(gone.stdout)}.tmp"
+    piece.write_bytes(b"left by a process that was stopped while saving")
 
     result = make_lines(fresh_cache)
     assert exact(result)

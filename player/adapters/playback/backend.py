@@ -3,10 +3,18 @@ the Backend it plays through (PortAudio, simpleaudio or silent)."""
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from typing import Protocol
 
 Pull = Callable[[int], bytes]
+
+
+class PlaybackState(enum.Enum):
+    STOPPED = "stopped"
+    PLAYING = "playing"
+    PAUSED = "paused"
+    FINISHED = "finished"
 
 
 class Backend(Protocol):

@@ -9,19 +9,17 @@ was handed have actually been heard. Every hand-over is noted (device frames -> 
   exactly after it (nothing lost, nothing repeated), however quickly pause is pressed again;
 - "listened" counts session frames actually heard, each once; skipping ahead adds nothing;
 - the session is finished only when its last frame has been heard;
-- the device starts only once the first sound is ready, so no silence is queued ahead of it (the first
-  line may still be being made when play is pressed).
+- the device starts once the first sound is ready: no silence is queued ahead of a line still being made.
 """
 
 from __future__ import annotations
 
 import collections
-import enum
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from player.adapters.playback.backend import Backend, Source
+from player.adapters.playback.backend import Backend, PlaybackState, Source
 from player.adapters.playback.handover import Handover
 from player.adapters.sound import pcm
 
@@ -30,13 +28,6 @@ LOOKAHEAD_S = 1.0
 #: When less than this is waiting to be heard and the next line is not ready, wait inside the pause.
 LOW_WATER_S = 0.35
 WAIT_STEP_S = 0.1
-
-
-class PlaybackState(enum.Enum):
-    STOPPED = "stopped"
-    PLAYING = "playing"
-    PAUSED = "paused"
-    FINISHED = "finished"
 
 
 @dataclass
@@ -71,7 +62,7 @@ class Player:
         self._finished_fired = False
         self._hold: int | None = None  # while paused after a seek: where playback will resume
         self._feeder: threading.Thread | None = None
-        self._started = False  # the backend has been opened (after the first sound was ready)
+        self._started = False  # the backend is opened once the first sound is ready
         self._closing = False
         self.waiting = False  # the feeder is waiting inside a pause for a line to be made
         self.error: BaseException | None = None

@@ -17,7 +17,6 @@ import hashlib
 import os
 import platform
 import re
-import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -82,17 +81,21 @@ def _tidy(folder: Path, model: Path, kept: Path) -> None:
     ours = re.compile(re.escape(model.stem) + r"-\d+-\d+-ort[^-]+-[0-9a-f]+\.onnx")
     for entry in folder.iterdir():
         name = entry.name
-        stale = name.endswith(".tmp") and name.startswith(f".{model.stem}-")
-        if (ours.fullmatch(name) and entry != kept) or (stale and _older_than(entry, 600)):
+        piece = re.fullmatch(rf"\.{re.escape(model.stem)}-.*\.(\d+)\.tmp", name)
+        if (ours.fullmatch(name) and entry != kept) or (piece and not _running(int(piece.group(1)))):
             with contextlib.suppress(OSError):
                 entry.unlink()
 
 
-def _older_than(path: Path, seconds: float) -> bool:
+def _running(pid: int) -> bool:
+    """Whether the process that was saving a piece is still at it."""
     try:
-        return time.time() - path.stat().st_mtime > seconds
-    except OSError:
+        os.kill(pid, 0)
+    except ProcessLookupError:
         return False
+    except OSError:
+        return True
+    return True
 
 
 def _options(ort):
