@@ -42,7 +42,7 @@ class Session:
         self.layout = LiveLayout(plan.items, self.rate, minutes, plan.margins.live)  # the first sound at once
         self._lock = threading.RLock()
         report = (lambda done, total: progress("speech", done, total)) if progress else None
-        self.synthesis = synth.Synthesis(ctx.cache, plan.utterances, report)
+        self.synthesis = synth.Synthesis(ctx.cache, plan.utterances, report, first_sentence=True)
         self._learned = -1
         self._speech: dict[str, bytes] = {}
         self.mixer = None
@@ -72,16 +72,16 @@ class Session:
     def extend(self, upto: int, wait_if_blocked: bool) -> int:
         with self._lock:
             self._learn()
-            end = self.layout.extend(upto, self._ready)
+            end = self.layout.extend(upto, self._ready, self.synthesis.first)
             if end < upto and not self.layout.done and wait_if_blocked:
                 self.layout.wait_here(WAIT_FRAMES)
             return self.layout.end
 
     def wait_for_speech(self, timeout: float) -> None:
         with self._lock:
-            key = self.layout.waiting_for()
+            key, begun = self.layout.waiting_for(), self.layout.begun
         if key is not None:
-            self.synthesis.wait(key, timeout)
+            self.synthesis.wait(key, timeout, first=not begun)
 
     def read(self, start: int, frames: int) -> bytes:
         """PCM of frames [start, start + frames), which must be laid out."""
@@ -96,7 +96,7 @@ class Session:
                 if clip.kind == "silence":
                     out += bytes((b - a) * 2)
                 else:
-                    out += self._pcm(clip.kind, clip.ref)[a * 2 : b * 2]
+                    out += self._pcm(clip.kind, clip.ref)[(clip.offset + a) * 2 : (clip.offset + b) * 2]
                 pos = clip.start + b
                 i += 1
             total = self.layout.total
@@ -120,6 +120,8 @@ class Session:
     def _pcm(self, kind: str, ref: str) -> bytes:
         if kind == "bell":
             return sounds.load_bell(ref, self.plan.user_sounds)
+        if kind == "first":
+            return self.synthesis.firsts[ref]
         pcm = self._speech.get(ref)
         if pcm is None:
             pcm = self.ctx.cache.read(ref)

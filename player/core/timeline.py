@@ -46,7 +46,9 @@ MARGINS = Margins()
 
 @dataclass(frozen=True)
 class Clip:
-    """One piece of the session: speech (ref = cache key), a bell (ref = name) or silence."""
+    """One piece of the session: speech (ref = cache key), a bell (ref = name) or silence. While playing, a
+    line may be heard in two clips: its first sentence ("first", made ahead of the rest), then the rest of
+    the line ("speech" from `offset` frames in)."""
 
     start: int
     length: int
@@ -54,6 +56,7 @@ class Clip:
     ref: str = ""
     text: str = ""
     line: int = 0
+    offset: int = 0
 
     @property
     def end(self) -> int:

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from player.adapters.speech import piper_engine, workers
@@ -30,7 +31,7 @@ pytestmark = [
 MAKE_LINES = """
 import json, sys, time
 from pathlib import Path
-from player.adapters.speech import manifest, synth
+from player.adapters.speech import making as synth, manifest
 from player.adapters.speech.cache import SpeechCache
 from player.adapters.speech.piper_engine import PiperEngine
 from player.app import context, library
@@ -120,3 +121,40 @@ def test_choosing_a_practice_loads_the_voice_before_it_is_started(fresh_cache, m
         time.sleep(0.05)
     assert kept(fresh_cache), "the voice was not loaded while the practice was being read"
     assert not (fresh_cache / "speech").exists()  # no line was made: only the voice was loaded
+
+
+OPENING = (
+    "Let yourself settle. "
+    "Then, when you are ready, notice the weight of your body resting on the chair or the floor beneath you, "
+    "the slow movement of the breath in the chest and belly, and the sounds in the room around you."
+)
+
+
+def test_played_live_the_opening_line_begins_with_its_first_sentence_and_is_heard_whole(fresh_cache, tmp_path):
+    from player.app import context, practice
+    from player.core.timeline import SAMPLE_RATE
+    from tests import audiocheck as ac
+
+    script = tmp_path / "opening.toml"
+    script.write_text(f'title = "Opening"\n[[step]]\nsay = "{OPENING}"\npause = 2\n[[step]]\nsay = "Rest here."\n')
+    ctx = context.open_context()
+    asked = practice.request(ctx, str(script), engine="piper")
+    session = practice.open_session(ctx, asked)
+    key = session.layout.waiting_for()
+    session.synthesis.wait(key, 120, first=True)
+    session.extend(10**7, wait_if_blocked=False)
+    assert [c.kind for c in session.layout.clips] == ["first"]  # heard while the long rest is being made
+    heard_first = np.frombuffer(session.read(0, session.laid_out()), dtype="<i2").astype(np.float64)
+    said = ac.sounds(heard_first, SAMPLE_RATE)  # "Let yourself settle.": about a second of speech
+    assert len(said) == 1 and 0.6 < said[0].end - said[0].start < 2.0
+    session.synthesis.wait_all()
+    session.extend(10**7, wait_if_blocked=False)
+    line = [c for c in session.layout.clips if c.ref == key]
+    whole = ctx.cache.read(key)
+    assert [c.kind for c in line] == ["first", "speech"] and sum(c.length for c in line) == len(whole) // 2
+    rest = session.read(line[1].start, line[1].length)
+    assert rest == whole[line[1].offset * 2 :]  # then the rest of the line as it is kept, nothing repeated
+    cues = session.cues()[1]
+    assert [c.text for c in cues] == [OPENING, "Rest here."]
+    assert cues[0].end == pytest.approx(line[1].end / SAMPLE_RATE)
+    session.close()

@@ -279,3 +279,24 @@ def test_a_line_not_ready_is_waited_for_inside_the_pause_and_the_time_is_given_b
     speech = [c for c in layout.clips if c.kind == "speech"]
     assert speech[0].start == blocked_at + 200  # heard after the wait, never cut
     assert layout.total == pytest.approx(90_000, abs=2)  # later elastic pauses gave the 200 ms back
+
+
+def test_a_line_begins_with_its_first_sentence_while_the_rest_is_made_and_stays_one_line():
+    layout = LiveLayout(items(), RATE, 1.5)
+    ready: dict[str, int] = {}
+    first = {"a": 600}  # "a" (1500 frames) has its first sentence made; the rest is still being made
+    whole = LiveLayout(items(), RATE, 1.5)
+    assert layout.total == whole.total
+    layout.extend(10_000, ready.get, first.get)
+    assert [c.kind for c in layout.clips][-1] == "first" and layout.begun == 600
+    assert layout.waiting_for() == "a" and layout.total == whole.total  # the rest is still expected
+    assert [(c.start, c.end) for c in layout.cues()] == [(c.start, c.end) for c in whole.cues()]
+    layout.wait_here(100)  # the rest came late: a little longer between the sentences
+    ready.update(a=1500, b=2500, c=1000)
+    lay_out(layout, ready.get)
+    a = [c for c in layout.clips if c.ref == "a"]
+    assert [(c.kind, c.length, c.offset) for c in a] == [("first", 600, 0), ("speech", 900, 600)]
+    assert a[1].start == a[0].end + 100
+    cues = layout.cues()
+    assert len(cues) == 3 and cues[0].start == a[0].start / RATE and cues[0].end == a[1].end / RATE
+    assert layout.total == pytest.approx(90_000, abs=2)  # the wait is given back by later pauses

@@ -5,6 +5,8 @@ reaches it, so:
 
 - a line whose speech is not ready yet is waited for inside the pause before it (a short silence is
   added there), never by cutting sound;
+- a line whose first sentence is ready before the rest begins with it (the rest follows, waited for in
+  the short pause between its sentences if need be);
 - each elastic pause takes its length when it is reached, from the best knowledge at that moment (real
   lengths where speech is made, estimates elsewhere), so the session still meets its chosen length even
   when estimates were off or the machine fell behind.
@@ -38,6 +40,7 @@ class LiveLayout:
         self.done = False  # everything, the closing silence too, is laid out
         self.version = 0  # changes whenever the prediction may have changed
         self._residue = 0.0
+        self.begun = 0  # frames of the next line already laid out (its first sentence)
         self._predicted: tuple[int, list[Clip]] | None = None
         self._silence(margins.lead_s * rate)
 
@@ -66,10 +69,11 @@ class LiveLayout:
         return it.key if isinstance(it.event, Speech) and it.frames > 0 else None
 
     # -- laying out ---------------------------------------------------------------------------------
-    def extend(self, upto: int, ready: Ready) -> int:
-        """Lay out items for good until `upto` frames are covered, or a line is not ready; returns `end`."""
+    def extend(self, upto: int, ready: Ready, first: Ready | None = None) -> int:
+        """Lay out items for good until `upto` frames are covered, or a line is not ready; returns `end`.
+        `first(key)`: the length of a line's first sentence when it is ready before the whole line."""
         while self.end < upto and not self.done:
-            if not self._lay_next(ready):
+            if not self._lay_next(ready, first):
                 break
         return self.end
 
@@ -77,7 +81,7 @@ class LiveLayout:
         """Add silence now, while the next line is not ready (later elastic pauses give the time back)."""
         self._silence(frames)
 
-    def _lay_next(self, ready: Ready) -> bool:
+    def _lay_next(self, ready: Ready, first: Ready | None = None) -> bool:
         if self.next >= len(self.items):
             self._silence(self.margins.tail_s * self.rate)
             self.done = True
@@ -91,16 +95,28 @@ class LiveLayout:
             if it.frames > 0:
                 n = ready(it.key)
                 if n is None:
-                    return False
+                    return self._begin(it.key, ev, first)
                 if n != it.frames or not it.exact:
                     self.items[self.next] = it = replace(it, frames=n, exact=True)
-                if n > 0:
-                    self.clips.append(Clip(self.end, n, "speech", it.key, ev.text, ev.line))
-                    self.end += n
+                if n > self.begun:
+                    self.clips.append(Clip(self.end, n - self.begun, "speech", it.key, ev.text, ev.line, self.begun))
+                    self.end += n - self.begun
+                self.begun = 0
         elif isinstance(ev, BellSound):
             self.clips.append(Clip(self.end, it.frames, "bell", ev.name))
             self.end += it.frames
         self.next += 1
+        self._changed()
+        return True
+
+    def _begin(self, key: str, ev: Speech, first: Ready | None) -> bool:
+        """Lay out a line's first sentence while the rest is being made; False when there is none yet."""
+        n = first(key) if first is not None and not self.begun else None
+        if not n:
+            return False
+        self.clips.append(Clip(self.end, n, "first", key, ev.text, ev.line))
+        self.end += n
+        self.begun = n
         self._changed()
         return True
 
@@ -127,6 +143,7 @@ class LiveLayout:
                     span += (ev.pause.high - ev.pause.low) * self.rate
             else:
                 fixed += it.frames
+        fixed -= self.begun
         if span <= 0:
             return 0.0
         return min(1.0, max(0.0, (self.target - self.end - fixed) / span))
@@ -154,15 +171,16 @@ class LiveLayout:
                 end += n
 
         if not self.done:
-            for it in self.items[self.next :]:
+            for i, it in enumerate(self.items[self.next :]):
                 ev = it.event
+                begun = self.begun if i == 0 else 0
                 if isinstance(ev, Gap):
                     silence(ev.pause.at(f) * self.rate)
-                elif it.frames > 0:
+                elif it.frames > begun:
                     kind, ref = ("speech", it.key) if isinstance(ev, Speech) else ("bell", ev.name)
                     text, line = (ev.text, ev.line) if isinstance(ev, Speech) else ("", 0)
-                    clips.append(Clip(end, it.frames, kind, ref, text, line))
-                    end += it.frames
+                    clips.append(Clip(end, it.frames - begun, kind, ref, text, line, begun))
+                    end += it.frames - begun
             silence(self.margins.tail_s * self.rate)
         self._predicted = (self.version, clips)
         return clips
@@ -174,7 +192,18 @@ class LiveLayout:
         return clips[-1].end if clips else 0
 
     def cues(self) -> list[Cue]:
-        return [Cue(c.start / self.rate, c.end / self.rate, c.text) for c in self.predicted() if c.kind == "speech"]
+        """One caption a line, however many clips it is heard in."""
+        cues: list[Cue] = []
+        first = ""  # the key of a line whose first sentence came just before: its rest keeps the caption
+        for c in self.predicted():
+            if c.kind not in ("speech", "first"):
+                continue
+            if c.kind == "speech" and c.ref == first:
+                cues[-1] = Cue(cues[-1].start, c.end / self.rate, c.text)
+            else:
+                cues.append(Cue(c.start / self.rate, c.end / self.rate, c.text))
+            first = c.ref if c.kind == "first" else ""
+        return cues
 
     def clip_index(self, frame: int) -> int:
         """Index (in `clips`) of the laid-out clip holding `frame`, or -1 past the laid-out part."""

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -179,16 +180,23 @@ class PiperEngine:
         self._voice(voice_id)
 
     def synthesize(self, text: str, voice: SpeakAs) -> bytes:
+        return self.join(list(self.sentences(text, voice)), voice)
+
+    def sentences(self, text: str, voice: SpeakAs) -> Iterator[bytes]:
+        """A line's sentences, each made as it is asked for (at the model's own rate)."""
         from piper import SynthesisConfig
 
-        model, package = self._voice(voice.voice)
+        model, _ = self._voice(voice.voice)
         # Volume is applied when the line is levelled. Without noise in the duration predictor, a line has
         # the same length every time it is made, so lengths can be known before any speech is made.
         config = SynthesisConfig(length_scale=length_scale(voice.rate), normalize_audio=False, noise_w_scale=0.0)
+        return (chunk.audio_int16_bytes for chunk in model.synthesize(text, config))
+
+    def join(self, sentences: list[bytes], voice: SpeakAs) -> bytes:
+        """A line from its sentences, with a short pause between them, at `SAMPLE_RATE`."""
+        _, package = self._voice(voice.voice)
         gap = bytes(int(SENTENCE_PAUSE_S * package.sample_rate) * 2)
-        pieces = [chunk.audio_int16_bytes for chunk in model.synthesize(text, config)]
-        pcm = gap.join(pieces)
-        return pcmops.resample(pcm, package.sample_rate, SAMPLE_RATE)
+        return pcmops.resample(gap.join(sentences), package.sample_rate, SAMPLE_RATE)
 
     def default_voice_id(self) -> str:
         return default_voice()

@@ -2,7 +2,7 @@
 
 Lines are made in the order they will be heard, so playback can start as soon as the first ones are
 ready while the rest are synthesized ahead of the listener. Workers write finished entries straight into
-the cache; only keys, sample counts and process ids travel back.
+the cache; only keys, sample counts, process ids and an opening first sentence travel back.
 """
 
 from __future__ import annotations
@@ -12,17 +12,18 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-from player.adapters.sound.loudness import level_speech
-from player.adapters.sound.pcm import gain as pcm_gain
-from player.adapters.sound.pcm import trim_silence
-from player.adapters.speech import prepared, workers
-from player.adapters.speech.base import Engine, SpeakAs
+from player.adapters.speech import workers
+from player.adapters.speech.base import SpeakAs
 from player.adapters.speech.cache import SpeechCache, cache_key, own_key
 from player.adapters.speech.engines import get_engine
+from player.adapters.speech.making import (
+    load_voice,
+    make_batch,
+    make_first_sentence,
+    synthesize_into,
+)
 from player.core.errors import CompassionError, WorkFailed
-from player.core.timeline import SAMPLE_RATE
 
 #: With fewer misses than this, espeak-ng is quicker in this process than handing lines to workers.
 PARALLEL_MIN = 40
@@ -47,65 +48,6 @@ def utterance(text: str, voice: SpeakAs, own: tuple[str, str] | None = None) -> 
     return Utterance(text, voice, own_key(own[0], own[1], key) if own else key)
 
 
-# -- worker side ------------------------------------------------------------------------------
-
-
-def engine_for(name: str, cache: SpeechCache) -> Engine:
-    """The engine, keeping any model it makes ready beside the speech cache (see `prepared`)."""
-    engine = get_engine(name)
-    keep = getattr(engine, "keep_models_in", None)
-    if keep is not None:
-        keep(cache.base / prepared.FOLDER)
-    return engine
-
-
-def _finish(cache: SpeechCache, key: str, engine: str, volume: float, raw: bytes) -> tuple[str, int]:
-    """Level and trim a line at full volume, then turn it down to the voice's volume, and store it: a quiet
-    voice keeps every soft consonant, and a line is as long at any volume. A recorded line is levelled,
-    never trimmed."""
-    pcm = level_speech(raw, SAMPLE_RATE, engine)
-    if engine != "recording":  # a recording is heard as it was recorded, its own quiet included
-        pcm = trim_silence(pcm, SAMPLE_RATE)
-    return key, cache.write(key, pcm_gain(pcm, volume))
-
-
-def synthesize_into(cache: SpeechCache, items: Sequence[tuple[str, str, SpeakAs]]) -> list[tuple[str, int]]:
-    """Synthesize, level, trim and store each (key, text, voice); returns (key, samples) pairs.
-
-    While the engine speaks one line, the line before is levelled and stored on a second thread (the
-    neural engine does its work outside Python's lock, so the two overlap).
-    """
-    import concurrent.futures as cf
-
-    if len(items) == 1:
-        key, text, voice = items[0]
-        return [
-            _finish(cache, key, voice.engine, voice.volume, engine_for(voice.engine, cache).synthesize(text, voice))
-        ]
-    with cf.ThreadPoolExecutor(max_workers=1) as finisher:
-        pending = [
-            finisher.submit(
-                _finish, cache, key, voice.engine, voice.volume, engine_for(voice.engine, cache).synthesize(text, voice)
-            )
-            for key, text, voice in items
-        ]
-        return [f.result() for f in pending]
-
-
-def _worker_batch(base: str, items: list[tuple[str, str, SpeakAs]]) -> tuple:
-    # Errors travel back as plain tuples: our exception types carry more than their args.
-    try:
-        return ("ok", synthesize_into(SpeechCache(Path(base)), items), os.getpid())
-    except CompassionError as exc:
-        return ("error", type(exc).__name__, exc.message, exc.hint)
-
-
-def _worker_warm(base: str, voice: str | None) -> None:
-    # A problem loading the voice is met again by the first line, which says what it is.
-    with contextlib.suppress(Exception):
-        engine_for("piper", SpeechCache(Path(base))).warm(voice)  # type: ignore[attr-defined]
-
-
 # -- parent side --------------------------------------------------------------------------------
 
 
@@ -114,7 +56,7 @@ def warm_up(cache: SpeechCache, voice: SpeakAs) -> None:
     first line is made as soon as it is asked for. Nothing to do for the other engines."""
     if voice.engine in NEURAL:
         with contextlib.suppress(RuntimeError):  # the pool was shut down (the app is closing)
-            workers.pool("neural").submit(_worker_warm, str(cache.base), voice.voice)
+            workers.pool("neural").submit(load_voice, str(cache.base), voice.voice)
 
 
 class Cancelled(Exception):
@@ -135,10 +77,14 @@ class Synthesis:
         progress: Progress | None = None,
         *,
         parallel_min: int = PARALLEL_MIN,
+        first_sentence: bool = False,
     ) -> None:
         self.cache = cache
         self.progress = progress
         self.parallel_min = parallel_min
+        # Played live: the opening line's first sentence is made on its own and heard while the rest is made.
+        self._opening = utterances[0].key if first_sentence and utterances else None
+        self.firsts: dict[str, bytes] = {}
         self.frames: dict[str, int] = {}
         self.workers: set[int] = set()
         self._todo: list[Utterance] = []
@@ -175,8 +121,11 @@ class Synthesis:
         neural = [u for u in self._todo if u.voice.engine in NEURAL]
         fast = [u for u in self._todo if u.voice.engine not in NEURAL]
         if neural:
-            # In order, to the single neural worker: the first line on its own so it is ready soonest, then
-            # a few at a time (each job overlaps levelling one line with speaking the next).
+            # In order, to the single neural worker: the first line on its own so it is ready soonest (its
+            # first sentence before it, when it opens a session played live), then a few at a time (each
+            # job overlaps levelling one line with speaking the next).
+            if neural[0].key == self._opening:
+                self._first_sentence(workers.pool("neural"), neural[0])
             self._submit(workers.pool("neural"), [neural[:1]] + [neural[i : i + 4] for i in range(1, len(neural), 4)])
         if fast and len(fast) >= self.parallel_min and (os.cpu_count() or 1) > 1:
             self._submit(workers.pool("fast"), [fast[i : i + _BATCH] for i in range(0, len(fast), _BATCH)])
@@ -189,12 +138,28 @@ class Synthesis:
         for batch in batches:
             items = [(u.key, u.text, u.voice) for u in batch]
             try:
-                fut = pool.submit(_worker_batch, base, items)
+                fut = pool.submit(make_batch, base, items)
             except RuntimeError:  # the pool was shut down (the app is closing)
                 self._fail(WorkFailed("speech synthesis was stopped", "run the command again"))
                 return
             self._futures.append(fut)
             fut.add_done_callback(self._collected)
+
+    def _first_sentence(self, pool, u: Utterance) -> None:
+        try:
+            fut = pool.submit(make_first_sentence, str(self.cache.base), u.key, u.text, u.voice)
+        except RuntimeError:  # the pool was shut down: the whole line will say so
+            return
+        self._futures.append(fut)
+
+        def arrived(done) -> None:
+            pcm = None if done.cancelled() or done.exception() is not None else done.result()
+            if pcm:
+                with self._cond:
+                    self.firsts[u.key] = pcm
+                    self._cond.notify_all()
+
+        fut.add_done_callback(arrived)
 
     def _here(self, items: list[Utterance]) -> None:
         """Make speech in this process (few lines of a fast engine)."""
@@ -250,15 +215,27 @@ class Synthesis:
         """The sample count of a ready utterance, or None while it is still being made."""
         return self.frames.get(key)
 
+    def first(self, key: str) -> int | None:
+        """The sample count of a line's first sentence made ahead of the line, or None."""
+        pcm = self.firsts.get(key)
+        return len(pcm) // 2 if pcm else None
+
     @property
     def failed(self) -> CompassionError | None:
         return self._error
 
-    def wait(self, key: str, timeout: float | None = None) -> int | None:
-        """Wait for one utterance; None on timeout. Raises the synthesis error if there was one."""
+    def wait(self, key: str, timeout: float | None = None, first: bool = False) -> int | None:
+        """Wait for one utterance (or, with `first`, its first sentence); None on timeout. Raises the
+        synthesis error if there was one."""
         with self._cond:
             self._cond.wait_for(
-                lambda: key in self.frames or self._error is not None or self._cancelled.is_set(), timeout
+                lambda: (
+                    key in self.frames
+                    or (first and key in self.firsts)
+                    or self._error is not None
+                    or self._cancelled.is_set()
+                ),
+                timeout,
             )
             if self._error is not None:
                 raise self._error
