@@ -314,18 +314,21 @@ def write_results(machine: str) -> None:
 NOTES = """
 ## Where a target is missed, and why
 
-- **ONNX graph optimisation stays on.** Loading the neural voice with it off takes 0.14 s instead of
-  0.36 s, but of the first 60 course lines made both ways one came out a different length and samples
-  differed by up to 30541 LSB: the durations manifest (exact lengths before any speech is made) would no
-  longer hold, so the faster load is not taken.
-- **First sound of a bell-first practice** is measured from launch into a PulseAudio null sink that is
-  already running and has played once. Through this machine's ALSA-to-PulseAudio path both `play
-  --no-tui` and a minimal sounddevice script playing the same bell are first heard 1.5 s after launch
-  (ratio 1.00x): the app adds nothing measurable over the floor, but the 0.30 s target cannot be judged
-  on this path.
+- **The neural voice's model is made ready once and kept.** ONNX graph optimisation stays on: loading
+  with it off took 0.14 s instead of 0.36 s, but of 60 course lines made both ways one came out a
+  different length. Instead, the graph the runtime optimises is saved in the cache (`voices/`) and later
+  loads take it as it is, with optimisation off: 0.07 s instead of 0.23 s warm (0.45 s cold). Over all
+  555 course lines, the raw sample count of every line was the same from the kept graph as from Piper's
+  own load. Samples are not compared: Piper adds random noise to every line it makes (noise_scale), so
+  two makings of the same line with the same graph already differ by up to about 45,000 LSB, and their
+  trimmed lengths by a few milliseconds (up to 660 samples over 8 lines); the kept graph stays within
+  that spread (tests/functional/test_first_sound.py).
+- **First sound is measured with one recorder for the whole run.** A monitor stream that has only just
+  connected to the sink delivers its first second or more late, which hid everything under 1.5 s in the
+  earlier figures; the recorder now connects once, and each run waits for a second of quiet first.
 
-- **Cold and warm render vs espeak-ng on one SSML document.** The baseline is one C process speaking one
-  document. A render is a Python process (about 15 ms to start, plus about 45 ms of imports even with
+- **Cold and warm render vs espeak-ng's one-shot render of one SSML document.** The baseline is one C
+  process speaking one document. A render is a Python process (about 15 ms to start, plus about 45 ms of imports even with
   compiled bytecode), and it does work the baseline does not: every line is trimmed of the engine's own
   silence and levelled, each is cached on its own (one small file per line, written atomically), the
   output is fsynced and renamed, and a caption file is written. Profiling (pyinstrument, and cProfile for
