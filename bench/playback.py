@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from sink import NullSink, Recorder
+from sink import NullSink, Recorder, tree_rss_mb
 
 CORE = "soothing-rhythm-breathing"
 
@@ -191,6 +191,13 @@ say = "That is all for now."
 """
 
 
+def _wait_gone(tag: str, timeout: float = 30) -> None:
+    """Wait until no process has `tag` in its environment (a practice's workers outlive it briefly)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end and tree_rss_mb(tag) > 0:
+        time.sleep(0.05)
+
+
 def bench_start_up(work: Path, record, runs: int) -> None:
     """First sound from launch into a sound server that is already running: a bell-first practice against a
     minimal sounddevice script playing the same bell, and a speech-first script (cold cache, neural voice)
@@ -209,16 +216,21 @@ def bench_start_up(work: Path, record, runs: int) -> None:
     repo = str(Path(__file__).resolve().parent.parent)
     try:
         _launch_to_sound([sys.executable, "-c", BELL_ALONE, str(bowl)], sink.env, rec)  # the server's first client
-        bell, bell_alone, speech, speech_alone = [], [], [], []
+        bell, bell_alone, speech, speech_alone, first_ever = [], [], [], [], []
         for i in range(runs):
             env = dict(sink.env, **{k: v for k, v in _env(sink, work, i, "bell").items() if k.startswith("COMPASSION")})
             bell.append(_launch_to_sound([sys.executable, "-m", "player", "play", BELL_FIRST, "--no-tui"], env, rec))
             bell_alone.append(_launch_to_sound([sys.executable, "-c", BELL_ALONE, str(bowl)], sink.env, rec))
             if not piper_installed():
                 continue
+            # A cold speech cache; the voice made ready by an earlier practice, as it is after the first one
+            # ever (that first start is measured too).
+            say = [sys.executable, "-m", "player", "play", str(script), "--no-tui"]
             env = dict(sink.env, **{k: v for k, v in _env(sink, work, i, "say").items() if k.startswith("COMPASSION")})
-            env.pop("COMPASSION_ENGINE", None)
-            speech.append(_launch_to_sound([sys.executable, "-m", "player", "play", str(script), "--no-tui"], env, rec))
+            first_ever.append(_launch_to_sound(say, env, rec))
+            _wait_gone(env["COMPASSION_CACHE_DIR"])  # its speech worker finishes the line it was making
+            shutil.rmtree(Path(env["COMPASSION_CACHE_DIR"]) / "speech", ignore_errors=True)
+            speech.append(_launch_to_sound(say, env, rec))
             alone = [sys.executable, "-c", SPEECH_ALONE, "Let yourself settle. Notice the breath as it is."]
             speech_alone.append(_launch_to_sound(alone, dict(sink.env, PYTHONPATH=repo), rec))
     finally:
@@ -245,5 +257,7 @@ def bench_start_up(work: Path, record, runs: int) -> None:
             "<= 0.80 s",
             mine <= 0.80,
         )
+        ever = sorted(first_ever)[runs // 2]
+        record("  the same, the first start ever (the voice made ready)", ever, "s", None, "-", "-", None)
     else:
         print("the neural voice is not installed; speech-first start-up skipped")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from player.adapters.sound.loudness import level_speech
@@ -73,22 +73,32 @@ def make_first_sentence(base: str, key: str, text: str, voice: SpeakAs) -> bytes
         return None
 
 
-def synthesize_into(cache: SpeechCache, items: Sequence[tuple[str, str, SpeakAs]]) -> list[tuple[str, int]]:
-    """Synthesize, level, trim and store each (key, text, voice); returns (key, samples) pairs.
+def synthesize_into(
+    cache: SpeechCache,
+    items: Sequence[tuple[str, str, SpeakAs]],
+    each: Callable[[str, int], None] | None = None,
+    stop: Callable[[], bool] | None = None,
+) -> list[tuple[str, int]]:
+    """Synthesize, level, trim and store each (key, text, voice); returns (key, samples) pairs. `each(key,
+    samples)` is told of every line as soon as it is stored; `stop()` ends the work before the next line.
 
-    While the engine speaks one line, the line before is levelled and stored on a second thread (the
-    neural engine does its work outside Python's lock, so the two overlap).
+    While the engine speaks one line, the line before is levelled and stored on a second thread (both
+    engines speak outside Python's lock, so the two overlap).
     """
     import concurrent.futures as cf
 
-    if len(items) == 1:
+    if len(items) == 1 and each is None:
         key, text, voice = items[0]
         return [_finish(cache, key, voice.engine, voice.volume, _raw(cache, key, text, voice))]
     with cf.ThreadPoolExecutor(max_workers=1) as finisher:
-        pending = [
-            finisher.submit(_finish, cache, key, voice.engine, voice.volume, _raw(cache, key, text, voice))
-            for key, text, voice in items
-        ]
+        pending = []
+        for key, text, voice in items:
+            if stop is not None and stop():
+                break
+            made = finisher.submit(_finish, cache, key, voice.engine, voice.volume, _raw(cache, key, text, voice))
+            if each is not None:
+                made.add_done_callback(lambda done: done.exception() is None and each(*done.result()))
+            pending.append(made)
         return [f.result() for f in pending]
 
 

@@ -30,6 +30,9 @@ DEFAULT_VOICE = "en"
 #: scaling makes `rate` mean what scripts say it means: words per minute as heard.
 ESPEAK_RATE_SCALE = 0.84
 _AUDIO_OUTPUT_SYNCHRONOUS = 2
+#: espeak-ng hands its sound over in pieces this long: a minute, so a line comes back in one piece and the
+#: thread speaking seldom waits for Python's lock while another thread levels the line before.
+BUFFER_MS = 60_000
 
 
 def install_hint() -> str:
@@ -107,7 +110,7 @@ class Pyttsx3Engine:
             es = _espeak_binding()
             from pyttsx3.drivers.espeak import EspeakDriver
 
-            rate = es.Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 1000)
+            rate = es.Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, BUFFER_MS)
             if rate == -1:
                 raise MissingTool("espeak-ng could not start (its voice data may be missing)", install_hint())
             # Tell pyttsx3 the library is initialised so a later pyttsx3.init() does not redo it.

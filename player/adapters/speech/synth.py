@@ -162,16 +162,17 @@ class Synthesis:
         fut.add_done_callback(arrived)
 
     def _here(self, items: list[Utterance]) -> None:
-        """Make speech in this process (few lines of a fast engine)."""
-        for u in items:
-            if self._cancelled.is_set():
-                return
-            try:
-                pairs = synthesize_into(self.cache, [(u.key, u.text, u.voice)])
-            except CompassionError as exc:
-                self._fail(exc)
-                return
-            self._add(pairs, os.getpid())
+        """Make speech in this process (few lines of a fast engine), each line ready as soon as it is made."""
+        me = os.getpid()
+        try:
+            synthesize_into(
+                self.cache,
+                [(u.key, u.text, u.voice) for u in items],
+                each=lambda key, n: self._add([(key, n)], me),
+                stop=self._cancelled.is_set,
+            )
+        except CompassionError as exc:
+            self._fail(exc)
 
     def _collected(self, fut) -> None:
         import concurrent.futures as cf
