@@ -9,7 +9,7 @@ from pathlib import Path
 
 from player.adapters import paths
 from player.adapters.speech.manifest import folder, known
-from player.adapters.speech.synth import Utterance
+from player.adapters.speech.utterance import Utterance
 
 
 def bundled_engines() -> list[str]:

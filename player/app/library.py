@@ -15,9 +15,9 @@ from player.adapters import paths
 from player.adapters import settings as config
 from player.adapters.catalog import Entry
 from player.adapters.sound import sounds
-from player.adapters.speech import synth
 from player.adapters.speech.base import SpeakAs
 from player.adapters.speech.engines import resolve_engine
+from player.adapters.speech.utterance import Utterance, utterance
 from player.app import words
 from player.app.context import Context, Progress
 from player.core.errors import CompassionError, Problem, ScriptError, WorkFailed
@@ -123,7 +123,7 @@ class Plan:
     items: list[Sized]
     user_sounds: Path | None = None
     timeline: Timeline | None = None
-    utterances: list[synth.Utterance] = field(default_factory=list)
+    utterances: list[Utterance] = field(default_factory=list)
     margins: Margins = MARGINS
 
     @property
@@ -172,16 +172,16 @@ def paced(voice: SpeakAs, pace: float | None) -> SpeakAs:
     return replace(voice, rate=max(low, min(high, round(voice.rate * pace))))
 
 
-def spoken_lines(events: list[Event], voice: SpeakAs, owner: str = "") -> dict[Speech, synth.Utterance]:
+def spoken_lines(events: list[Event], voice: SpeakAs, owner: str = "") -> dict[Speech, Utterance]:
     """Each distinct spoken segment of `events`, as made: in the script's voice, at its own pace where it
     has one. The listener's own words are kept apart, under `owner`."""
-    out: dict[Speech, synth.Utterance] = {}
+    out: dict[Speech, Utterance] = {}
     for e in events:
         if isinstance(e, Speech) and e not in out and e.audio:
-            out[e] = synth.utterance(e.text, recorded_as(voice, e.audio))
+            out[e] = utterance(e.text, recorded_as(voice, e.audio))
         elif isinstance(e, Speech) and e not in out:
             own = (e.own, owner) if e.own and owner else None
-            out[e] = synth.utterance(e.text, paced(voice, e.pace), own)
+            out[e] = utterance(e.text, paced(voice, e.pace), own)
     return out
 
 
@@ -192,7 +192,7 @@ def recorded_as(voice: SpeakAs, audio: str) -> SpeakAs:
 
 def heard_lines(
     ctx: Context, script: Script, engine: str | None = None, course_words: bool = False
-) -> tuple[SpeakAs, list[Event], dict[Speech, synth.Utterance]]:
+) -> tuple[SpeakAs, list[Event], dict[Speech, Utterance]]:
     """The voice, the events and each distinct spoken line of `script`, as this listener hears it."""
     voice = speak_as(script, ctx.settings, engine)
     heard = words.heard(ctx, script, course_words)
@@ -223,6 +223,8 @@ def plan(
     known: dict[str, int] = {}
     if synthesize:
         report = (lambda done, total: progress("speech", done, total)) if progress else None
+        from player.adapters.speech import synth
+
         job = synth.ensure(ctx.cache, ordered, report, cancel)
         known = job.frames
         if job.total:
@@ -264,7 +266,7 @@ def make_own_speech(
     shown is exact; returns how many lines were made."""
     if scripts is None:
         scripts = _speaking_own_words(ctx)
-    wanted: dict[str, synth.Utterance] = {}
+    wanted: dict[str, Utterance] = {}
     for script in scripts:
         if script.uses_words:
             _, _, lines = heard_lines(ctx, script, engine)
@@ -273,6 +275,8 @@ def make_own_speech(
     if not missing:
         return 0
     report = (lambda done, total: progress("speech", done, total)) if progress else None
+    from player.adapters.speech import synth
+
     synth.ensure(ctx.cache, missing, report)
     return len(missing)
 

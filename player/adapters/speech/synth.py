@@ -11,11 +11,10 @@ import contextlib
 import os
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from player.adapters.speech import workers
 from player.adapters.speech.base import SpeakAs
-from player.adapters.speech.cache import SpeechCache, cache_key, own_key
+from player.adapters.speech.cache import SpeechCache
 from player.adapters.speech.engines import get_engine
 from player.adapters.speech.making import (
     load_voice,
@@ -23,6 +22,7 @@ from player.adapters.speech.making import (
     make_first_sentence,
     synthesize_into,
 )
+from player.adapters.speech.utterance import Utterance
 from player.core.errors import CompassionError, WorkFailed
 
 #: With fewer misses than this, espeak-ng is quicker in this process than handing lines to workers.
@@ -32,20 +32,6 @@ _BATCH = 6
 NEURAL = frozenset({"piper"})
 
 Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True)
-class Utterance:
-    text: str
-    voice: SpeakAs
-    key: str
-
-
-def utterance(text: str, voice: SpeakAs, own: tuple[str, str] | None = None) -> Utterance:
-    """An utterance with its cache key (text, voice model, rate and volume). `own` (kind, owner) marks the
-    listener's own words, whose speech is kept apart from the course's."""
-    key = cache_key(text, voice, get_engine(voice.engine).model(voice.voice))
-    return Utterance(text, voice, own_key(own[0], own[1], key) if own else key)
 
 
 # -- parent side --------------------------------------------------------------------------------
