@@ -5,10 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import shlex
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from player.core.errors import CompassionError, WorkFailed
@@ -172,6 +169,9 @@ def _edit(text: str, what: str) -> str:
     """Open the listener's editor ($VISUAL, else $EDITOR, else nano or vi) on `text` in a private temporary
     file, and wait for it; the text it left. A window editor needs its wait flag (`code --wait`,
     `gedit --wait`, `subl -w`), or it returns while the listener is still typing."""
+    import shlex
+    import subprocess
+    import tempfile
     import time
 
     from player.app import words

@@ -158,3 +158,24 @@ def test_played_live_the_opening_line_begins_with_its_first_sentence_and_is_hear
     assert [c.text for c in cues] == [OPENING, "Rest here."]
     assert cues[0].end == pytest.approx(line[1].end / SAMPLE_RATE)
     session.close()
+
+
+async def test_opening_a_week_in_the_app_loads_the_voice_while_the_listener_chooses(fresh_cache, monkeypatch, home):
+    from player.tui.screens.week import WeekScreen
+    from tests.tui.test_app import make_app, settle
+
+    monkeypatch.setenv("COMPASSION_ENGINE", "piper")
+    workers.shutdown(now=True)  # a worker of its own, with no voice loaded yet
+    app = make_app(home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        assert not kept(fresh_cache)  # the home screen loads nothing
+        await pilot.press("enter")  # week 1: nothing chosen yet
+        await settle(pilot, app)
+        assert isinstance(app.screen, WeekScreen)
+        for _ in range(2400):
+            if kept(fresh_cache):
+                break
+            await pilot.pause(0.05)
+        assert kept(fresh_cache), "the voice was not loaded while the week was open"
+        assert not (fresh_cache / "speech").exists()

@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import platform
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -27,6 +26,8 @@ PROVIDERS = ["CPUExecutionProvider"]
 @lru_cache(maxsize=1)
 def _processor() -> str:
     """A short tag for this processor's instruction set (what an optimised graph may depend on)."""
+    import platform
+
     flags = ""
     with contextlib.suppress(OSError), open("/proc/cpuinfo", encoding="ascii", errors="replace") as f:
         for line in f:

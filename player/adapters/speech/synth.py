@@ -12,7 +12,6 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 
-from player.adapters.speech import workers
 from player.adapters.speech.base import SpeakAs
 from player.adapters.speech.cache import SpeechCache
 from player.adapters.speech.engines import get_engine
@@ -41,6 +40,8 @@ def warm_up(cache: SpeechCache, voice: SpeakAs) -> None:
     """Start the neural worker and have it load the voice now, while the practice is being laid out, so the
     first line is made as soon as it is asked for. Nothing to do for the other engines."""
     if voice.engine in NEURAL:
+        from player.adapters.speech import workers
+
         with contextlib.suppress(RuntimeError):  # the pool was shut down (the app is closing)
             workers.pool("neural").submit(load_voice, str(cache.base), voice.voice)
 
@@ -104,6 +105,8 @@ class Synthesis:
             return self
         for engine in {u.voice.engine for u in self._todo}:
             get_engine(engine).check_voice(next(u.voice.voice for u in self._todo if u.voice.engine == engine))
+        from player.adapters.speech import workers  # processes only when there is work for them
+
         neural = [u for u in self._todo if u.voice.engine in NEURAL]
         fast = [u for u in self._todo if u.voice.engine not in NEURAL]
         if neural:

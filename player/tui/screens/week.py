@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Header, Label, ListItem, ListView
 
 from player.adapters.catalog import Entry
-from player.app import library
+from player.app import library, practice
 from player.core import calendar
 from player.core.calendar import clock
 from player.core.errors import CompassionError
@@ -111,6 +112,14 @@ class WeekScreen(Screen[None]):
         self.query_one("#exercises", ListView).focus()
         if self.shell.stats is not None:
             self.show_progress(self.shell.stats)
+        scripts = [item.script for item in self.query(ExerciseItem) if item.script is not None]
+        if scripts:
+            self._warm_up(scripts[0])
+
+    @work(thread=True, group="warm-up")
+    def _warm_up(self, script: Script) -> None:
+        """Have the voice loaded while the listener chooses, so a practice's first word comes at once."""
+        practice.warm_up(self.shell.ctx, script, self.shell.engine)
 
     def _converted(self, saved: str | None) -> None:
         """A converted script was kept: My scripts shows it."""
