@@ -317,27 +317,32 @@ NOTES = """
 - **The neural voice's model is made ready once and kept.** ONNX graph optimisation stays on: loading
   with it off took 0.14 s instead of 0.36 s, but of 60 course lines made both ways one came out a
   different length. Instead, the graph the runtime optimises is saved in the cache (`voices/`) and later
-  loads take it as it is, with optimisation off: 0.07 s instead of 0.23 s warm (0.45 s cold). Over all
-  555 course lines, the raw sample count of every line was the same from the kept graph as from Piper's
-  own load. Samples are not compared: Piper adds random noise to every line it makes (noise_scale), so
-  two makings of the same line with the same graph already differ by up to about 45,000 LSB, and their
-  trimmed lengths by a few milliseconds (up to 660 samples over 8 lines); the kept graph stays within
-  that spread (tests/functional/test_first_sound.py).
+  loads take it as it is, with optimisation off: the first load in a process takes about 0.15 s instead
+  of 0.4 s. Over all 555 course lines, every line's raw sample count was the same from the kept graph as
+  from Piper's own load. Samples are not compared: Piper adds random noise to every line it makes
+  (noise_scale), so two makings of the same line with the same graph already differ by up to about
+  45,000 LSB, and their trimmed lengths by a few milliseconds (up to 660 samples over 8 lines); the kept
+  graph stays within that spread (tests/functional/test_first_sound.py). The durations manifest was not
+  regenerated: nothing it holds changed.
 - **First sound is measured with one recorder for the whole run.** A monitor stream that has only just
   connected to the sink delivers its first second or more late, which hid everything under 1.5 s in the
   earlier figures; the recorder now connects once, and each run waits for a second of quiet first.
-
-- **Cold and warm render vs espeak-ng's one-shot render of one SSML document.** The baseline is one C
-  process speaking one document. A render is a Python process (about 15 ms to start, plus about 45 ms of imports even with
-  compiled bytecode), and it does work the baseline does not: every line is trimmed of the engine's own
-  silence and levelled, each is cached on its own (one small file per line, written atomically), the
-  output is fsynced and renamed, and a caption file is written. Profiling (pyinstrument, and cProfile for
-  the warm path) found and fixed: source recompiling on every run (bytecode is now compiled at set-up),
-  package-metadata parsing for the cache key, eager imports, an espeak voice reload per line, a
-  pure-Python limiter that touched every sample (it now touches only blocks near peaks), and per-window
-  trimming scans (now from the ends inwards). What remains is the interpreter's fixed start-up and the
-  per-line work above: the gap is a few tens of milliseconds and does not grow with length (see
-  "time per segment").
+  Start-up is tracked in the README's table (first sound bell-first and speech-first, in the terminal and
+  in the app; cold `list`; cold and warm render).
+- **Cold render of 4 minutes vs espeak-ng's one-shot render (target 2.0x), measured 2.3x to 2.5x.** A
+  warm render takes about as long as espeak-ng alone (0.14 s: Python start-up, imports, laying out and
+  writing); a cold one adds the speech: espeak-ng speaking the 27 lines (0.135 s, as fast as its own
+  one-shot) and levelling them (0.115 s of Python, `loudness.level_speech` with its limiter). The two now
+  overlap (each line is levelled while the next is spoken, and espeak-ng hands each line back in one
+  piece, so the speaking thread seldom waits for Python's lock): 0.27 s became 0.20 s, and the cold render
+  0.42 s became about 0.37 s. What is left is Python's own work: about 0.12 s of imports (45 dataclasses
+  alone take 0.03 s to create) and the levelling. A vectorised limiter (numpy, checked sample for sample
+  against this one) was 4x quicker but importing numpy costs 0.07 s, more than it saved here; a quicker
+  make-up loop changed the level of some lines. Nothing here grows with length (see "time per segment").
+- **Earlier work on render start-up** (profiled with pyinstrument and cProfile): source recompiling on
+  every run (bytecode is now compiled at set-up), package-metadata parsing for the cache key, eager
+  imports, an espeak voice reload per line, a pure-Python limiter that touched every sample (it now
+  touches only blocks near peaks), and per-window trimming scans (now from the ends inwards).
 - **TUI first paint vs a bare Textual app.** The bare app paints one label; the home screen paints the
   course, eight weeks, a footer with bindings and the stylesheet, and reads progress off the UI thread.
   Measured between 1.3x and 1.8x across runs on this noisy two-core machine; the remaining cost is
