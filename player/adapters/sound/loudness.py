@@ -22,9 +22,7 @@ _WINDOW_S = 0.02
 
 def active_rms(pcm: bytes, rate: int) -> float:
     """RMS over the windows that hold speech (quiet gaps between words do not count)."""
-    n = max(1, int(_WINDOW_S * rate)) * 2
-    windows = [pcm[i : i + n] for i in range(0, len(pcm) - n + 1, n)]
-    levels = [pcmops.rms(w) for w in windows]
+    levels = pcmops.window_levels(pcm, max(1, int(_WINDOW_S * rate)))
     if not levels:
         return float(pcmops.rms(pcm))
     loudest = max(levels)
@@ -80,17 +78,17 @@ def _limited(pcm: bytes, factor: float, rate: int) -> bytes:
             peak = pcmops.peak(view[b * 2 : (b + block) * 2])
             if peak > limit:
                 need[b // block] = limit / peak
-    reach = 2
+    # Each block's dip is the deepest need within two blocks of it; its gain, the lower of its dip and the
+    # mean dip of the five blocks around it (blocks without a dip count as 1).
     dip: dict[int, float] = {}
     for i, g in need.items():
-        for j in range(i - reach, i + reach + 1):
-            dip[j] = min(dip.get(j, 1.0), g)
-    gains = {}
-    for i in set(dip) | {j for k in dip for j in range(k - reach, k + reach + 1)}:
-        window = [dip.get(j, 1.0) for j in range(i - reach, i + reach + 1)]
-        gains[i] = min(dip.get(i, 1.0), sum(window) / len(window))
+        for j in (i - 2, i - 1, i, i + 1, i + 2):
+            if g < dip.get(j, 1.0):
+                dip[j] = g
+    get = dip.get
     out = bytearray(pcmops.gain(pcm, factor))
-    for i, g in gains.items():
+    for i in {j for k in dip for j in (k - 2, k - 1, k, k + 1, k + 2)}:
+        g = min(get(i, 1.0), (get(i - 2, 1.0) + get(i - 1, 1.0) + get(i, 1.0) + get(i + 1, 1.0) + get(i + 2, 1.0)) / 5)
         b = i * block
         if g < 1.0 and 0 <= b < n:
             out[b * 2 : (b + block) * 2] = pcmops.gain(view[b * 2 : (b + block) * 2], factor * g)

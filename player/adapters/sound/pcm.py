@@ -88,6 +88,12 @@ def peak(pcm: Pcm) -> int:
     return audioop.max(pcm, WIDTH) if pcm else 0
 
 
+def window_levels(pcm: Pcm, size: int) -> list[int]:
+    """The RMS of each whole window of `size` frames, in order."""
+    view, step, rms = memoryview(pcm), size * WIDTH, audioop.rms
+    return [rms(view[i : i + step], WIDTH) for i in range(0, len(view) - step + 1, step)]
+
+
 def to_mono16(pcm: bytes, width: int, channels: int) -> bytes:
     """Convert PCM of any width and channel count to mono 16-bit."""
     if width != WIDTH:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -42,6 +43,9 @@ def _finished(raw: bytes, engine: str, volume: float) -> bytes:
 def _finish(cache: SpeechCache, key: str, engine: str, volume: float, raw: bytes) -> tuple[str, int]:
     return key, cache.write(key, _finished(raw, engine, volume))
 
+
+#: How often Python passes its lock between threads while lines are spoken and levelled side by side.
+SWITCH_S = 0.001
 
 #: In a worker: the line whose first sentence was made ahead of the rest, with that sentence and the rest
 #: still to make (the line is then finished from the same sentence: what was heard first is what is kept).
@@ -90,16 +94,23 @@ def synthesize_into(
     if len(items) == 1 and each is None:
         key, text, voice = items[0]
         return [_finish(cache, key, voice.engine, voice.volume, _raw(cache, key, text, voice))]
-    with cf.ThreadPoolExecutor(max_workers=1) as finisher:
-        pending = []
-        for key, text, voice in items:
-            if stop is not None and stop():
-                break
-            made = finisher.submit(_finish, cache, key, voice.engine, voice.volume, _raw(cache, key, text, voice))
-            if each is not None:
-                made.add_done_callback(lambda done: done.exception() is None and each(*done.result()))
-            pending.append(made)
-        return [f.result() for f in pending]
+    # The engine hands each clause back through Python: with the levelling thread busy, it would wait up to
+    # Python's usual 5 ms switch interval every time.
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(min(switch, SWITCH_S))
+    try:
+        with cf.ThreadPoolExecutor(max_workers=1) as finisher:
+            pending = []
+            for key, text, voice in items:
+                if stop is not None and stop():
+                    break
+                made = finisher.submit(_finish, cache, key, voice.engine, voice.volume, _raw(cache, key, text, voice))
+                if each is not None:
+                    made.add_done_callback(lambda done: done.exception() is None and each(*done.result()))
+                pending.append(made)
+            return [f.result() for f in pending]
+    finally:
+        sys.setswitchinterval(switch)
 
 
 def make_batch(base: str, items: list[tuple[str, str, SpeakAs]]) -> tuple:
