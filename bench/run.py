@@ -145,7 +145,9 @@ def bench_neural(work: Path) -> None:
     script = work / "five-neural.toml"
     texts = scripts.write_script(script, 34, 3.0)
     env = env_with(COMPASSION_CACHE_DIR=str(work / "neural-cache"), COMPASSION_ENGINE="piper")
-    took, rss = peak_rss_mb(COMPASSION + ["render", str(script), "-o", str(work / "n.wav")], env)
+    from sink import run_measuring_tree  # the speech worker is no child of the render: count every process
+
+    took, rss = run_measuring_tree(COMPASSION + ["render", str(script), "-o", str(work / "n.wav")], env)
     import wave
 
     with wave.open(str(work / "n.wav")) as w:

@@ -20,7 +20,12 @@ _LITERAL = re.compile(r"'([^'\n]*)'")
 _ML_BASIC = re.compile(r'"""((?:[^"\\]|\\.|"(?!""))*)"""("{0,2})', re.DOTALL)
 _ML_LITERAL = re.compile(r"'''((?:[^']|'(?!''))*)'''('{0,2})", re.DOTALL)
 _ESCAPED = re.compile(r"\\(.)", re.DOTALL)
-_BARE = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+_BARE = re.compile(r"[A-Za-z0-9_-]*")
+#: Blanks and comments, within a line or across lines.
+_BLANK = re.compile(r"(?:[ \t\r]|#[^\n]*)*")
+_BLANK_LINES = re.compile(r"(?:[ \t\r\n]|#[^\n]*)*")
+#: A bare value (number, date, boolean) runs to the next separator, comment or line end.
+_SCALAR = re.compile(r"[^,\]}\n#]*")
 
 
 class _Scanner:
@@ -44,15 +49,14 @@ class _Scanner:
                 self.i += 1
 
     def skip_ws(self, newlines: bool) -> None:
-        while self.i < len(self.s):
-            c = self.s[self.i]
-            if c in " \t\r" or (newlines and c == "\n"):
-                self.advance()
-            elif c == "#":
-                while self.i < len(self.s) and self.s[self.i] != "\n":
-                    self.i += 1
-            else:
-                break
+        self._skip(_BLANK_LINES if newlines else _BLANK)
+
+    def _skip(self, pattern: re.Pattern[str]) -> None:
+        """Move past what `pattern` matches at the cursor, counting the lines it spans."""
+        found = pattern.match(self.s, self.i)  # never None: each pattern matches the empty string
+        end = found.end() if found else self.i
+        self.line += self.s.count("\n", self.i, end)
+        self.i = end
 
     def record(self, path: Path_, line: int) -> None:
         self.lines.setdefault(path, line)
@@ -110,8 +114,7 @@ class _Scanner:
                 parts.append(self.read_string())
             else:
                 start = self.i
-                while self.peek() in _BARE and self.peek():
-                    self.advance()
+                self._skip(_BARE)
                 parts.append(self.s[start : self.i])
             self.skip_ws(newlines=False)
             if self.peek() == ".":
@@ -130,8 +133,7 @@ class _Scanner:
         elif c == "{":
             self.read_inline_table(path)
         else:
-            while self.i < len(self.s) and self.peek() not in ",]}\n#":
-                self.advance()
+            self._skip(_SCALAR)
 
     def read_array(self, path: Path_) -> None:
         self.advance()  # [
