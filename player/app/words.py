@@ -8,23 +8,37 @@ script made it) goes too.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
-from player.adapters.store import words as store
-from player.adapters.store.db import Database
-from player.adapters.store.words import StoredLetter
 from player.app.context import Context
-from player.app.recording import open_store
 from player.core.errors import CompassionError, StoreError
 from player.core.script.model import NO_WORDS, Script, Words
+
+if TYPE_CHECKING:
+    from player.adapters.store.db import Database
+    from player.adapters.store.words import StoredLetter
 
 MAX_PHRASES = 6
 MAX_PHRASE_CHARS = 120
 MAX_LETTER_CHARS = 10_000
+
+
+def _store() -> ModuleType:
+    """Where the words are kept; loaded when first needed (a plan that speaks none of them never does)."""
+    from player.adapters.store import words as store
+
+    return store
+
+
+def _open_store(ctx: Context, create: bool = True) -> Database | None:
+    from player.app.recording import open_store as opened
+
+    return opened(ctx, create)
 
 
 @dataclass(frozen=True)
@@ -87,11 +101,11 @@ def read_text_file(path: Path) -> str:
 
 
 def phrases(ctx: Context) -> Phrases:
-    db = open_store(ctx, create=False)
+    db = _open_store(ctx, create=False)
     if db is None:
         return Phrases((), None)
     try:
-        texts, changed = store.phrases(db)
+        texts, changed = _store().phrases(db)
     finally:
         db.close()
     return Phrases(texts, changed)
@@ -100,7 +114,7 @@ def phrases(ctx: Context) -> Phrases:
 def set_phrases(ctx: Context, texts: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     """Replace the phrases (checked first: nothing changes when one is refused)."""
     cleaned = check_phrases(texts)
-    _write(ctx, lambda db: store.set_phrases(db, cleaned))
+    _write(ctx, lambda db: _store().set_phrases(db, cleaned))
     ctx.cache.forget_own(ctx.words_owner, "phrases")
     return cleaned
 
@@ -108,17 +122,18 @@ def set_phrases(ctx: Context, texts: list[str] | tuple[str, ...]) -> tuple[str, 
 def clear_phrases(ctx: Context) -> list[Path]:
     """Remove the phrases, and every sound made of them; returns the backups of the progress file that
     still hold words."""
-    _write(ctx, lambda db: store.set_phrases(db, ()), forgetting=True)
+    _write(ctx, lambda db: _store().set_phrases(db, ()), forgetting=True)
     ctx.cache.forget_own(ctx.words_owner, "phrases")
     return backups_with_words(ctx)
 
 
 def letters(ctx: Context) -> list[StoredLetter]:
-    db = open_store(ctx, create=False)
+    db = _open_store(ctx, create=False)
     if db is None:
         return []
     try:
-        return store.letters(db)
+        found: list[StoredLetter] = _store().letters(db)
+        return found
     finally:
         db.close()
 
@@ -131,13 +146,13 @@ def latest_letter(ctx: Context) -> StoredLetter | None:
 def save_letter(ctx: Context, text: str, letter_id: int | None = None) -> int:
     """Keep a letter: a new one, or (with `letter_id`) the one being written. Returns its id."""
     body = check_letter(text)
-    db = open_store(ctx)
+    db = _open_store(ctx)
     assert db is not None
     try:
         if letter_id is None:
-            letter_id = store.add_letter(db, body)
+            letter_id = _store().add_letter(db, body)
         else:
-            store.update_letter(db, letter_id, body)
+            _store().update_letter(db, letter_id, body)
     finally:
         db.close()
     ctx.cache.forget_own(ctx.words_owner, "letter")
@@ -147,7 +162,7 @@ def save_letter(ctx: Context, text: str, letter_id: int | None = None) -> int:
 def clear_letters(ctx: Context) -> tuple[int, list[Path]]:
     """Remove every letter, and every sound made of them; returns how many, and the backups that still
     hold words."""
-    count = _write(ctx, store.clear_letters, forgetting=True) if letters(ctx) else 0
+    count = _write(ctx, _store().clear_letters, forgetting=True) if letters(ctx) else 0
     ctx.cache.forget_own(ctx.words_owner, "letter")
     return count, backups_with_words(ctx)
 
@@ -159,12 +174,12 @@ def heard(ctx: Context, script: Script, course_words: bool = False) -> Words:
     if not script.uses_words or course_words or not ctx.settings.my_words:
         return NO_WORDS
     try:
-        db = open_store(ctx, create=False)  # once, for both the phrases and the letter
+        db = _open_store(ctx, create=False)  # once, for both the phrases and the letter
         if db is None:
             return NO_WORDS
         try:
-            texts, _ = store.phrases(db)
-            found = store.letters(db)
+            texts, _ = _store().phrases(db)
+            found = _store().letters(db)
         finally:
             db.close()
     except StoreError:
@@ -174,6 +189,8 @@ def heard(ctx: Context, script: Script, course_words: bool = False) -> Words:
 
 def backups_with_words(ctx: Context) -> list[Path]:
     """The progress file's own backups (made before upgrades) that still hold phrases or letters."""
+    import sqlite3
+
     found = []
     for path in sorted(ctx.data_dir.glob("progress.db.backup-*")):
         try:
@@ -192,7 +209,7 @@ def backups_with_words(ctx: Context) -> list[Path]:
 def _write(ctx: Context, change: Callable[[Database], object], *, forgetting: bool = False) -> int:
     """One change to the words. `forgetting` (words cleared): no copy of them is left in the write-ahead
     log either (pages are zeroed on delete, and the log is emptied)."""
-    db = open_store(ctx)
+    db = _open_store(ctx)
     assert db is not None
     try:
         done = change(db)

@@ -36,6 +36,7 @@ class PortAudioBackend:
         self._count = 0  # frames handed to this stream
         self._final: int | None = None
         self._underflows = 0
+        self._started_at = time.monotonic()  # set again when the stream starts
         self._latency = self.LATENCY_S
         self._restarted = False
         self._ready: tuple[int, float, Any] | None = None  # a stream made by prepare, not yet started

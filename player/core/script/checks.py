@@ -3,7 +3,6 @@ how a misspelt key or name is pointed out)."""
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from collections.abc import Collection
@@ -15,6 +14,8 @@ NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 def suggest(word: str, choices: Collection[str]) -> str:
     """ " (did you mean 'x'?)" when `word` looks like a misspelling of one of `choices`, else ""."""
+    import difflib  # only when something is misspelt
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
