@@ -106,7 +106,7 @@ def plain_playback(practice, term: Terminal | None = None) -> int:
         while not practice.finished and player.error is None:
             pos = player.position
             cues = practice.captions.cues
-            i = practice.captions.index_at(pos)
+            i = practice.captions.index_at(pos) if player.sounding else shown  # heard, not only due
             while shown < i:  # every line once, in order, even if two were passed between looks
                 shown += 1
                 caption(shown)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import collections
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from player.adapters.playback.backend import Backend, PlaybackState, Source
 from player.adapters.playback.handover import Handover
@@ -26,19 +26,14 @@ from player.adapters.sound import pcm
 BLOCK = 2048
 LOOKAHEAD_S = 1.0
 #: When less than this is waiting to be heard and the next line is not ready, wait inside the pause.
-LOW_WATER_S = 0.35
-WAIT_STEP_S = 0.1
+LOW_WATER_S, WAIT_STEP_S = 0.35, 0.1
 
 
-@dataclass
-class _Block:
-    gen: int
-    t: int
+class _Block(NamedTuple):
+    gen: int  # the seek it belongs to
+    t: int  # its first session frame
     pcm: bytes
-
-    @property
-    def frames(self) -> int:
-        return len(self.pcm) // 2
+    frames: int
 
 
 class Player:
@@ -101,6 +96,11 @@ class Player:
             if self._state is PlaybackState.STOPPED and not self._log.runs:
                 return self._take
             return self._session_frame(self._heard())
+
+    @property
+    def sounding(self) -> bool:
+        """Whether sound has begun: the device starts once the first sound is ready."""
+        return self._started
 
     @property
     def position(self) -> float:
@@ -329,7 +329,7 @@ class Player:
             pcm = self.source.read(cursor, n)
             with self._lock:
                 if gen == self._gen and not self._closing:
-                    self._queue.append(_Block(gen, cursor, pcm))
+                    self._queue.append(_Block(gen, cursor, pcm, len(pcm) // 2))
                     self._cursor = cursor + n
             self._start_output()
 
