@@ -26,6 +26,11 @@ _BLANK = re.compile(r"(?:[ \t\r]|#[^\n]*)*")
 _BLANK_LINES = re.compile(r"(?:[ \t\r\n]|#[^\n]*)*")
 #: A bare value (number, date, boolean) runs to the next separator, comment or line end.
 _SCALAR = re.compile(r"[^,\]}\n#]*")
+#: The commonest line, `key = "text"` or `key = 3` (a comment may follow), read in one step.
+_SIMPLE = re.compile(
+    r"""([A-Za-z0-9_-]+)[ \t]*=[ \t]*(?:"(?:[^"\\\n]|\\.)*"(?!")|'[^'\n]*'(?!')|[^\s#,\[\]{}"']+)"""
+    r"[ \t\r]*(?:#[^\n]*)?(\n|$)"
+)
 
 
 class _Scanner:
@@ -195,6 +200,11 @@ class _Scanner:
                 self.advance()
                 table = self._resolve(key)
                 self.record(table, line)
+            elif simple := _SIMPLE.match(self.s, self.i):
+                self.record_key(table, [simple.group(1)], line)
+                self.line += 1 if simple.group(2) else 0
+                self.i = simple.end()
+                continue
             else:
                 parts = self.read_key()
                 self.record_key(table, parts, line)
