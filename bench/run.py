@@ -331,13 +331,13 @@ NOTES = """
   earlier figures; the recorder now connects once, and each run waits for a second of quiet first.
   Start-up is tracked in the README's table (first sound bell-first and speech-first, in the terminal and
   in the app; cold `list`; cold and warm render).
-- **Cold render of 4 minutes vs espeak-ng's one-shot render (target 2.0x), measured 2.3x to 2.5x.** A
+- **Cold render of 4 minutes vs espeak-ng's one-shot render (target 2.0x), measured 2.1x to 2.2x.** A
   warm render takes about as long as espeak-ng alone (0.14 s: Python start-up, imports, laying out and
   writing); a cold one adds the speech: espeak-ng speaking the 27 lines (0.135 s, as fast as its own
   one-shot) and levelling them (0.115 s of Python, `loudness.level_speech` with its limiter). The two now
-  overlap (each line is levelled while the next is spoken, and espeak-ng hands each line back in one
-  piece, so the speaking thread seldom waits for Python's lock): 0.27 s became 0.20 s, and the cold render
-  0.42 s became about 0.37 s. What is left is Python's own work: about 0.12 s of imports (45 dataclasses
+  overlap (each line is levelled while the next is spoken, espeak-ng hands each line back in one piece,
+  and Python passes its lock every millisecond meanwhile, so the speaking thread seldom waits for it):
+  0.27 s became 0.19 s, and with fewer imports the cold render went from 0.42 s to about 0.34 s. What is left is Python's own work: about 0.12 s of imports (45 dataclasses
   alone take 0.03 s to create) and the levelling. A vectorised limiter (numpy, checked sample for sample
   against this one) was 4x quicker but importing numpy costs 0.07 s, more than it saved here; a quicker
   make-up loop changed the level of some lines. Nothing here grows with length (see "time per segment").
