@@ -296,6 +296,7 @@ class PlayerScreen(Screen[None]):
         closing = self.query_one(Closing)
         closing.show(str(self.entry.id), what)
         self.call_after_refresh(closing.scroll_visible, animate=False)
+        self.call_after_refresh(self.refresh_bindings)  # once more, after any footer update still under way
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While playing: the player's keys. Once the closing words are shown: Back, and the buttons."""
