@@ -19,6 +19,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from player.adapters.files import process_alive
+
 FOLDER = "voices"
 PROVIDERS = ["CPUExecutionProvider"]
 
@@ -83,20 +85,9 @@ def _tidy(folder: Path, model: Path, kept: Path) -> None:
     for entry in folder.iterdir():
         name = entry.name
         piece = re.fullmatch(rf"\.{re.escape(model.stem)}-.*\.(\d+)\.tmp", name)
-        if (ours.fullmatch(name) and entry != kept) or (piece and not _running(int(piece.group(1)))):
+        if (ours.fullmatch(name) and entry != kept) or (piece and not process_alive(int(piece.group(1)))):
             with contextlib.suppress(OSError):
                 entry.unlink()
-
-
-def _running(pid: int) -> bool:
-    """Whether the process that was saving a piece is still at it."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
 
 
 def _options(ort):
