@@ -5,6 +5,7 @@ This is the one place that joins the two: the command line and the core never im
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Sequence
 
@@ -19,7 +20,12 @@ def open_app(ctx, **options) -> int:
 def run(argv: Sequence[str] | None = None) -> int:
     from player.cli import main
 
-    return main(argv, open_app)
+    try:
+        return main(argv, open_app)
+    finally:
+        # Everything is written and closed by now. On its way out Python would sweep every object of every
+        # module loaded (a fifth of a quick command's time); frozen, they are simply freed with the process.
+        gc.freeze()
 
 
 if __name__ == "__main__":

@@ -6,7 +6,6 @@ import contextlib
 import errno
 import os
 import re
-import secrets
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -118,7 +117,7 @@ def _new_file(folder: Path, prefix: str, mode: int) -> str:
     the user's umask to it (0o666 becomes the usual mode), and a private file is 0600 from its first moment.
     The process's umask is never changed."""
     for _ in range(100):
-        name = os.path.join(folder, f"{prefix}{secrets.token_hex(4)}.part")
+        name = os.path.join(folder, f"{prefix}{os.urandom(4).hex()}.part")
         try:
             os.close(os.open(name, os.O_CREAT | os.O_EXCL | os.O_WRONLY, mode))
         except FileExistsError:

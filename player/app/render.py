@@ -44,13 +44,11 @@ def output_format(out: Path | None, fmt: str | None) -> str:
 def output_path(exercise_id: str, out: Path | None, fmt: str) -> Path:
     """Where one rendered exercise goes: `out` (a file, or a folder to put it in), else `ID.FMT` here; the
     extension always matches the format."""
-    from player.adapters.files import safe_name
+    if out is None or out.is_dir():
+        from player.adapters.files import safe_name
 
-    default = f"{safe_name(exercise_id)}.{fmt}"
-    if out is None:
-        return Path(default)
-    if out.is_dir():
-        return out / default
+        default = f"{safe_name(exercise_id)}.{fmt}"
+        return Path(default) if out is None else out / default
     if out.suffix.lower().lstrip(".") != fmt:
         return out.with_name(out.name + f".{fmt}") if not out.suffix else out.with_suffix(f".{fmt}")
     return out

@@ -123,9 +123,20 @@ def _terminal_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--announce-pauses", action="store_true", help='in plain mode, say "pause, 20 seconds" once')
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from player.cli import library, practice, progress, render, settings, words
+class _Command:
+    """What runs a command: `player.cli.<module>.<name>`, imported only once that command is run, so
+    building the parser loads no command's code."""
 
+    def __init__(self, module: str, name: str) -> None:
+        self.module, self.name = f"player.cli.{module}", name
+
+    def __call__(self, args: argparse.Namespace) -> int:
+        from importlib import import_module
+
+        return int(getattr(import_module(self.module), self.name)(args))
+
+
+def build_parser() -> argparse.ArgumentParser:
     data_help = "keep progress and settings in DIR (env COMPASSION_DATA_DIR)"
     # --data-dir may come before or after the command. After it, a command's own parser must not reset
     # what was given before it, so there it has no default at all.
@@ -157,28 +168,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--engine", choices=ENGINE_CHOICES, help=engine_help)
     p.add_argument("--background", metavar="NAME", help="ambience under the session (brown, rain, drone) or none")
     p.add_argument("--course-words", action="store_true", help=COURSE_WORDS_HELP)
-    p.set_defaults(func=render.cmd_render)
+    p.set_defaults(func=_Command("render", "cmd_render"))
 
     p = sub.add_parser("convert", parents=[common], help="turn a text, Markdown, SSML or JSON script into ours")
     p.add_argument("file", metavar="FILE", type=Path)
     p.add_argument("-o", "--output", type=Path, metavar="OUT.toml", help="write it here (default: standard output)")
     p.add_argument("--from", dest="fmt", choices=("text", "markdown", "ssml", "json"), help="the file's format")
-    p.set_defaults(func=library.cmd_convert)
+    p.set_defaults(func=_Command("library", "cmd_convert"))
 
     p = sub.add_parser("validate", parents=[common], help="check scripts and report every problem with its line")
     p.add_argument("paths", nargs="+", metavar="PATH", type=Path)
-    p.set_defaults(func=library.cmd_validate)
+    p.set_defaults(func=_Command("library", "cmd_validate"))
 
     p = sub.add_parser("info", parents=[common], help="describe an exercise or a week: steps, speech, lengths")
     p.add_argument("target", metavar="TARGET", help="exercise id, path to a .toml script, or week:N")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--engine", choices=ENGINE_CHOICES, help="speech engine the lengths are for")
-    p.set_defaults(func=library.cmd_info)
+    p.set_defaults(func=_Command("library", "cmd_info"))
 
     p = sub.add_parser("list", parents=[common], help="the course's weeks and exercises, and your own scripts")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--engine", choices=ENGINE_CHOICES, help="speech engine the lengths are for")
-    p.set_defaults(func=library.cmd_list)
+    p.set_defaults(func=_Command("library", "cmd_list"))
 
     p = sub.add_parser("play", parents=[common], help="play an exercise with live captions")
     p.add_argument("target", metavar="TARGET", help="exercise id or path to a .toml script")
@@ -190,7 +201,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--engine", choices=ENGINE_CHOICES, help=engine_help)
     p.add_argument("--background", metavar="NAME", help="ambience under the session (brown, rain, drone) or none")
     p.add_argument("--course-words", action="store_true", help=COURSE_WORDS_HELP)
-    p.set_defaults(func=practice.cmd_play)
+    p.set_defaults(func=_Command("practice", "cmd_play"))
 
     p = sub.add_parser("timer", parents=[common], help="an unguided timer with an opening, interval and closing bell")
     p.add_argument("minutes", type=minutes, metavar="MINUTES", help="from the opening bell to the closing bell")
@@ -203,12 +214,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-audio", action="store_true", help="play silently")
     p.add_argument("--no-tui", action="store_true", help="play in the plain terminal (Ctrl-C stops)")
     _terminal_options(p)
-    p.set_defaults(func=practice.cmd_timer)
+    p.set_defaults(func=_Command("practice", "cmd_timer"))
 
     p = sub.add_parser("voices", parents=[common], help="every voice of every installed speech engine")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--lang", metavar="CODE", help="only voices for this language, like en or en-gb")
-    p.set_defaults(func=library.cmd_voices)
+    p.set_defaults(func=_Command("library", "cmd_voices"))
 
     p = sub.add_parser("record", parents=[common], help="log practice done elsewhere (for example with rendered files)")
     p.add_argument("target", metavar="EXERCISE", help="exercise id or path to a .toml script")
@@ -218,17 +229,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--listened", type=seconds, metavar="S", help="seconds you listened to")
     p.add_argument("--mood-before", type=mood, metavar="0-10", help="check-in before: how kind to yourself, 0 to 10")
     p.add_argument("--mood-after", type=mood, metavar="0-10", help="check-in after, 0 to 10")
-    p.set_defaults(func=practice.cmd_record)
+    p.set_defaults(func=_Command("practice", "cmd_record"))
 
     p = sub.add_parser("stats", parents=[common], help="streaks, totals and course progress")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--today", type=day, metavar="YYYY-MM-DD", help="evaluate as of this practice date")
-    p.set_defaults(func=progress.cmd_stats)
+    p.set_defaults(func=_Command("progress", "cmd_stats"))
 
     p = sub.add_parser("rest", parents=[common], help="plan a rest day: it keeps your days in a row going")
     p.add_argument("date", nargs="?", type=day, metavar="YYYY-MM-DD", help="the day (default: today)")
     p.add_argument("--undo", action="store_true", help="take back a planned rest day")
-    p.set_defaults(func=progress.cmd_rest)
+    p.set_defaults(func=_Command("progress", "cmd_rest"))
 
     p = sub.add_parser(
         "remind", parents=[common], help="a calendar file that reminds you to practise (any calendar app)"
@@ -242,28 +253,28 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE.ics",
         help="where to write it ('-': print it)",
     )
-    p.set_defaults(func=progress.cmd_remind)
+    p.set_defaults(func=_Command("progress", "cmd_remind"))
 
     p = sub.add_parser("history", parents=[common], help="every session you have recorded")
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="print JSON")
     fmt.add_argument("--csv", action="store_true", help="print CSV")
     p.add_argument("--since", type=day, metavar="YYYY-MM-DD", help="only from this practice date on")
-    p.set_defaults(func=progress.cmd_history)
+    p.set_defaults(func=_Command("progress", "cmd_history"))
 
     p = sub.add_parser("export", parents=[common], help="save all your sessions to a JSON file you own")
     p.add_argument("file", metavar="FILE.json", type=Path)
     p.add_argument("--no-personal", action="store_true", help="leave out your phrases and letters")
-    p.set_defaults(func=progress.cmd_export)
+    p.set_defaults(func=_Command("progress", "cmd_export"))
 
     p = sub.add_parser("import", parents=[common], help="add sessions from an export file (duplicates skipped)")
     p.add_argument("file", metavar="FILE.json", type=Path)
-    p.set_defaults(func=progress.cmd_import)
+    p.set_defaults(func=_Command("progress", "cmd_import"))
 
     p = sub.add_parser("cache", parents=[common], help="how much disk space made speech takes, or clear it")
     p.add_argument("action", nargs="?", choices=("show", "clear"), default="show", help="show (default) or clear")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.set_defaults(func=settings.cmd_cache)
+    p.set_defaults(func=_Command("settings", "cmd_cache"))
 
     p = sub.add_parser("phrases", parents=[common], help="your own kind phrases, spoken in the practices that use them")
     p.add_argument(
@@ -275,7 +286,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PHRASE",
         help="with set: - to read one phrase a line from standard input (or each phrase in quotes)",
     )
-    p.set_defaults(func=words.cmd_phrases)
+    p.set_defaults(func=_Command("words", "cmd_phrases"))
 
     p = sub.add_parser("letter", parents=[common], help="your compassionate letter, kept with its date")
     p.add_argument(
@@ -292,7 +303,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="with set: a text file holding the letter (- reads it from standard input)",
     )
     p.add_argument("--yes", action="store_true", help="with clear: do not ask first")
-    p.set_defaults(func=words.cmd_letter)
+    p.set_defaults(func=_Command("words", "cmd_letter"))
 
     p = sub.add_parser("config", parents=[common], help="show or change settings")
     p.add_argument(
@@ -304,15 +315,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("key", nargs="?", metavar="KEY")
     p.add_argument("value", nargs="?", metavar="VALUE")
-    p.set_defaults(func=settings.cmd_config)
+    p.set_defaults(func=_Command("settings", "cmd_config"))
     _pack_commands(sub, common)
     return parser
 
 
 def _pack_commands(sub, common) -> None:
     """`pack` and `course`: a course made by a clinician or teacher, handed over as one file."""
-    from player.cli import packs
-
     p = sub.add_parser("pack", parents=[common], help="make, check, build, install, list or remove course packs")
     p.add_argument("action", choices=("new", "check", "build", "install", "list", "remove"))
     p.add_argument("path", nargs="?", metavar="PATH", help="a pack folder, a .cpack file, or (remove) an id")
@@ -321,8 +330,8 @@ def _pack_commands(sub, common) -> None:
     p.add_argument("-o", "--output", type=Path, metavar="FILE", help="with build: the .cpack file to write")
     p.add_argument("--force", action="store_true", help="with install: install an equal or older version too")
     p.add_argument("--json", action="store_true", help="with list: print JSON")
-    p.set_defaults(func=packs.cmd_pack)
+    p.set_defaults(func=_Command("packs", "cmd_pack"))
 
     p = sub.add_parser("course", parents=[common], help="show the course you follow, or follow another")
     p.add_argument("id", nargs="?", metavar="ID", help="builtin, or an installed pack's id")
-    p.set_defaults(func=packs.cmd_course)
+    p.set_defaults(func=_Command("packs", "cmd_course"))

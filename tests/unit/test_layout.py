@@ -32,10 +32,37 @@ def test_no_module_is_too_long_to_read_in_one_sitting():
 def test_the_core_and_the_command_line_never_load_textual():
     code = (
         "import sys, player.cli, player.cli.parser, player.app.library, player.app.practice, player.app.progress, player.app.batch,"
-        " player.app.overview; player.cli.parser.build_parser(); print('textual' in sys.modules)"
+        " player.app.overview, player.cli.library, player.cli.practice, player.cli.progress, player.cli.render,"
+        " player.cli.settings, player.cli.words, player.cli.packs; player.cli.parser.build_parser();"
+        " print('textual' in sys.modules)"
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.stdout.strip() == "False", r.stderr
+
+
+def test_every_command_reaches_its_code_and_building_the_parser_loads_none():
+    """Commands are imported when run (quick commands stay quick): each one's function must exist."""
+    import argparse
+    from importlib import import_module
+
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, player.cli.parser as p; p.build_parser();"
+            " print(sorted(m for m in sys.modules if m.startswith('player.cli.') and m != 'player.cli.parser'))",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert loaded.stdout.strip() == "[]", loaded.stderr
+    from player.cli.parser import build_parser
+
+    subs = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    assert len(subs.choices) >= 20
+    for name, sub in subs.choices.items():
+        run = sub.get_default("func")
+        assert callable(getattr(import_module(run.module), run.name)), name
 
 
 def test_only_the_clock_reads_the_wall_clock():

@@ -13,7 +13,6 @@ import ctypes
 import io
 import os
 import sys
-import tempfile
 import threading
 import wave
 from functools import lru_cache
@@ -170,6 +169,8 @@ class Pyttsx3Engine:
 
     def _synthesize_via_file(self, text: str) -> bytes:  # pragma: no cover - macOS / Windows
         # One utterance per runAndWait: several save_to_file calls before one run keep only the last file.
+        import tempfile
+
         fd, name = tempfile.mkstemp(suffix=".wav")
         os.close(fd)
         try:

@@ -105,10 +105,11 @@ class Synthesis:
             return self
         for engine in {u.voice.engine for u in self._todo}:
             get_engine(engine).check_voice(next(u.voice.voice for u in self._todo if u.voice.engine == engine))
-        from player.adapters.speech import workers  # processes only when there is work for them
-
         neural = [u for u in self._todo if u.voice.engine in NEURAL]
         fast = [u for u in self._todo if u.voice.engine not in NEURAL]
+        pooled = len(fast) >= self.parallel_min and (os.cpu_count() or 1) > 1
+        if neural or pooled:
+            from player.adapters.speech import workers  # processes only when there is work for them
         if neural:
             # In order, to the single neural worker: the first line on its own so it is ready soonest (its
             # first sentence before it, when it opens a session played live), then a few at a time (each
@@ -116,7 +117,7 @@ class Synthesis:
             if neural[0].key == self._opening:
                 self._first_sentence(workers.pool("neural"), neural[0])
             self._submit(workers.pool("neural"), [neural[:1]] + [neural[i : i + 4] for i in range(1, len(neural), 4)])
-        if fast and len(fast) >= self.parallel_min and (os.cpu_count() or 1) > 1:
+        if fast and pooled:
             self._submit(workers.pool("fast"), [fast[i : i + _BATCH] for i in range(0, len(fast), _BATCH)])
         elif fast:
             threading.Thread(target=self._here, args=(fast,), daemon=True, name="speech").start()
