@@ -1,4 +1,4 @@
-"""Safe names, atomic writes and PCM trimming."""
+"""Safe names, atomic writes, PCM trimming and levelling."""
 
 from __future__ import annotations
 
@@ -110,3 +110,36 @@ def test_the_app_never_changes_the_process_umask():
 
     offenders = [p for p in (REPO / "player").rglob("*.py") if "os.umask(" in p.read_text()]
     assert not offenders
+
+
+def test_a_line_with_sharp_peaks_is_levelled_with_its_peaks_turned_down_and_nothing_else_touched():
+    """Speech-like sound with a few loud clicks: levelled to the speech level (made up after the peaks are
+    turned down, over several passes of the limiter), no sample past -1 dBFS, and the sound far from the
+    clicks only scaled."""
+    import math
+    import random
+
+    from player.adapters.sound import loudness
+    from player.adapters.sound.pcm import peak
+
+    rate, rnd = 22050, random.Random(3)
+    samples = [int(rnd.gauss(0, 2500)) for _ in range(rate * 4)]
+    clicks = (rate // 2, rate + 777, 3 * rate - 5)
+    for at in clicks:
+        samples[at : at + 40] = [30000, -30000] * 20
+    for k in range(60):  # and softer peaks of every height, some just past the limit once levelled
+        at = rate // 8 + k * (rate // 20)
+        if all(abs(at - c) > 600 for c in clicks):
+            samples[at] = 9000 + 300 * k
+    pcm = array.array("h", samples).tobytes()
+    out = loudness.level_speech(pcm, rate, "pyttsx3")
+    assert len(out) == len(pcm)
+    assert peak(out) <= loudness.PEAK_LIMIT + 1  # within one step of rounding
+    target = loudness.speech_level() * 10 ** (loudness.ENGINE_TRIM_DB["pyttsx3"] / 20)
+    assert abs(20 * math.log10(loudness.active_rms(out, rate) / target)) < 0.1
+    before, after = array.array("h", pcm), array.array("h", out)
+    near = {j for i, v in enumerate(before) if abs(v) >= 9000 for j in range(i - 5 * 88, i + 40 + 5 * 88)}
+    far = [i for i in range(0, len(before), 97) if i not in near and abs(before[i]) > 1000]
+    ratios = {round(after[i] / before[i], 2) for i in far}
+    assert len(ratios) <= 2, ratios  # one gain everywhere (within rounding)
+    assert min(after[i] / before[i] for i in range(clicks[0], clicks[0] + 40)) < min(ratios) * 0.6

@@ -48,36 +48,56 @@ def level_speech(pcm: bytes, rate: int, engine: str) -> bytes:
     if pcmops.peak(pcm) * factor <= PEAK_LIMIT:
         return pcmops.gain(pcm, factor)
     # Turning peaks down lowers the level a little: make that up, so every volume lands where it should.
-    out = _limited(pcm, factor, rate)
+    peaks = _Peaks(pcm, rate)
+    out = _limited(pcm, factor, peaks)
     for _ in range(3):
         reached = active_rms(out, rate)
         if reached <= 0 or abs(20 * math.log10(target / reached)) < 0.1:
             break
         factor *= target / reached
-        out = _limited(pcm, factor, rate)
+        out = _limited(pcm, factor, peaks)
     return out
 
 
-def _limited(pcm: bytes, factor: float, rate: int) -> bytes:
+class _Peaks:
+    """The peak of each 4 ms block of a line, measured once however often the limiter runs over it: first
+    per 64 ms, then per block only within the stretches that come near the limit."""
+
+    def __init__(self, pcm: bytes, rate: int) -> None:
+        self.block = block = max(1, rate // 250)
+        self.coarse = coarse = block * 16
+        self.view = view = memoryview(pcm)
+        self.n = n = len(pcm) // 2
+        self.coarse_peaks = [(c, pcmops.peak(view[c * 2 : (c + coarse) * 2])) for c in range(0, n, coarse)]
+        self._fine: dict[int, list[tuple[int, int]]] = {}
+
+    def above(self, limit: float) -> dict[int, float]:
+        """{block number: limit / its peak} for every block whose peak passes `limit`."""
+        need: dict[int, float] = {}
+        block, view, peak = self.block, self.view, pcmops.peak
+        for c, top in self.coarse_peaks:
+            if top <= limit:
+                continue
+            blocks = self._fine.get(c)
+            if blocks is None:
+                starts = range(c, min(self.n, c + self.coarse), block)
+                blocks = self._fine[c] = [(b // block, peak(view[b * 2 : (b + block) * 2])) for b in starts]
+            for i, top_of_block in blocks:
+                if top_of_block > limit:
+                    need[i] = limit / top_of_block
+        return need
+
+
+def _limited(pcm: bytes, factor: float, peaks: _Peaks) -> bytes:
     """Apply `factor`, turning down only the brief moments that would pass the peak limit.
 
     The gain is worked out per 4 ms block: each block gets at most the gain that keeps its own peak
     under the limit; dips start two blocks ahead of a peak and recover over two blocks after, so the
     voice stays natural where hard clipping would crackle. Only the blocks near peaks are touched.
     """
-    block = max(1, rate // 250)
-    coarse = block * 16
-    view = memoryview(pcm)
-    n = len(pcm) // 2
-    limit = PEAK_LIMIT / factor  # raw peaks above this would pass the limit once the gain is applied
-    need: dict[int, float] = {}
-    for c in range(0, n, coarse):
-        if pcmops.peak(view[c * 2 : (c + coarse) * 2]) <= limit:
-            continue
-        for b in range(c, min(n, c + coarse), block):
-            peak = pcmops.peak(view[b * 2 : (b + block) * 2])
-            if peak > limit:
-                need[b // block] = limit / peak
+    block, view, n = peaks.block, peaks.view, peaks.n
+    # Raw peaks above this would pass the limit once the gain is applied.
+    need = peaks.above(PEAK_LIMIT / factor)
     # Each block's dip is the deepest need within two blocks of it; its gain, the lower of its dip and the
     # mean dip of the five blocks around it (blocks without a dip count as 1).
     dip: dict[int, float] = {}

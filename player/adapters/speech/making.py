@@ -44,8 +44,9 @@ def _finish(cache: SpeechCache, key: str, engine: str, volume: float, raw: bytes
     return key, cache.write(key, _finished(raw, engine, volume))
 
 
-#: How often Python passes its lock between threads while lines are spoken and levelled side by side.
-SWITCH_S = 0.001
+#: How often Python passes its lock between threads while lines are spoken and levelled side by side: the
+#: thread speaking needs it only for a moment a line, and should not wait long for that moment.
+SWITCH_S = 0.0001
 
 #: In a worker: the line whose first sentence was made ahead of the rest, with that sentence and the rest
 #: still to make (the line is then finished from the same sentence: what was heard first is what is kept).
