@@ -353,12 +353,13 @@ NOTES = """
   Measured between 1.3x and 1.8x across runs on this noisy two-core machine; the remaining cost is
   Textual's own style and layout work for those widgets (profiled with cProfile: stylesheet apply and
   compositor reflow).
-- **Neural cold render vs Piper alone** (target 1.05x) has measured 1.06x to 1.07x. The baseline only
-  speaks the lines into memory. A render also trims and levels every line, stores each in the speech
-  cache atomically, lays out and encodes the session and writes its captions. Those steps run alongside
-  the synthesis (each line is finished while the next is being spoken), but on two cores they share the
-  CPU with the ONNX model's own threads, so what is left is about 0.5 s over an 8 to 9 s render. A third
-  core, or a longer practice, brings it under the target; it is not hidden by the measurement.
+- **Neural cold render vs Piper alone** (target 1.05x): 1.04x in this run, 1.06x to 1.10x in earlier
+  ones, so it sits at the edge. The baseline only speaks the lines into memory. A render also trims and
+  levels every line, stores each in the speech cache atomically, lays out and encodes the session and
+  writes its captions. Those steps run alongside the synthesis (each line is finished while the next is
+  being spoken), but on two cores they share the CPU with the ONNX model's own threads, so what is left
+  is about 0.5 s over a 9 to 13 s render; the quicker limiter and Python passing its lock sooner took
+  some of it. A third core, or a longer practice, keeps it under the target.
 - **The slowest path** is a cold render with the neural voice: `PROFILE.txt` shows about 80% of the time
   inside Piper's ONNX model, 10% loading it (once per process), and under 2% in this app's own code.
 - **Playback drift over ten minutes** is not measured here: on a PulseAudio null sink the recording's
