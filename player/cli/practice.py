@@ -24,17 +24,21 @@ def cmd_play(args: argparse.Namespace, open_app: Callable[..., int] | None = Non
     # The device is looked for first thing, while the practice is read and laid out.
     finder = cf.ThreadPoolExecutor(1).submit(device.choose, no_audio, True) if in_terminal else None
     ctx = context.open_context(args.data_dir)
+    # Anything to tell the listener before the app opens is shown in the app: the terminal is about to be
+    # the app's, and a line printed now would be hidden under it.
+    for_app: list[str] = []
+    if not in_terminal:
+        ctx.on_notice = for_app.append
     asked = practice.request(
         ctx, args.target, args.minutes, args.engine, args.background, args.resume, args.course_words
     )
     if asked.nothing_to_resume:
-        print(
+        ctx.on_notice(
             f"there is no part of {asked.entry.id} played in the app in the last week to continue "
-            "(a part recorded with `compassion record` has no place to continue from); starting from the beginning",
-            file=sys.stderr,
+            "(a part recorded with `compassion record` has no place to continue from); starting from the beginning"
         )
-    if finder is None and open_app is not None:
-        return open_app(ctx, no_audio=no_audio, play=asked)
+    if not in_terminal and open_app is not None:
+        return open_app(ctx, no_audio=no_audio, play=asked, notices=for_app)
     assert finder is not None
     with Progress(quiet=plain) as bar:
         session = practice.open_session(ctx, asked, bar)

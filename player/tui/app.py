@@ -8,7 +8,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from textual import work
@@ -50,8 +50,10 @@ class CompassionApp(Flows):
         notice: str | None = None,
         background: str | None = None,
         timer: TimerSpec | None = None,
+        notices: Sequence[str] = (),
     ) -> None:
         super().__init__()
+        self._early_notices = list(notices)
         self.ctx = ctx
         # Textual draws on standard error: a notice is shown in the app instead, from whichever thread.
         ctx.on_notice = self._notice
@@ -97,6 +99,8 @@ class CompassionApp(Flows):
 
         self.push_screen(HomeScreen())
         self._fit()
+        for line in self._early_notices:
+            self.notify(line, timeout=10)
         if self._backend is None:
             self.find_audio()
         self.refresh_progress()
@@ -280,12 +284,14 @@ def run_app(
     play: practice.Request | None = None,
     background: str | None = None,
     timer: TimerSpec | None = None,
+    notices: Sequence[str] = (),
 ) -> int:
+    """Open the app. `notices` are lines for the listener from before it opened, shown once it is open."""
     if not _terminal_present():
         what = "compassion play EXERCISE --plain" if play is None else f"compassion play {play.entry.id} --plain"
         print(f"error: the app needs a terminal; without one, use `{what}`", file=sys.stderr)
         return 2
-    app = CompassionApp(ctx, no_audio=no_audio, play=play, background=background, timer=timer)
+    app = CompassionApp(ctx, no_audio=no_audio, play=play, background=background, timer=timer, notices=notices)
     try:
         app.run()
     except OSError:

@@ -116,6 +116,30 @@ def test_enter_on_the_closing_screen_does_what_it_says(home, tmp_path):
         term.close()
 
 
+def test_what_play_has_to_say_before_the_app_opens_is_said_in_the_app(home, tmp_path):
+    """`play X --resume` in a folder others can enter, with nothing to continue: both lines are shown in
+    the app, where they can be read, instead of being printed just before the app covers the terminal."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o755)
+    env = dict(_env(home, tmp_path), COMPASSION_DATA_DIR=str(shared))
+    made = subprocess.run(
+        [sys.executable, "-m", "player", "phrases", "set", "May I rest."], env=env, capture_output=True, text=True
+    )
+    assert made.returncode == 0, made.stderr
+    (shared / ".open-folder-noted").unlink()  # a progress file from before the note: not yet said
+    term = Terminal(f"compassion-{os.getpid()}", f"{sys.executable} -m player play soothing-touch --resume", env)
+    try:
+        term.wait_for("A quick check-in")
+        term.wait_for("there is no part of soothing-touch")
+        term.wait_for("other people on this")
+        term.keys("s")
+        term.wait_for("This is a short practice you can use anywhere")
+    finally:
+        term.close()
+    assert (shared / ".open-folder-noted").exists()  # said once, and not again
+
+
 def test_a_client_installs_a_course_pack_and_follows_it_from_the_courses_screen(home, tmp_path):
     from tests.conftest import REPO, run_cli
 
