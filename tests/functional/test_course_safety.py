@@ -201,17 +201,25 @@ def test_hearing_your_letter_without_a_letter_does_not_ask_how_it_felt(catalog):
     assert any(asks in t for t in with_letter)
 
 
-def test_a_week_done_before_a_practice_joined_it_stays_done(course):
-    week3 = course.week(3)
-    assert dict(week3.joined).get("fears-blocks-and-resistances") == date(2026, 12, 5)
-    earlier = [ex for ex in week3.exercises if ex != "fears-blocks-and-resistances"]
+@pytest.mark.parametrize(
+    ("number", "joined"),
+    [
+        (3, "fears-blocks-and-resistances"),  # moved from week 5
+        (6, "compassionate-reasoning"),  # new: compassionate reasoning, thinking a hard moment through
+        (8, "compassionate-action"),  # new: compassionate behaviour, a small and sometimes brave step
+    ],
+)
+def test_a_week_done_before_a_practice_joined_it_stays_done(course, number, joined):
+    week = course.week(number)
+    assert dict(week.joined).get(joined) == date(2026, 12, 5)
+    earlier = [ex for ex in week.exercises if ex != joined]
     start = date(2026, 11, 2)
     days = {ex: {start + timedelta(days=i)} for i, ex in enumerate(earlier)}
-    days["loving-kindness-for-ourselves"] |= {start + timedelta(days=5)}  # five different days
-    states = progress.week_states([week3], days, {}, date(2026, 12, 20))
+    days[earlier[0]] |= {start + timedelta(days=len(earlier) + k) for k in range(week.goal_days - len(earlier))}
+    states = progress.week_states([week], days, {}, date(2026, 12, 20))
     assert states[0].completed  # finished before the practice joined: still finished
     later = {ex: {d + timedelta(days=40) for d in ds} for ex, ds in days.items()}
-    states = progress.week_states([week3], later, {}, date(2027, 1, 30))
+    states = progress.week_states([week], later, {}, date(2027, 1, 30))
     assert not states[0].completed  # from then on, the week asks for it too
-    later["fears-blocks-and-resistances"] = {date(2027, 1, 20)}
-    assert progress.week_states([week3], later, {}, date(2027, 1, 30))[0].completed
+    later[joined] = {date(2027, 1, 20)}
+    assert progress.week_states([week], later, {}, date(2027, 1, 30))[0].completed
