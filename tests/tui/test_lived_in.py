@@ -388,7 +388,7 @@ async def test_the_check_in_chart_puts_each_answer_on_its_own_evenly_spaced_row_
         assert "○ before practice   ● after" in text_of(app, "#trend-words")
 
 
-async def test_at_60x20_each_practice_of_a_week_is_one_line_with_its_kind_and_length_whole(home):
+async def test_at_60x20_each_practice_of_a_week_is_one_line_with_its_kind_and_length_whole_in_one_column(home):
     from player.tui.screens.week import ExerciseItem, WeekScreen
 
     app = make_app(home)
@@ -403,6 +403,7 @@ async def test_at_60x20_each_practice_of_a_week_is_one_line_with_its_kind_and_le
             assert item.region.height == 1 and item.region.bottom <= 20, item.region  # one line each, in sight
             meta = str(item.meta.render())
             assert meta.rstrip().endswith(("minutes", "minute")) and "…" not in meta, meta
+        assert len({item.meta.region.x for item in items}) == 1  # the kinds stand in one column
 
 
 async def test_this_week_is_one_count_with_one_goal_on_home_the_progress_screen_and_stats(home):

@@ -40,13 +40,23 @@ class ExerciseItem(ListItem):
         kind = (script.kind or "") if script else ""
         title = script.title if script else entry.id
         self.title_label = Label(title, classes="ex-title")
-        self.meta = Label(error or f"{kind:<9} {span_text(self.lo, self.hi, not exact)}", classes="ex-meta")
+        #: Kind and length, padded by the screen to the widest of its rows so the kinds line up.
+        self.meta_text = error or f"{kind:<9} {span_text(self.lo, self.hi, not exact)}"
+        self.meta = Label(self.meta_text, classes="ex-meta")
         self.mark = Label("", classes="ex-mark")
 
     def compose(self) -> ComposeResult:
         yield self.mark
         yield self.title_label
         yield self.meta
+
+
+def _line_up(items: list[ExerciseItem]) -> None:
+    """Every row's kind and length as wide as the widest: in a narrow window, where the titles give way,
+    the kinds still stand in one column."""
+    width = max((len(i.meta_text) for i in items), default=0)
+    for i in items:
+        i.meta = Label(i.meta_text.ljust(width), classes="ex-meta")
 
 
 class ConvertItem(ListItem):
@@ -95,6 +105,7 @@ class WeekScreen(Screen[None]):
                         items.append(ExerciseItem(entry, None, exc.lines()[0]))
             if self.number is None:
                 items.append(ConvertItem(id="convert-a-file"))
+            _line_up([i for i in items if isinstance(i, ExerciseItem) and i.error is None])
             yield ListView(*items, id="exercises")
             yield Label("", id="week-progress")
         yield KeysFooter()
