@@ -63,7 +63,16 @@ def cmd_config(args: argparse.Namespace) -> int:
     print(f"{args.key} = {_show(value)}  (saved in {changed.path})")
     if changed.reminder_said:
         print(changed.reminder_said)
+    if args.key in VOICE_KEYS:
+        from player.cli.words import make_own_speech
+
+        make_own_speech(ctx)
     return 0
+
+
+#: Settings that change how the listener's words sound, and so how long their practices last (the pace
+#: only for scripts of their own that set none).
+VOICE_KEYS = ("voice_engine", "voice", "rate")
 
 
 def _show(value: object) -> str:

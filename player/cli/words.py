@@ -39,7 +39,7 @@ def cmd_phrases(args: argparse.Namespace) -> int:
             raise CompassionError("no phrases came in on standard input", "write one phrase a line")
         kept = words.set_phrases(ctx, texts)
         print(_kept_phrases(len(kept)))
-        _make_speech(ctx)
+        make_own_speech(ctx)
         return 0
     if action == "edit":
         current = "\n".join(words.phrases(ctx).texts)
@@ -49,7 +49,7 @@ def cmd_phrases(args: argparse.Namespace) -> int:
             raise WorkFailed("nothing was written; your phrases are as they were")
         kept = words.set_phrases(ctx, lines)
         print(_kept_phrases(len(kept)))
-        _make_speech(ctx)
+        make_own_speech(ctx)
         return 0
     backups = words.clear_phrases(ctx)
     print("Your phrases are cleared, with every sound made of them. The practices use the course's own words again.")
@@ -78,8 +78,9 @@ def _read_stdin() -> str:
         ) from None
 
 
-def _make_speech(ctx) -> None:
-    """Make the speech of the new words now, so every length shown for their practices is exact."""
+def make_own_speech(ctx) -> None:
+    """Make the speech of the listener's words now (new words, or a new voice or pace), so every length
+    shown for their practices is exact."""
     from player.app import library
     from player.cli.output import Progress
 
@@ -128,7 +129,7 @@ def cmd_letter(args: argparse.Namespace) -> int:
             return 0
         words.save_letter(ctx, text, latest.id if latest else None)
         print("Your letter is kept. Hearing Your Letter reads it to you.")
-        _make_speech(ctx)
+        make_own_speech(ctx)
         return 0
     if action == "set":
         if args.file is None:
@@ -138,7 +139,7 @@ def cmd_letter(args: argparse.Namespace) -> int:
         text = _read_stdin() if args.file == "-" else words.read_text_file(Path(args.file))
         words.save_letter(ctx, text)
         print("Your letter is kept, dated today. Hearing Your Letter reads it to you.")
-        _make_speech(ctx)
+        make_own_speech(ctx)
         return 0
     if not letters:
         print("There are no letters to clear.")

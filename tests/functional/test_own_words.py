@@ -219,3 +219,22 @@ def test_clearing_names_the_backups_that_still_hold_your_words(home):
     shutil.copy(home / "progress.db", backup)
     r = run_cli("phrases", "clear")
     assert r.returncode == 0 and str(backup) in r.stdout
+
+
+@needs_piper
+def test_a_new_voice_makes_your_words_again_so_every_length_stays_exact(home, monkeypatch):
+    monkeypatch.delenv("COMPASSION_ENGINE")  # the engine is the listener's setting here
+
+    def exact() -> dict[str, bool]:
+        r = run_cli("list", "--json")
+        assert r.returncode == 0, r.stderr
+        found = {e["id"]: e["exact"] for w in json.loads(r.stdout)["weeks"] for e in w["exercises"]}
+        return {k: found[k] for k in ("pocket-practice", "hand-where-it-hurts", "loving-kindness-for-ourselves")}
+
+    assert run_cli("config", "set", "voice_engine", "pyttsx3").returncode == 0
+    kept = run_cli("phrases", "set", "May I meet this voice kindly.", "May I walk on gently.")
+    assert kept.returncode == 0, kept.stderr
+    assert all(exact().values())
+    changed = run_cli("config", "set", "voice_engine", "piper")
+    assert changed.returncode == 0, changed.stderr
+    assert all(exact().values())  # made in the new voice at once, not "about" until each is played
