@@ -288,6 +288,8 @@ def run_app(
 ) -> int:
     """Open the app. `notices` are lines for the listener from before it opened, shown once it is open."""
     if not _terminal_present():
+        for line in notices:  # no app to show them in: said here, where they can still be read
+            print(line, file=sys.stderr)
         what = "compassion play EXERCISE --plain" if play is None else f"compassion play {play.entry.id} --plain"
         print(f"error: the app needs a terminal; without one, use `{what}`", file=sys.stderr)
         return 2

@@ -146,6 +146,33 @@ def test_the_app_without_a_terminal_says_so_at_once_and_exits_2(home):
     assert "\x1b" not in r.stdout + r.stderr
 
 
+def test_play_without_keys_to_read_still_says_what_it_had_to_say(home):
+    """Output on a terminal but no keyboard (stdin elsewhere): the app cannot open, and what `play` had to
+    tell the listener first is printed with the reason, not kept for an app that never opens."""
+    import pty
+
+    main, secondary = pty.openpty()
+    try:
+        r = subprocess.run(
+            [sys.executable, "-m", "player", "play", "soothing-touch", "--resume"],
+            stdin=subprocess.DEVNULL,
+            stdout=secondary,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            env=dict(os.environ, TERM="xterm-256color"),
+        )
+    finally:
+        os.close(secondary)
+        os.close(main)
+    assert r.returncode == 2
+    said = r.stderr.strip().splitlines()
+    assert (
+        said[0].startswith("there is no part of soothing-touch played in the app")
+        and "error: the app needs" in said[-1]
+    )
+
+
 def test_commits_are_durable(home):
     ctx = context.open_context(home)
     db = dbmod.open_database(ctx.data_dir, clock=ctx.clock)
